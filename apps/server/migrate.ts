@@ -1,0 +1,62 @@
+import { createInterface } from 'node:readline/promises';
+import { ConfigService, type LoadedConfig } from '../../libs/config/index.js';
+import { IDENTITY_ENTITIES } from '../../libs/identity/index.js';
+import { type AppLogger } from '../../libs/logging/index.js';
+import { createDataSource } from '../../libs/persistence/index.js';
+import { MIGRATIONS } from '../../migrations/index.js';
+
+async function confirmed(pending: string[]): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(`Apply ${pending.length} migration(s): ${pending.join(', ')}? [y/n] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** `tessera migrate sql`: applies pending migrations, each in its own transaction. Returns the exit code. */
+export async function migrateSql(loaded: LoadedConfig, logger: AppLogger, yes: boolean): Promise<number> {
+  const config = new ConfigService(loaded);
+  const dataSource = createDataSource(config.dsn, {
+    entities: [...IDENTITY_ENTITIES],
+    migrations: MIGRATIONS,
+  });
+  try {
+    await dataSource.initialize();
+    const pending = await pendingNames(dataSource);
+    if (pending.length === 0) {
+      process.stdout.write('All migrations are applied.\n');
+      return 0;
+    }
+    if (!yes && !(await confirmed(pending))) {
+      process.stderr.write(
+        `${pending.length} migration(s) pending: ${pending.join(', ')}. Re-run with --yes to apply.\n`,
+      );
+      return 1;
+    }
+    const done = await dataSource.runMigrations({ transaction: 'each' });
+    process.stdout.write(`Applied ${done.length} migration(s): ${done.map((m) => m.name).join(', ')}\n`);
+    return 0;
+  } catch (error) {
+    logger.error('migration failed', { err: error });
+    process.stderr.write(`migration failed: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+  }
+}
+
+async function pendingNames(dataSource: ReturnType<typeof createDataSource>): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    const table = dataSource.options.migrationsTableName ?? 'migrations';
+    const done = (await runner.hasTable(table))
+      ? ((await runner.query(`SELECT name FROM ${table}`)) as { name: string }[]).map((r) => r.name)
+      : [];
+    return MIGRATIONS.map((m) => m.name).filter((name) => !done.includes(name));
+  } finally {
+    await runner.release();
+  }
+}

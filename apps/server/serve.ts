@@ -1,0 +1,80 @@
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import { ConfigService, type LoadedConfig, type ServerKind } from '../../libs/config/index.js';
+import { ApiExceptionFilter } from '../../libs/errors/index.js';
+import { AppLogger } from '../../libs/logging/index.js';
+import { installHttpPipeline } from './http-pipeline.js';
+import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
+import { routeForPort } from './port-routing.js';
+import { ServerModule } from './server.module.js';
+
+export interface RunningServer {
+  app: NestExpressApplication;
+  close(): Promise<void>;
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Starts both listeners on one Nest application and one dependency-injection container. */
+export async function startServer(loaded: LoadedConfig, logger: AppLogger): Promise<RunningServer> {
+  const startedAt = performance.now();
+  const config = new ConfigService(loaded);
+  const embedded = config.dsn === 'memory' || config.dsn.startsWith('sqlite://');
+  const expressApp = express();
+  expressApp.disable('x-powered-by');
+  const app = await NestFactory.create<NestExpressApplication>(
+    ServerModule.forRoot({ config: loaded, logger, migrateOnStart: embedded }),
+    new ExpressAdapter(expressApp),
+    { logger, bodyParser: false, abortOnError: false },
+  );
+  installHttpPipeline(
+    app,
+    logger,
+    config.get<boolean>('serve.public.request_log.disable_for_health') !== true,
+  );
+  app.useGlobalFilters(new ApiExceptionFilter(logger));
+  app.enableShutdownHooks();
+  serveOpenApi(app, buildOpenApiDocument(app));
+  await app.init();
+
+  const servers = (['public', 'admin'] as ServerKind[]).map((kind) => {
+    const server = createServer((req, res) => {
+      if (routeForPort(kind, config, req, res)) expressApp(req, res);
+    });
+    server.keepAliveTimeout = 65_000;
+    return { kind, server };
+  });
+  for (const { kind, server } of servers) {
+    const { host, port } = config.listen(kind);
+    await listen(server, host, port);
+    logger.info(`${kind} API listening`, { host, port, base_url: config.listen(kind).baseUrl.href });
+  }
+  logger.info('tessera is ready', { startup_ms: Math.round(performance.now() - startedAt) });
+
+  return {
+    app,
+    async close() {
+      await Promise.all(
+        servers.map(
+          ({ server }) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeIdleConnections();
+            }),
+        ),
+      );
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, type LoadedConfig } from '../../libs/config/index.js';
+import { HashModule } from '../../libs/hash/index.js';
+import { HealthModule } from '../../libs/health/index.js';
+import { IDENTITY_ENTITIES, IdentityModule } from '../../libs/identity/index.js';
+import { type AppLogger, LoggingModule } from '../../libs/logging/index.js';
+import { PersistenceModule } from '../../libs/persistence/index.js';
+import { SchemaModule } from '../../libs/schema/index.js';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { ServerOptionsModule } from './server-options.module.js';
+
+export interface ServerModuleOptions {
+  config: LoadedConfig;
+  logger: AppLogger;
+  /** Apply pending migrations at start (the embedded SQLite default does). */
+  migrateOnStart: boolean;
+}
+
+/** Composition root of `tessera serve`: every module, one container, both ports. */
+@Module({})
+export class ServerModule {
+  static forRoot(options: ServerModuleOptions): DynamicModule {
+    return {
+      module: ServerModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        LoggingModule.forRoot(options.logger),
+        ServerOptionsModule,
+        PersistenceModule.forRoot({
+          entities: [...IDENTITY_ENTITIES],
+          migrations: MIGRATIONS,
+          migrateOnStart: options.migrateOnStart,
+        }),
+        HealthModule,
+        HashModule,
+        SchemaModule,
+        IdentityModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { applyDefaults } from './config-defaults.js';
+import { CONFIG_SCHEMA } from './config.schema.js';
+import { createConfigValidator } from './config.validator.js';
+import { applyEnvOverrides } from './env-overrides.js';
+import { packageRoot } from './package-root.js';
+import { isPlainObject } from './schema-walk.js';
+import { unsupportedKeys } from './supported-keys.js';
+
+export interface LoadOptions {
+  configFiles: string[];
+  env: Record<string, string | undefined>;
+  dev: boolean;
+  cwd: string;
+}
+
+export interface LoadedConfig {
+  values: Record<string, unknown>;
+  warnings: string[];
+  /** Secret values that must never appear in a log line. */
+  secrets: string[];
+}
+
+/** The start cannot go on: one line per problem, each naming the key. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+  }
+}
+
+const validate = createConfigValidator(CONFIG_SCHEMA);
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`config file ${path}: cannot be read (${(error as NodeJS.ErrnoException).code})`]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError([
+      `config file ${path}: is not valid YAML/JSON (${(error as Error).message.split('\n')[0]})`,
+    ]);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (!isPlainObject(parsed)) throw new ConfigError([`config file ${path}: must hold a mapping of keys`]);
+  return parsed;
+}
+
+function mergeDeep(
+  target: Record<string, unknown>,
+  source: Record<string, unknown>,
+): Record<string, unknown> {
+  for (const [key, value] of Object.entries(source)) {
+    target[key] = isPlainObject(value) && isPlainObject(target[key]) ? mergeDeep(target[key], value) : value;
+  }
+  return target;
+}
+
+/** The embedded default: everything needed to start with no configuration at all. */
+function applyEmbeddedDefaults(values: Record<string, unknown>, cwd: string): void {
+  values['dsn'] ??= `sqlite://${join(cwd, 'data', 'tessera.sqlite')}?_fk=true`;
+  const identity = (values['identity'] ??= {}) as Record<string, unknown>;
+  identity['schemas'] ??= [
+    {
+      id: 'default',
+      url: pathToFileURL(join(packageRoot(), 'identity-schemas', 'email-password.schema.json')).href,
+    },
+  ];
+  const selfservice = (values['selfservice'] ??= {}) as Record<string, unknown>;
+  selfservice['default_browser_return_url'] ??= 'http://127.0.0.1:4455/';
+}
+
+function semanticProblems(values: Record<string, unknown>, dev: boolean): string[] {
+  const problems: string[] = [];
+  const secrets = (values['secrets'] ?? {}) as Record<string, string[] | undefined>;
+  if (!dev && !secrets['cookie']?.length && !secrets['default']?.length) {
+    problems.push(
+      'secrets.cookie: is required (at least one secret of 16+ characters); only --dev runs without it',
+    );
+  }
+  const identity = values['identity'] as { default_schema_id: string; schemas: { id: string }[] };
+  if (!identity.schemas.some((schema) => schema.id === identity.default_schema_id)) {
+    problems.push(
+      `identity.default_schema_id: "${identity.default_schema_id}" is not an id in identity.schemas`,
+    );
+  }
+  const ids = identity.schemas.map((schema) => schema.id);
+  const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (duplicate) problems.push(`identity.schemas: id "${duplicate}" is listed twice`);
+  return problems;
+}
+
+function collectSecrets(values: Record<string, unknown>): string[] {
+  const secrets = Object.values((values['secrets'] ?? {}) as Record<string, string[]>).flat();
+  for (const uri of [
+    values['dsn'],
+    (values['courier'] as { smtp?: { connection_uri?: string } })?.smtp?.connection_uri,
+  ]) {
+    if (typeof uri !== 'string') continue;
+    try {
+      const password = decodeURIComponent(new URL(uri).password);
+      if (password) secrets.push(password);
+    } catch {
+      // not a URL, nothing embedded to mask
+    }
+  }
+  return secrets.filter((secret) => typeof secret === 'string' && secret.length >= 4);
+}
+
+/** Files, then environment, then defaults, then validation: what `tessera serve` runs on. */
+export function loadConfig(options: LoadOptions): LoadedConfig {
+  const values: Record<string, unknown> = {};
+  for (const file of options.configFiles) mergeDeep(values, readConfigFile(resolvePath(options.cwd, file)));
+  try {
+    applyEnvOverrides(CONFIG_SCHEMA, values, options.env);
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
+  const warnings = unsupportedKeys(values).map(
+    (key) => `config key "${key}" is not supported by Tessera yet and is ignored`,
+  );
+  applyEmbeddedDefaults(values, options.cwd);
+  applyDefaults(CONFIG_SCHEMA, CONFIG_SCHEMA, values);
+  const problems = validate(values);
+  if (problems.length === 0) problems.push(...semanticProblems(values, options.dev));
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (options.dev) {
+    const secrets = (values['secrets'] ??= {}) as Record<string, string[] | undefined>;
+    if (!secrets['cookie']?.length && !secrets['default']?.length) {
+      secrets['cookie'] = [randomBytes(32).toString('base64url')];
+      warnings.push(
+        'secrets.cookie is not set: --dev uses a random one, so cookies do not survive a restart',
+      );
+    }
+  }
+  values['dev'] = options.dev;
+  return { values, warnings, secrets: collectSecrets(values) };
+}

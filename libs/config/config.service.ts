@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { parseByteSize, parseDuration } from './duration.js';
+import { type LoadedConfig } from './config.loader.js';
+
+export type ServerKind = 'public' | 'admin';
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+  /** Absolute URL every link Tessera emits is built from; always ends with `/`. */
+  baseUrl: URL;
+}
+
+export interface IdentitySchemaConfig {
+  id: string;
+  url: string;
+  selfserviceSelectable: boolean;
+}
+
+export interface HashersConfig {
+  algorithm: 'argon2' | 'bcrypt';
+  argon2: {
+    memoryKiB: number;
+    iterations: number;
+    parallelism: number;
+    saltLength: number;
+    keyLength: number;
+  };
+  bcrypt: { cost: number };
+}
+
+/** Typed, read-only access to the validated configuration. The only reader of raw config. */
+@Injectable()
+export class ConfigService {
+  private readonly values: Record<string, unknown>;
+
+  constructor(private readonly loaded: LoadedConfig) {
+    this.values = loaded.values;
+  }
+
+  /** Raw value at a dotted path, for the rare key without a typed getter. */
+  get<T>(path: string): T | undefined {
+    let cursor: unknown = this.values;
+    for (const segment of path.split('.'))
+      cursor = (cursor as Record<string, unknown> | undefined)?.[segment];
+    return cursor as T | undefined;
+  }
+
+  get dev(): boolean {
+    return this.values['dev'] === true;
+  }
+
+  get dsn(): string {
+    return this.get<string>('dsn')!;
+  }
+
+  get secretValues(): readonly string[] {
+    return this.loaded.secrets;
+  }
+
+  get logLevel(): string {
+    const level = this.get<string>('log.level') ?? 'info';
+    return level === 'warning' ? 'warn' : level === 'panic' ? 'fatal' : level;
+  }
+
+  listen(kind: ServerKind): ListenAddress {
+    const host = this.get<string>(`serve.${kind}.host`)!;
+    const port = this.get<number>(`serve.${kind}.port`)!;
+    const configured = this.get<string>(`serve.${kind}.base_url`);
+    const shownHost = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '[::1]' : host;
+    const baseUrl = new URL(configured ?? `http://${shownHost}:${port}/`);
+    if (!baseUrl.pathname.endsWith('/')) baseUrl.pathname += '/';
+    return { host, port, baseUrl };
+  }
+
+  /** An absolute URL on the public or admin base URL, for Location headers and links. */
+  url(kind: ServerKind, path: string): string {
+    return new URL(path.replace(/^\//, ''), this.listen(kind).baseUrl).href;
+  }
+
+  get identitySchemas(): { defaultSchemaId: string; schemas: IdentitySchemaConfig[] } {
+    const schemas =
+      this.get<{ id: string; url: string; selfservice_selectable?: boolean }[]>('identity.schemas')!;
+    return {
+      defaultSchemaId: this.get<string>('identity.default_schema_id')!,
+      schemas: schemas.map((s) => ({
+        id: s.id,
+        url: s.url,
+        selfserviceSelectable: s.selfservice_selectable === true,
+      })),
+    };
+  }
+
+  get hashers(): HashersConfig {
+    const argon2 = this.get<Record<string, number | string>>('hashers.argon2') ?? {};
+    const minBcrypt = this.dev ? 4 : 12;
+    return {
+      algorithm: this.get<'argon2' | 'bcrypt'>('hashers.algorithm')!,
+      argon2: {
+        memoryKiB: Math.floor(parseByteSize(String(argon2['memory'])) / 1024),
+        iterations: Number(argon2['iterations']),
+        parallelism: Number(argon2['parallelism']),
+        saltLength: Number(argon2['salt_length']),
+        keyLength: Number(argon2['key_length']),
+      },
+      bcrypt: { cost: Math.max(minBcrypt, this.get<number>('hashers.bcrypt.cost') ?? 12) },
+    };
+  }
+
+  duration(path: string, fallback: string): number {
+    return parseDuration(this.get<string>(path) ?? fallback);
+  }
+}

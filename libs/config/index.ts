@@ -1,0 +1,12 @@
+export { ConfigError, loadConfig, type LoadedConfig, type LoadOptions } from './config.loader.js';
+export { ConfigModule } from './config.module.js';
+export {
+  ConfigService,
+  type HashersConfig,
+  type IdentitySchemaConfig,
+  type ListenAddress,
+  type ServerKind,
+} from './config.service.js';
+export { parseByteSize, parseDuration } from './duration.js';
+export { packageRoot, packageVersion } from './package-root.js';
+export { SUPPORTED_KEYS } from './supported-keys.js';

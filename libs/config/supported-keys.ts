@@ -1,0 +1,51 @@
+import { isPlainObject } from './schema-walk.js';
+
+/**
+ * The parts of Kratos' configuration tree that Tessera acts on. A key outside these is accepted
+ * (Kratos configs must start as they are) but named in one warning, so nobody believes a setting
+ * works that does not. Each feature adds its keys here when it lands.
+ */
+export const SUPPORTED_KEYS: readonly string[] = [
+  'version',
+  'dsn',
+  'log.level',
+  'serve.public.base_url',
+  'serve.public.host',
+  'serve.public.port',
+  'serve.public.request_log',
+  'serve.admin.base_url',
+  'serve.admin.host',
+  'serve.admin.port',
+  'serve.admin.request_log',
+  'secrets.default',
+  'secrets.cookie',
+  'secrets.cipher',
+  'secrets.pagination',
+  'hashers.algorithm',
+  'hashers.argon2.memory',
+  'hashers.argon2.iterations',
+  'hashers.argon2.parallelism',
+  'hashers.argon2.salt_length',
+  'hashers.argon2.key_length',
+  'hashers.bcrypt.cost',
+  'identity.default_schema_id',
+  'identity.schemas',
+  'selfservice.default_browser_return_url',
+  'selfservice.allowed_return_urls',
+];
+
+/** The shallowest unsupported key paths present in a user's config, dotted. */
+export function unsupportedKeys(config: Record<string, unknown>, supported = SUPPORTED_KEYS): string[] {
+  const found: string[] = [];
+  const walk = (value: Record<string, unknown>, prefix: string) => {
+    for (const [key, child] of Object.entries(value)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (supported.some((entry) => path === entry || path.startsWith(`${entry}.`))) continue;
+      const isAncestor = supported.some((entry) => entry.startsWith(`${path}.`));
+      if (isAncestor && isPlainObject(child)) walk(child, path);
+      else found.push(path);
+    }
+  };
+  walk(config, '');
+  return found;
+}

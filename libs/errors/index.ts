@@ -1,0 +1,11 @@
+export { ApiExceptionFilter, toApiError } from './api-exception.filter.js';
+export { DomainError, STATUS_OF_KIND, type DomainErrorKind } from './domain-error.js';
+export {
+  ApiError,
+  badRequest,
+  conflict,
+  notFound,
+  type ApiErrorInit,
+  type ErrorEnvelope,
+} from './error-envelope.js';
+export { parseBody } from './body-validation.js';

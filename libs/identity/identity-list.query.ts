@@ -1,0 +1,95 @@
+import { ApiError } from '../errors/index.js';
+import { isUuid } from '../persistence/index.js';
+import { normalizeIdentifier } from '../schema/index.js';
+import { CredentialsType } from './credential.entity.js';
+import { type IdentityPageQuery } from './identity.repository.js';
+
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+const CREDENTIAL_TYPES = new Set<string>(Object.values(CredentialsType));
+
+type Query = Record<string, string | string[] | undefined>;
+
+const many = (value: string | string[] | undefined): string[] =>
+  value === undefined
+    ? []
+    : (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).filter(Boolean);
+
+const one = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
+
+function integer(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ApiError(400, {
+      reason: `The ${name} parameter must be an integer between ${min} and ${max}.`,
+    });
+  }
+  return n;
+}
+
+/** `include_credential=password&include_credential=oidc`; unknown types are a 400. */
+export function parseIncludeCredential(query: Query): string[] {
+  const types = many(query['include_credential']);
+  const unknown = types.find((type) => !CREDENTIAL_TYPES.has(type));
+  if (unknown) throw new ApiError(400, { reason: `The credential type "${unknown}" is not known.` });
+  return types;
+}
+
+export interface ParsedListQuery extends IdentityPageQuery {
+  /** The legacy `page` number when offset pagination was asked for. */
+  page?: number;
+}
+
+/** listIdentities' query: keyset pages (or legacy offset pages) and exactly one optional filter. */
+export function parseListQuery(query: Query): ParsedListQuery {
+  const pageSize = integer(one(query['page_size']) ?? one(query['per_page']), 'page_size', 1, 500) ?? 250;
+  const page = integer(one(query['page']), 'page', 0, 1000);
+  const token = one(query['page_token']);
+  if (token !== undefined && token !== '' && !isUuid(token)) {
+    throw new ApiError(400, { reason: 'The page token is invalid, do not craft your own page tokens' });
+  }
+  const ids = many(query['ids']);
+  if (ids.length > 500) throw new ApiError(400, { reason: 'The ids parameter accepts at most 500 ids.' });
+  const badId = ids.find((id) => !isUuid(id));
+  if (badId) throw new ApiError(400, { reason: `The id "${badId}" is not a valid UUID.` });
+  const identifier = one(query['credentials_identifier']);
+  const filters = [
+    ids.length > 0,
+    identifier !== undefined && identifier !== '',
+    one(query['organization_id']) !== undefined,
+  ];
+  if (filters.filter(Boolean).length > 1) {
+    throw new ApiError(400, { reason: 'You cannot combine multiple filters in this API' });
+  }
+  if (page !== undefined && page * pageSize > 1000 + pageSize) {
+    throw new ApiError(400, {
+      reason: 'Legacy pagination is limited to the first 1000 identities; use page_token.',
+    });
+  }
+  return {
+    pageSize,
+    after: token && token !== NIL_UUID ? token : undefined,
+    ...(page !== undefined ? { page, offset: page * pageSize } : {}),
+    ...(ids.length > 0 ? { ids } : {}),
+    ...(identifier
+      ? { credentialsIdentifiers: [...new Set([identifier, normalizeIdentifier(identifier)])] }
+      : {}),
+  };
+}
+
+/** RFC 8288 `Link` header with relative URLs, as Kratos writes it for keyset pages. */
+export function keysetLinkHeader(path: string, query: Query, pageSize: number, nextToken?: string): string {
+  const base = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (['page_token', 'page_size', 'per_page', 'page'].includes(key) || value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) base.append(key, v);
+  }
+  const link = (token: string, rel: string) => {
+    const params = new URLSearchParams(base);
+    params.set('page_size', String(pageSize));
+    params.set('page_token', token);
+    return `<${path}?${params.toString()}>; rel="${rel}"`;
+  };
+  return [link(NIL_UUID, 'first'), ...(nextToken ? [link(nextToken, 'next')] : [])].join(',');
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { HashModule } from '../hash/index.js';
+import { SchemaModule } from '../schema/index.js';
+import { IdentityListAdminController } from './identity-list.admin.controller.js';
+import { IdentityAdminController } from './identity.admin.controller.js';
+import { IdentityPresenter } from './identity.presenter.js';
+import { IdentityRepository } from './identity.repository.js';
+import { IdentityService } from './identity.service.js';
+
+@Module({
+  imports: [SchemaModule, HashModule],
+  controllers: [IdentityListAdminController, IdentityAdminController],
+  providers: [IdentityRepository, IdentityService, IdentityPresenter],
+  exports: [IdentityService, IdentityRepository, IdentityPresenter],
+})
+export class IdentityModule {}

@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { In, MoreThan, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
+import { Database, isUniqueViolation } from '../persistence/index.js';
+import { RecoveryAddressEntity, VerifiableAddressEntity } from './address.entity.js';
+import { CredentialEntity, CredentialIdentifierEntity, type CredentialsType } from './credential.entity.js';
+import { IdentityEntity } from './identity.entity.js';
+import { IdentityConflictError } from './identity.errors.js';
+
+const RELATIONS = {
+  credentials: { identifiers: true },
+  verifiableAddresses: true,
+  recoveryAddresses: true,
+} as const;
+
+export interface IdentityPageQuery {
+  pageSize: number;
+  /** Keyset: identities with an id greater than this one. */
+  after?: string;
+  /** Offset pages, for clients still on the legacy `page` parameter. */
+  offset?: number;
+  ids?: string[];
+  /** Exact identifiers to match (the raw and the normalised form). */
+  credentialsIdentifiers?: string[];
+}
+
+/** The identity aggregate in the database: identity, credentials with identifiers, addresses. */
+@Injectable()
+export class IdentityRepository {
+  constructor(private readonly db: Database) {}
+
+  findById(id: string): Promise<IdentityEntity | null> {
+    return this.db.repository(IdentityEntity).findOne({ where: { id }, relations: RELATIONS });
+  }
+
+  findByExternalId(externalId: string): Promise<IdentityEntity | null> {
+    return this.db.repository(IdentityEntity).findOne({ where: { externalId }, relations: RELATIONS });
+  }
+
+  async findByCredentialsIdentifier(
+    type: CredentialsType,
+    identifier: string,
+  ): Promise<{ identity: IdentityEntity; credential: CredentialEntity } | null> {
+    const row = await this.db
+      .repository(CredentialIdentifierEntity)
+      .findOne({ where: { type, identifier }, relations: { credential: true } });
+    if (!row?.credential) return null;
+    const identity = await this.findById(row.credential.identityId);
+    const credential = identity?.credentials?.find((c) => c.id === row.credentialId);
+    return identity && credential ? { identity, credential } : null;
+  }
+
+  async list(query: IdentityPageQuery): Promise<{ identities: IdentityEntity[]; total?: number }> {
+    const where: FindOptionsWhere<IdentityEntity> = {};
+    if (query.ids) where.id = In(query.ids);
+    if (query.after && query.offset === undefined) where.id = MoreThan(query.after);
+    if (query.credentialsIdentifiers) {
+      const matches = await this.db
+        .repository(CredentialIdentifierEntity)
+        .find({ where: { identifier: In(query.credentialsIdentifiers) }, relations: { credential: true } });
+      const identityIds = [...new Set(matches.map((m) => m.credential!.identityId))];
+      where.id = query.after ? In(identityIds.filter((id) => id > query.after!)) : In(identityIds);
+    }
+    const repository = this.db.repository(IdentityEntity);
+    const page = await repository.find({
+      where,
+      order: { id: 'ASC' },
+      take: query.pageSize,
+      skip: query.offset,
+      relations: RELATIONS,
+    });
+    const total = query.offset !== undefined ? await repository.count({ where }) : undefined;
+    return { identities: page, total };
+  }
+
+  /** Inserts a new aggregate with plain INSERTs: no existence checks on the hot create path. */
+  async insert(identity: IdentityEntity): Promise<void> {
+    const { credentials = [], verifiableAddresses = [], recoveryAddresses = [], ...row } = identity;
+    await this.guardConflicts(() =>
+      this.db.transaction(async () => {
+        await this.insertRows(IdentityEntity, [row]);
+        await this.insertRows(
+          CredentialEntity,
+          credentials.map(({ identifiers: _, ...c }) => c),
+        );
+        await this.insertRows(
+          CredentialIdentifierEntity,
+          credentials.flatMap((c) => c.identifiers ?? []),
+        );
+        await this.insertRows(VerifiableAddressEntity, verifiableAddresses);
+        await this.insertRows(RecoveryAddressEntity, recoveryAddresses);
+      }),
+    );
+  }
+
+  /** Writes the whole aggregate: rows no longer present are deleted, the rest upserted. */
+  async update(identity: IdentityEntity): Promise<void> {
+    await this.guardConflicts(() =>
+      this.db.transaction(async () => {
+        await this.removeOrphans(identity);
+        await this.db.repository(IdentityEntity).save(identity);
+      }),
+    );
+  }
+
+  private async insertRows<T extends ObjectLiteral>(entity: EntityTarget<T>, rows: object[]): Promise<void> {
+    // TypeORM's deep-partial typing rejects JSON columns typed as records; the rows are entities.
+    if (rows.length > 0) await this.db.manager.insert(entity, rows as never);
+  }
+
+  private async guardConflicts(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new IdentityConflictError();
+      throw error;
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.db.transaction(async () => {
+      const result = await this.db.repository(IdentityEntity).delete({ id });
+      return (result.affected ?? 0) > 0;
+    });
+  }
+
+  private async removeOrphans(identity: IdentityEntity): Promise<void> {
+    const keep = (rows: { id: string }[] | undefined) => new Set((rows ?? []).map((row) => row.id));
+    const credentials = keep(identity.credentials);
+    const identifiers = keep(identity.credentials?.flatMap((c) => c.identifiers ?? []));
+    const verifiable = keep(identity.verifiableAddresses);
+    const recovery = keep(identity.recoveryAddresses);
+    const existing = await this.db.repository(CredentialEntity).find({ where: { identityId: identity.id } });
+    const gone = <T extends { id: string }>(rows: T[], kept: Set<string>) =>
+      rows.filter((row) => !kept.has(row.id)).map((row) => row.id);
+    const staleIdentifiers = gone(
+      existing.flatMap((c) => c.identifiers ?? []),
+      identifiers,
+    );
+    if (staleIdentifiers.length)
+      await this.db.repository(CredentialIdentifierEntity).delete({ id: In(staleIdentifiers) });
+    const staleCredentials = gone(existing, credentials);
+    if (staleCredentials.length)
+      await this.db.repository(CredentialEntity).delete({ id: In(staleCredentials) });
+    for (const [entity, kept] of [
+      [VerifiableAddressEntity, verifiable],
+      [RecoveryAddressEntity, recovery],
+    ] as const) {
+      const rows = await this.db
+        .repository<{ id: string; identityId: string }>(entity)
+        .find({ where: { identityId: identity.id } });
+      const stale = gone(rows, kept);
+      if (stale.length) await this.db.repository<{ id: string }>(entity).delete({ id: In(stale) });
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { PasswordHasher } from '../hash/index.js';
+import { Clock, newId } from '../persistence/index.js';
+import { IdentitySchemaRegistry, type LoadedIdentitySchema } from '../schema/index.js';
+import { type CredentialsType } from './credential.entity.js';
+import { reconcileAddresses } from './identity-addresses.js';
+import { importCredentials, syncCredentialIdentifiers } from './identity-credentials.js';
+import { IdentityEntity } from './identity.entity.js';
+import { IdentityNotFoundError, InvalidIdentityError } from './identity.errors.js';
+import { type IdentityInput } from './identity.input.js';
+import { IdentityRepository, type IdentityPageQuery } from './identity.repository.js';
+
+/** Credentials that sign someone in on their own. `code` is derived from the traits, not removable. */
+const FIRST_FACTORS: readonly CredentialsType[] = ['password', 'oidc', 'saml', 'passkey'];
+
+/** Identities as the admin API and the flows change them: validated, derived rows in step. */
+@Injectable()
+export class IdentityService {
+  constructor(
+    private readonly repository: IdentityRepository,
+    private readonly schemas: IdentitySchemaRegistry,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: IdentityInput): Promise<IdentityEntity> {
+    const now = this.clock.now();
+    const schema = this.schemaFor(input.schemaId);
+    const traits = this.validTraits(schema, input.traits);
+    const identity = Object.assign(new IdentityEntity(), {
+      id: newId(now.getTime()),
+      schemaId: schema.id,
+      traits,
+      state: input.state ?? 'active',
+      stateChangedAt: now,
+      metadataPublic: input.metadataPublic ?? null,
+      metadataAdmin: input.metadataAdmin ?? null,
+      externalId: input.externalId || null,
+      organizationId: input.organizationId ?? null,
+      createdAt: now,
+      updatedAt: now,
+      credentials: [],
+      verifiableAddresses: [],
+      recoveryAddresses: [],
+    });
+    if (input.credentials) await importCredentials(identity, input.credentials, this.hasher, now);
+    syncCredentialIdentifiers(identity, schema, now);
+    reconcileAddresses(identity, schema, now, input.verifiableAddresses);
+    await this.repository.insert(identity);
+    return identity;
+  }
+
+  /** PUT semantics: traits, metadata and external id are replaced; omitted metadata is cleared. */
+  async update(id: string, input: IdentityInput): Promise<IdentityEntity> {
+    const identity = await this.get(id);
+    const now = this.clock.now();
+    const schema = this.schemaFor(input.schemaId || identity.schemaId);
+    identity.schemaId = schema.id;
+    identity.traits = this.validTraits(schema, input.traits);
+    if (input.state && input.state !== identity.state) {
+      identity.state = input.state;
+      identity.stateChangedAt = now;
+    }
+    identity.metadataPublic = input.metadataPublic ?? null;
+    identity.metadataAdmin = input.metadataAdmin ?? null;
+    identity.externalId = input.externalId || null;
+    if (input.organizationId !== undefined) identity.organizationId = input.organizationId;
+    identity.updatedAt = now;
+    if (input.credentials) await importCredentials(identity, input.credentials, this.hasher, now);
+    syncCredentialIdentifiers(identity, schema, now);
+    reconcileAddresses(identity, schema, now, input.verifiableAddresses);
+    await this.repository.update(identity);
+    return identity;
+  }
+
+  async get(id: string): Promise<IdentityEntity> {
+    const identity = await this.repository.findById(id);
+    if (!identity) throw new IdentityNotFoundError();
+    return identity;
+  }
+
+  async getByExternalId(externalId: string): Promise<IdentityEntity> {
+    const identity = await this.repository.findByExternalId(externalId);
+    if (!identity) throw new IdentityNotFoundError();
+    return identity;
+  }
+
+  list(query: IdentityPageQuery) {
+    return this.repository.list(query);
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(await this.repository.delete(id))) throw new IdentityNotFoundError();
+  }
+
+  /**
+   * Removes one credential type. The last first factor stays, so nobody is locked out by an
+   * admin call; for OIDC/SAML an `identifier` (`provider:subject`) removes just that link.
+   */
+  async deleteCredentials(id: string, type: string, identifier?: string): Promise<void> {
+    const deletable = ['password', 'oidc', 'saml', 'totp', 'lookup_secret', 'webauthn', 'passkey'];
+    if (!deletable.includes(type))
+      throw new InvalidIdentityError(`Credentials type ${type} cannot be deleted.`);
+    const identity = await this.get(id);
+    const credential = identity.credentials?.find((c) => c.type === type);
+    if (!credential) throw new IdentityNotFoundError();
+    const firstFactors = (identity.credentials ?? []).filter((c) => FIRST_FACTORS.includes(c.type));
+    const now = this.clock.now();
+    if ((type === 'oidc' || type === 'saml') && identifier) {
+      const providers = (credential.config['providers'] as { provider: string; subject: string }[]) ?? [];
+      const rest = providers.filter((p) => `${p.provider}:${p.subject}` !== identifier);
+      if (rest.length === providers.length) throw new IdentityNotFoundError();
+      if (rest.length === 0 && firstFactors.length < 2) throw lastFirstFactor();
+      credential.config = { ...credential.config, providers: rest };
+      if (rest.length === 0) identity.credentials = identity.credentials!.filter((c) => c !== credential);
+    } else {
+      if (FIRST_FACTORS.includes(credential.type) && firstFactors.length < 2) throw lastFirstFactor();
+      identity.credentials = identity.credentials!.filter((c) => c !== credential);
+    }
+    identity.updatedAt = now;
+    syncCredentialIdentifiers(identity, this.schemaFor(identity.schemaId), now);
+    await this.repository.update(identity);
+  }
+
+  private schemaFor(schemaId: string): LoadedIdentitySchema {
+    const schema = this.schemas.find(schemaId);
+    if (!schema)
+      throw new InvalidIdentityError(`The requested identity schema "${schemaId}" does not exist.`);
+    return schema;
+  }
+
+  private validTraits(schema: LoadedIdentitySchema, traits: unknown): Record<string, unknown> {
+    const result = this.schemas.validateTraits(schema.id, traits);
+    if (!result.ok) {
+      const reason = result.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+      throw new InvalidIdentityError(`The traits do not match the identity schema: ${reason}`, {
+        validation_errors: result.errors.map(({ path, pointer, keyword, message }) => ({
+          path,
+          pointer,
+          keyword,
+          message,
+        })),
+      });
+    }
+    return traits as Record<string, unknown>;
+  }
+}
+
+function lastFirstFactor(): InvalidIdentityError {
+  return new InvalidIdentityError('You cannot remove the last first factor credential.');
+}

@@ -1,0 +1,22 @@
+import { RecoveryAddressEntity, VerifiableAddressEntity } from './address.entity.js';
+import { CredentialEntity, CredentialIdentifierEntity } from './credential.entity.js';
+import { IdentityEntity } from './identity.entity.js';
+
+export { RecoveryAddressEntity, VerifiableAddressEntity, type AddressVia } from './address.entity.js';
+export { CredentialEntity, CredentialIdentifierEntity, CredentialsType } from './credential.entity.js';
+export { IdentityEntity, IdentityState } from './identity.entity.js';
+export { IdentityConflictError, IdentityNotFoundError, InvalidIdentityError } from './identity.errors.js';
+export { type IdentityInput } from './identity.input.js';
+export { IdentityModule } from './identity.module.js';
+export { IdentityPresenter } from './identity.presenter.js';
+export { IdentityRepository } from './identity.repository.js';
+export { IdentityService } from './identity.service.js';
+export { type IdentityJson } from './identity.wire.js';
+
+export const IDENTITY_ENTITIES = [
+  IdentityEntity,
+  CredentialEntity,
+  CredentialIdentifierEntity,
+  VerifiableAddressEntity,
+  RecoveryAddressEntity,
+];

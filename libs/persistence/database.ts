@@ -1,0 +1,67 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import { type Dialect, dialectOf } from './dsn.js';
+
+interface TransactionScope {
+  manager: EntityManager;
+  afterCommit: (() => void | Promise<void>)[];
+}
+
+/**
+ * The one handle repositories use. `transaction(fn)` makes every repository call inside `fn`
+ * share one transaction through AsyncLocalStorage, so services compose multi-row writes
+ * without passing managers around.
+ */
+export class Database {
+  private readonly scope = new AsyncLocalStorage<TransactionScope>();
+  /** better-sqlite3 has one connection: transactions must take turns or they nest by accident. */
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
+  readonly dialect: Dialect;
+
+  constructor(readonly dataSource: DataSource) {
+    this.dialect = dialectOf(dataSource.options);
+  }
+
+  get manager(): EntityManager {
+    return this.scope.getStore()?.manager ?? this.dataSource.manager;
+  }
+
+  repository<T extends ObjectLiteral>(entity: EntityTarget<T>): Repository<T> {
+    return this.manager.getRepository(entity);
+  }
+
+  get inTransaction(): boolean {
+    return this.scope.getStore() !== undefined;
+  }
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work();
+    const run = async () => {
+      const afterCommit: TransactionScope['afterCommit'] = [];
+      const result = await this.dataSource.transaction((manager) =>
+        this.scope.run({ manager, afterCommit }, work),
+      );
+      for (const callback of afterCommit) await callback();
+      return result;
+    };
+    if (this.dialect === 'postgres') return run();
+    const turn = this.sqliteQueue.then(run, run);
+    this.sqliteQueue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Runs `callback` once the surrounding transaction has committed (at once if there is none). */
+  async afterCommit(callback: () => void | Promise<void>): Promise<void> {
+    const store = this.scope.getStore();
+    if (store) store.afterCommit.push(callback);
+    else await callback();
+  }
+}
+
+/** True when a write failed on a UNIQUE constraint, on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  const driverError =
+    (error as { driverError?: { code?: string } })?.driverError ?? (error as { code?: string });
+  const code = driverError?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

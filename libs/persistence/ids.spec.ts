@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { isUuid, newId } from './ids.js';
+
+describe('newId', () => {
+  it('makes RFC 9562 version 7 UUIDs', () => {
+    const id = newId();
+    expect(isUuid(id)).toBe(true);
+    expect(id[14]).toBe('7');
+    expect(['8', '9', 'a', 'b']).toContain(id[19]);
+  });
+
+  it('sorts by creation time', () => {
+    const ids = [newId(1_000), newId(2_000), newId(3_000)];
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('does not repeat', () => {
+    expect(new Set(Array.from({ length: 1000 }, () => newId(5))).size).toBe(1000);
+  });
+});

@@ -1,0 +1,12 @@
+export { Database, isUniqueViolation } from './database.js';
+export { dataSourceOptionsFromDsn, dialectOf, type Dialect } from './dsn.js';
+export { pingDatabase } from './health.js';
+export {
+  createDataSource,
+  MIGRATIONS_TABLE,
+  PersistenceModule,
+  type PersistenceOptions,
+} from './persistence.module.js';
+export { columns } from './migration-columns.js';
+export { Clock } from './clock.js';
+export { isUuid, newId } from './ids.js';

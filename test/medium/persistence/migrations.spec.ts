@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { IDENTITY_ENTITIES } from '../../../libs/identity/index.js';
+import { createDataSource } from '../../../libs/persistence/index.js';
+import { MIGRATIONS } from '../../../migrations/index.js';
+import { TEST_DATABASES } from '../../support/databases.js';
+
+const TABLES = [
+  'identities',
+  'identity_credentials',
+  'identity_credential_identifiers',
+  'identity_verifiable_addresses',
+  'identity_recovery_addresses',
+];
+
+describe.each(TEST_DATABASES)('migrations on $dialect', (database) => {
+  let dataSource: DataSource | undefined;
+
+  afterEach(async () => {
+    await dataSource?.destroy();
+  });
+
+  async function tables(): Promise<string[]> {
+    const runner = dataSource!.createQueryRunner();
+    try {
+      const found = await Promise.all(
+        TABLES.map(async (name) => ((await runner.hasTable(name)) ? name : null)),
+      );
+      return found.filter((name): name is string => name !== null);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  it('go up, all the way down, and up again', async () => {
+    dataSource = createDataSource(await database.createDsn(), {
+      entities: [...IDENTITY_ENTITIES],
+      migrations: MIGRATIONS,
+    });
+    await dataSource.initialize();
+
+    expect(await dataSource.runMigrations({ transaction: 'each' })).toHaveLength(MIGRATIONS.length);
+    expect(await tables()).toEqual(TABLES);
+
+    for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await tables()).toEqual([]);
+
+    expect(await dataSource.runMigrations({ transaction: 'each' })).toHaveLength(MIGRATIONS.length);
+    expect(await tables()).toEqual(TABLES);
+    expect(await dataSource.showMigrations()).toBe(false);
+  });
+});

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { IDENTITY_ENTITIES } from '../../libs/identity/index.js';
+import { createDataSource } from '../../libs/persistence/index.js';
+import { MIGRATIONS } from '../../migrations/index.js';
+
+export interface TestDatabase {
+  dialect: 'sqlite' | 'postgres';
+  /** A DSN of a database of its own: a fresh in-memory SQLite or a fresh PostgreSQL schema. */
+  createDsn(): Promise<string>;
+}
+
+const postgresUrl = process.env['TEST_DATABASE_POSTGRES'];
+
+/** SQLite always; PostgreSQL too when TEST_DATABASE_POSTGRES is set (CI sets it). */
+export const TEST_DATABASES: TestDatabase[] = [
+  { dialect: 'sqlite', createDsn: async () => 'memory' },
+  ...(postgresUrl
+    ? [{ dialect: 'postgres' as const, createDsn: () => freshPostgresSchema(postgresUrl) }]
+    : []),
+];
+
+async function freshPostgresSchema(url: string): Promise<string> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA ${schema}`);
+  } finally {
+    await client.end();
+  }
+  const dsn = new URL(url);
+  dsn.searchParams.set('options', `-c search_path=${schema}`);
+  return dsn.href;
+}
+
+/** A migrated DataSource with every entity, for repository tests. */
+export async function migratedDataSource(database: TestDatabase): Promise<DataSource> {
+  const dataSource = createDataSource(await database.createDsn(), {
+    entities: [...IDENTITY_ENTITIES],
+    migrations: MIGRATIONS,
+  });
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}
