@@ -52,7 +52,7 @@ export function castEnvValue(root: SchemaNode, node: SchemaNode, raw: string): u
   return raw;
 }
 
-/** Writes every recognised environment variable over the file's values; returns the names used. */
+/** Writes every recognised, non-empty environment variable over the file's values; returns the names used. */
 export function applyEnvOverrides(
   root: SchemaNode,
   target: Record<string, unknown>,
@@ -61,7 +61,7 @@ export function applyEnvOverrides(
   const index = envKeyIndex(root);
   const applied: string[] = [];
   const names = Object.keys(env)
-    .filter((name) => index.has(name) && env[name] !== undefined)
+    .filter((name) => index.has(name) && env[name] !== undefined && env[name] !== '')
     .sort((a, b) => index.get(a)!.path.length - index.get(b)!.path.length);
   for (const name of names) {
     const { path, node } = index.get(name)!;

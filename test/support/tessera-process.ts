@@ -32,7 +32,10 @@ export interface TesseraProcess {
 export interface StartOptions {
   env?: Record<string, string>;
   args?: string[];
-  /** Defaults to a fresh database: PostgreSQL when TEST_DATABASE_POSTGRES is set, else SQLite in memory. */
+  /**
+   * Defaults to a fresh database: PostgreSQL when TEST_DATABASE_POSTGRES is set, else SQLite in
+   * memory. An empty string sets no DSN at all (the embedded default).
+   */
   dsn?: string;
   cwd?: string;
 }
@@ -42,7 +45,7 @@ export async function startTessera(options: StartOptions = {}): Promise<TesseraP
   const [publicPort, adminPort] = [await freePort(), await freePort()];
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
   const dsn = options.dsn ?? (await TEST_DATABASES.at(-1)!.createDsn());
-  if (!dsn.startsWith('memory') && !dsn.startsWith('sqlite')) {
+  if (dsn && !dsn.startsWith('memory') && !dsn.startsWith('sqlite')) {
     execFileSync(process.execPath, [TESSERA_BIN, 'migrate', 'sql', '-e', '--yes'], {
       cwd,
       env: { PATH: process.env['PATH'] ?? '', DSN: dsn },
@@ -57,7 +60,7 @@ export async function startTessera(options: StartOptions = {}): Promise<TesseraP
       cwd,
       env: {
         PATH: process.env['PATH'] ?? '',
-        DSN: dsn,
+        ...(dsn ? { DSN: dsn } : {}),
         SERVE_PUBLIC_PORT: String(publicPort),
         SERVE_ADMIN_PORT: String(adminPort),
         LOG_LEVEL: 'debug',
