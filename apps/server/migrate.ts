@@ -1,6 +1,5 @@
 import { createInterface } from 'node:readline/promises';
 import { ConfigService, type LoadedConfig } from '../../libs/config/index.js';
-import { IDENTITY_ENTITIES } from '../../libs/identity/index.js';
 import { type AppLogger } from '../../libs/logging/index.js';
 import { createDataSource } from '../../libs/persistence/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
@@ -20,7 +19,7 @@ async function confirmed(pending: string[]): Promise<boolean> {
 export async function migrateSql(loaded: LoadedConfig, logger: AppLogger, yes: boolean): Promise<number> {
   const config = new ConfigService(loaded);
   const dataSource = createDataSource(config.dsn, {
-    entities: [...IDENTITY_ENTITIES],
+    entities: [],
     migrations: MIGRATIONS,
   });
   try {

@@ -2,6 +2,27 @@ import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '../../libs/config/index.js';
 import { HASHER_OPTIONS, type HasherOptions } from '../../libs/hash/index.js';
 import { IDENTITY_SCHEMA_OPTIONS, type IdentitySchemaOptions } from '../../libs/schema/index.js';
+import { PASSWORD_POLICY_OPTIONS, type PasswordPolicyOptions } from '../../libs/strategies/password/index.js';
+import { THROTTLE_OPTIONS, type ThrottleOptions } from '../../libs/throttle/index.js';
+
+function passwordPolicy(config: ConfigService): PasswordPolicyOptions {
+  const c = (key: string) => config.get(`selfservice.methods.password.config.${key}`);
+  const host = String(c('haveibeenpwned_host') ?? 'api.pwnedpasswords.com');
+  const scheme = host.startsWith('http://') ? 'http' : 'https';
+  return {
+    minLength: Number(c('min_password_length') ?? 8),
+    maxBytes: config.hashers.algorithm === 'bcrypt' ? 72 : 4096,
+    identifierSimilarityCheck: c('identifier_similarity_check_enabled') !== false,
+    haveIBeenPwned: {
+      enabled: c('haveibeenpwned_enabled') !== false,
+      host: host.replace(/^https?:\/\//, '').replace(/\/$/, ''),
+      maxBreaches: Number(c('max_breaches') ?? 0),
+      ignoreNetworkErrors: c('ignore_network_errors') !== false,
+      timeoutMs: 3000,
+      scheme,
+    },
+  };
+}
 
 /**
  * Turns configuration into the plain option objects that libraries below config take, so
@@ -23,7 +44,17 @@ import { IDENTITY_SCHEMA_OPTIONS, type IdentitySchemaOptions } from '../../libs/
         baseDir: process.cwd(),
       }),
     },
+    { provide: PASSWORD_POLICY_OPTIONS, inject: [ConfigService], useFactory: passwordPolicy },
+    {
+      provide: THROTTLE_OPTIONS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService): ThrottleOptions => ({
+        redisUrl: config.get<string>('redis.url'),
+        maxConcurrentHashes: config.get<number>('hashers.max_concurrent'),
+        maxHashQueue: config.get<number>('hashers.max_queue'),
+      }),
+    },
   ],
-  exports: [HASHER_OPTIONS, IDENTITY_SCHEMA_OPTIONS],
+  exports: [HASHER_OPTIONS, IDENTITY_SCHEMA_OPTIONS, PASSWORD_POLICY_OPTIONS, THROTTLE_OPTIONS],
 })
 export class ServerOptionsModule {}

@@ -7,7 +7,10 @@ import { type AppLogger, LoggingModule } from '../../libs/logging/index.js';
 import { PersistenceModule } from '../../libs/persistence/index.js';
 import { SchemaModule } from '../../libs/schema/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
+import { FLOW_ENTITIES, FlowModule } from '../../libs/flow/index.js';
+import { SESSION_ENTITIES, SessionModule } from '../../libs/session/index.js';
 import { ServerOptionsModule } from './server-options.module.js';
+import { StrategiesModule } from './strategies.providers.js';
 
 export interface ServerModuleOptions {
   config: LoadedConfig;
@@ -27,7 +30,7 @@ export class ServerModule {
         LoggingModule.forRoot(options.logger),
         ServerOptionsModule,
         PersistenceModule.forRoot({
-          entities: [...IDENTITY_ENTITIES],
+          entities: [...IDENTITY_ENTITIES, ...SESSION_ENTITIES, ...FLOW_ENTITIES],
           migrations: MIGRATIONS,
           migrateOnStart: options.migrateOnStart,
         }),
@@ -35,6 +38,9 @@ export class ServerModule {
         HashModule,
         SchemaModule,
         IdentityModule,
+        SessionModule,
+        StrategiesModule,
+        FlowModule,
       ],
     };
   }

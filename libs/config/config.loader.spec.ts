@@ -100,7 +100,7 @@ describe('loadConfig', () => {
     const loaded = loadConfig({ configFiles: [quickstart], env: {}, dev: false, cwd: '/' });
     expect(loaded.values['dsn']).toBe('memory');
     expect(loaded.warnings).toContain(
-      'config key "selfservice.methods" is not supported by Tessera yet and is ignored',
+      'config key "selfservice.methods.totp" is not supported by Tessera yet and is ignored',
     );
     expect(loaded.warnings).toContain('config key "courier" is not supported by Tessera yet and is ignored');
     expect(new Set(loaded.warnings).size).toBe(loaded.warnings.length);

@@ -76,6 +76,10 @@ function applyEmbeddedDefaults(values: Record<string, unknown>, cwd: string): vo
   ];
   const selfservice = (values['selfservice'] ??= {}) as Record<string, unknown>;
   selfservice['default_browser_return_url'] ??= 'http://127.0.0.1:4455/';
+  // Signing up signs you in unless a config says what happens after registration.
+  const flows = (selfservice['flows'] ??= {}) as Record<string, Record<string, unknown>>;
+  const registration = (flows['registration'] ??= {});
+  registration['after'] ??= { password: { hooks: [{ hook: 'session' }] } };
 }
 
 function semanticProblems(values: Record<string, unknown>, dev: boolean): string[] {

@@ -18,14 +18,72 @@ const TESSERA_DEFAULTS: Patch[] = [
   [['log', 'format'], { default: 'json' }],
 ];
 
+const window = { type: 'string', pattern: '^([0-9]+(ns|us|ms|s|m|h))+$' };
+
+/** Settings Kratos does not have: brute-force limits and the bound on concurrent hashing. */
+const TESSERA_EXTENSIONS: Patch[] = [
+  [
+    ['security'],
+    {
+      properties: {
+        ...((kratosSchema as unknown as SchemaNode).properties!['security']!.properties ?? {}),
+        brute_force: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            enabled: { type: 'boolean', default: true },
+            per_identifier: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                limit: { type: 'integer', minimum: 1, default: 10 },
+                window: { ...window, default: '15m' },
+              },
+            },
+            per_ip: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                limit: { type: 'integer', minimum: 1, default: 100 },
+                window: { ...window, default: '15m' },
+              },
+            },
+          },
+        },
+      },
+    },
+  ],
+  [
+    ['hashers'],
+    {
+      properties: {
+        ...((kratosSchema as unknown as SchemaNode).properties!['hashers']!.properties ?? {}),
+        max_concurrent: { type: 'integer', minimum: 1 },
+        max_queue: { type: 'integer', minimum: 0 },
+      },
+    },
+  ],
+  [['selfservice', 'flows', 'registration', 'style'], { default: 'unified' }],
+];
+
+/** Top-level keys of Tessera's own; `REDIS_URL` sets `redis.url`. */
+const TESSERA_TOP_LEVEL: Record<string, SchemaNode> = {
+  redis: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { url: { type: 'string', pattern: '^rediss?://' } },
+  },
+};
+
 function buildSchema(): SchemaNode {
   const schema = structuredClone(kratosSchema) as unknown as SchemaNode;
-  for (const [path, change] of TESSERA_DEFAULTS) {
+  for (const [path, change] of [...TESSERA_EXTENSIONS, ...TESSERA_DEFAULTS]) {
     let node: SchemaNode | undefined = schema;
     for (const segment of path) node = node?.properties?.[segment];
     if (!node) throw new Error(`config schema has no ${path.join('.')}`);
     Object.assign(node, change);
   }
+  Object.assign(schema.properties!, TESSERA_TOP_LEVEL);
   // The tracing sub-schema lives outside this file in Kratos; Tessera does not trace yet.
   const tracing = schema.properties?.['tracing'];
   if (tracing) schema.properties!['tracing'] = { type: 'object' };

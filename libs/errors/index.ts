@@ -9,3 +9,5 @@ export {
   type ErrorEnvelope,
 } from './error-envelope.js';
 export { parseBody } from './body-validation.js';
+export { ApiErrorResponses } from './error-responses.decorator.js';
+export { ErrorGeneric, GenericError } from './error.response.dto.js';

@@ -1,9 +1,16 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExcludeEndpoint,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { packageVersion } from '../config/index.js';
 import { pingDatabase } from '../persistence/index.js';
+import { HealthStatus, NOT_READY_SCHEMA, VERSION_SCHEMA } from './health.response.dto.js';
 
 type Readiness = { status: 'ok' } | { errors: Record<string, string> };
 
@@ -29,18 +36,25 @@ export class PublicHealthController {
 
   @Get('health/alive')
   @ApiOperation({ operationId: 'isAlive', summary: 'Check HTTP Server Status' })
+  @ApiOkResponse({ type: HealthStatus, description: 'The server is ready to accept connections.' })
   alive(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('health/ready')
   @ApiOperation({ operationId: 'isReady', summary: 'Check HTTP Server and Database Status' })
+  @ApiOkResponse({ type: HealthStatus, description: 'The server is ready to accept requests.' })
+  @ApiServiceUnavailableResponse({
+    schema: NOT_READY_SCHEMA,
+    description: 'The server is not yet ready to accept requests.',
+  })
   async ready(@Res({ passthrough: true }) res: Response): Promise<Readiness> {
     return sendReadiness(res, await readiness(this.dataSource, false));
   }
 
   @Get('version')
   @ApiOperation({ operationId: 'getVersion', summary: 'Return Running Software Version.' })
+  @ApiOkResponse({ schema: VERSION_SCHEMA, description: 'Returns the running version.' })
   version(): { version: string } {
     return { version: packageVersion() };
   }

@@ -1,1 +1,2 @@
 export { HealthModule } from './health.module.js';
+export { HealthStatus } from './health.response.dto.js';

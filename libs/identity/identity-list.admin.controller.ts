@@ -1,9 +1,17 @@
 import { Body, Controller, Get, Patch, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ApiErrorResponses } from '../errors/index.js';
 import { batchCreate } from './identity-batch.js';
-import { keysetLinkHeader, parseIncludeCredential, parseListQuery } from './identity-list.query.js';
+import {
+  ApiListIdentitiesQuery,
+  keysetLinkHeader,
+  parseIncludeCredential,
+  parseListQuery,
+} from './identity-list.query.js';
+import { PatchIdentitiesBody } from './identity-patch.dto.js';
 import { IdentityPresenter } from './identity.presenter.js';
+import { BatchPatchIdentitiesResponse, Identity } from './identity.response.dto.js';
 import { IdentityService } from './identity.service.js';
 
 type Query = Record<string, string | string[] | undefined>;
@@ -19,16 +27,9 @@ export class IdentityListAdminController {
 
   @Get()
   @ApiOperation({ operationId: 'listIdentities', summary: 'List Identities' })
-  @ApiQuery({ name: 'per_page', required: false, type: Number })
-  @ApiQuery({ name: 'page', required: false, type: Number })
-  @ApiQuery({ name: 'page_size', required: false, type: Number })
-  @ApiQuery({ name: 'page_token', required: false, type: String })
-  @ApiQuery({ name: 'consistency', required: false, type: String })
-  @ApiQuery({ name: 'ids', required: false, isArray: true, type: String })
-  @ApiQuery({ name: 'credentials_identifier', required: false, type: String })
-  @ApiQuery({ name: 'preview_credentials_identifier_similar', required: false, type: String })
-  @ApiQuery({ name: 'include_credential', required: false, isArray: true, type: String })
-  @ApiQuery({ name: 'organization_id', required: false, type: String })
+  @ApiListIdentitiesQuery()
+  @ApiOkResponse({ type: [Identity], description: 'Paginated Identity List Response' })
+  @ApiErrorResponses()
   async list(@Query() query: Query, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const include = parseIncludeCredential(query);
     const parsed = parseListQuery(query);
@@ -46,6 +47,9 @@ export class IdentityListAdminController {
 
   @Patch()
   @ApiOperation({ operationId: 'batchPatchIdentities', summary: 'Create multiple identities' })
+  @ApiBody({ type: PatchIdentitiesBody })
+  @ApiOkResponse({ type: BatchPatchIdentitiesResponse, description: 'batchPatchIdentitiesResponse' })
+  @ApiErrorResponses(400, 409)
   batch(@Body() body: unknown) {
     return batchCreate(this.identities, body);
   }

@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { ApiError } from '../errors/index.js';
 import { isUuid } from '../persistence/index.js';
 import { normalizeIdentifier } from '../schema/index.js';
@@ -35,6 +37,63 @@ export function parseIncludeCredential(query: Query): string[] {
   if (unknown) throw new ApiError(400, { reason: `The credential type "${unknown}" is not known.` });
   return types;
 }
+
+/** Documents `include_credential` as `parseIncludeCredential` reads it. */
+export const ApiIncludeCredentialQuery = () =>
+  ApiQuery({
+    name: 'include_credential',
+    required: false,
+    description: 'Include the (non-secret) configuration of these credential types in the response.',
+    schema: { type: 'array', items: { type: 'string', enum: [...CREDENTIAL_TYPES] } },
+  });
+
+const DEPRECATED = 'DEPRECATED: Please use `page_token` instead.';
+const string = (name: string, description: string) =>
+  ApiQuery({ name, required: false, description, schema: { type: 'string' } });
+
+/** Documents listIdentities' query as `parseListQuery` reads it, names and types as in the contract. */
+export const ApiListIdentitiesQuery = () =>
+  applyDecorators(
+    ApiQuery({
+      name: 'per_page',
+      required: false,
+      description: `Deprecated Items per Page\n\n${DEPRECATED}`,
+      // The contract allows 1000; parseListQuery caps both page size parameters at 500.
+      schema: { type: 'integer', format: 'int64', default: 250, minimum: 1, maximum: 500 },
+    }),
+    ApiQuery({
+      name: 'page',
+      required: false,
+      description: `Deprecated Pagination Page\n\n${DEPRECATED}`,
+      schema: { type: 'integer', format: 'int64' },
+    }),
+    ApiQuery({
+      name: 'page_size',
+      required: false,
+      description: 'Page Size',
+      schema: { type: 'integer', format: 'int64', default: 250, minimum: 1, maximum: 500 },
+    }),
+    string('page_token', 'Next Page Token'),
+    ApiQuery({
+      name: 'consistency',
+      required: false,
+      description: 'Read Consistency Level (preview); accepted and ignored, every read is strong.',
+      schema: { type: 'string', enum: ['', 'strong', 'eventual'] },
+    }),
+    ApiQuery({
+      name: 'ids',
+      required: false,
+      description: 'Retrieve multiple identities by their IDs (at most 500).',
+      schema: { type: 'array', items: { type: 'string' } },
+    }),
+    string('credentials_identifier', 'The identifier (username, email) of the credentials, exact match.'),
+    string(
+      'preview_credentials_identifier_similar',
+      'EXPERIMENTAL: accepted for compatibility; no similarity search is done.',
+    ),
+    ApiIncludeCredentialQuery(),
+    string('organization_id', 'Accepted for compatibility, and counted as a filter, but not applied yet.'),
+  );
 
 export interface ParsedListQuery extends IdentityPageQuery {
   /** The legacy `page` number when offset pagination was asked for. */

@@ -13,6 +13,7 @@ import {
   ValidateNested,
   ArrayMaxSize,
 } from 'class-validator';
+import { ANY_JSON } from './identity.openapi.js';
 
 @ApiSchema({ name: 'identityWithCredentialsPasswordConfig' })
 export class IdentityWithCredentialsPasswordConfig {
@@ -60,7 +61,7 @@ export class IdentityWithCredentialsOidcConfigProvider {
   @IsBoolean()
   use_auto_link?: boolean;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
   organization?: string | null;
@@ -126,15 +127,23 @@ export class VerifiableIdentityAddress {
   @IsIn(['pending', 'sent', 'completed'])
   status!: 'pending' | 'sent' | 'completed';
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @IsOptional()
   @IsString()
   verified_at?: string | null;
 
   // Server-owned fields a client may echo back from a previous response.
-  @Allow() id?: unknown;
-  @Allow() created_at?: unknown;
-  @Allow() updated_at?: unknown;
+  @ApiPropertyOptional({ type: String, format: 'uuid' })
+  @Allow()
+  id?: unknown;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @Allow()
+  created_at?: unknown;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @Allow()
+  updated_at?: unknown;
 }
 
 @ApiSchema({ name: 'recoveryIdentityAddress' })
@@ -148,9 +157,17 @@ export class RecoveryIdentityAddress {
   @IsIn(['email', 'sms'])
   via!: 'email' | 'sms';
 
-  @Allow() id?: unknown;
-  @Allow() created_at?: unknown;
-  @Allow() updated_at?: unknown;
+  @ApiPropertyOptional({ type: String, format: 'uuid' })
+  @Allow()
+  id?: unknown;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @Allow()
+  created_at?: unknown;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @Allow()
+  updated_at?: unknown;
 }
 
 const STATES = ['active', 'inactive'] as const;
@@ -183,16 +200,16 @@ export class CreateIdentityBody {
   @MaxLength(255)
   external_id?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
   @IsOptional()
   @IsUUID()
   organization_id?: string | null;
 
-  @ApiPropertyOptional({ description: 'Metadata the identity can see.' })
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'Metadata the identity can see.' })
   @Allow()
   metadata_public?: unknown;
 
-  @ApiPropertyOptional({ description: 'Metadata only admins can see.' })
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'Metadata only admins can see.' })
   @Allow()
   metadata_admin?: unknown;
 
@@ -240,11 +257,11 @@ export class UpdateIdentityBody {
   @MaxLength(255)
   external_id?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'Metadata the identity can see.' })
   @Allow()
   metadata_public?: unknown;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'Metadata only admins can see.' })
   @Allow()
   metadata_admin?: unknown;
 }

@@ -122,6 +122,16 @@ export class IdentityService {
     await this.repository.update(identity);
   }
 
+  /** Upgrades a stored password hash after a successful login with an older algorithm or weaker cost. */
+  async replacePasswordHash(id: string, hashed: string): Promise<void> {
+    const identity = await this.get(id);
+    const credential = identity.credentials?.find((c) => c.type === 'password');
+    if (!credential) return;
+    credential.config = { ...credential.config, hashed_password: hashed };
+    credential.updatedAt = this.clock.now();
+    await this.repository.update(identity);
+  }
+
   private schemaFor(schemaId: string): LoadedIdentitySchema {
     const schema = this.schemas.find(schemaId);
     if (!schema)

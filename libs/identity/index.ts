@@ -8,8 +8,16 @@ export { IdentityEntity, IdentityState } from './identity.entity.js';
 export { IdentityConflictError, IdentityNotFoundError, InvalidIdentityError } from './identity.errors.js';
 export { type IdentityInput } from './identity.input.js';
 export { IdentityModule } from './identity.module.js';
+export { IdentityPatch, JsonPatch, PatchIdentitiesBody } from './identity-patch.dto.js';
+export { IDENTITY_OPENAPI_SCHEMAS } from './identity.openapi.js';
 export { IdentityPresenter } from './identity.presenter.js';
 export { IdentityRepository } from './identity.repository.js';
+export {
+  BatchPatchIdentitiesResponse,
+  Identity,
+  IdentityCredentials,
+  IdentityPatchResponse,
+} from './identity.response.dto.js';
 export { IdentityService } from './identity.service.js';
 export { type IdentityJson } from './identity.wire.js';
 

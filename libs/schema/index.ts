@@ -20,8 +20,9 @@ export { decodeSchemaId, encodeSchemaId, identitySchemaUrl } from './schema-id.j
 export { MAX_SCHEMA_BYTES } from './schema-source.js';
 export { identitySchemaProblems } from './schema-structure.js';
 export { SchemaLoadError, UnknownIdentitySchemaError } from './schema.errors.js';
-export { SchemaController, type IdentitySchemaContainer } from './schema.controller.js';
+export { SchemaController } from './schema.controller.js';
 export { SchemaModule, type SchemaModuleOptions } from './schema.module.js';
+export { IdentitySchemaContainer, SCHEMA_OPENAPI_SCHEMAS } from './schema.response.dto.js';
 export {
   codeAddresses,
   credentialIdentifiers,

@@ -1,23 +1,20 @@
 import { Controller, Get, NotFoundException, Param, Query, Req, Res } from '@nestjs/common';
 import {
-  ApiNotFoundResponse,
+  ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiQuery,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ApiErrorResponses } from '../errors/index.js';
 import { IdentitySchemaRegistry } from './identity-schema.registry.js';
 import { type JsonObject, type LoadedIdentitySchema } from './identity-schema.types.js';
 import { decodeSchemaId } from './schema-id.js';
 import { paginationLinkHeader, parsePageRequest } from './schema-pagination.js';
-
-/** Wire shape of `identitySchemaContainer`. */
-export interface IdentitySchemaContainer {
-  id: string;
-  schema: JsonObject;
-}
+import { IdentitySchemaContainer } from './schema.response.dto.js';
 
 const DEPRECATED =
   'DEPRECATED: Please use `page_token` instead. This parameter will be removed in the future.';
@@ -58,17 +55,12 @@ export class SchemaController {
     description: 'Next Page Token',
     schema: { type: 'string' },
   })
+  @ApiExtraModels(IdentitySchemaContainer)
   @ApiOkResponse({
     description: 'List Identity JSON Schemas Response',
-    schema: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['id', 'schema'],
-        properties: { id: { type: 'string' }, schema: { type: 'object' } },
-      },
-    },
+    schema: { $ref: getSchemaPath('identitySchemas') },
   })
+  @ApiErrorResponses()
   listIdentitySchemas(
     @Query() query: Record<string, unknown>,
     @Req() request: Request,
@@ -93,8 +85,8 @@ export class SchemaController {
     description: 'ID must be set to the ID of schema you want to get',
     schema: { type: 'string' },
   })
-  @ApiOkResponse({ description: 'identitySchema', schema: { type: 'object' } })
-  @ApiNotFoundResponse({ description: 'errorGeneric' })
+  @ApiOkResponse({ description: 'identitySchema', schema: { $ref: getSchemaPath('identitySchema') } })
+  @ApiErrorResponses(404)
   getIdentitySchema(@Param('id') id: string): JsonObject {
     return this.lookup(id).raw;
   }

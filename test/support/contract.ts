@@ -47,27 +47,64 @@ const cache = new Map<string, ValidateFunction>();
 
 /** A validator for one of the contract's component schemas, e.g. `identity` or `errorGeneric`. */
 export function contractValidator(schemaName: string): ValidateFunction {
+  return compiled(`kratos#/components/schemas/${schemaName}`);
+}
+
+function compiled(ref: string): ValidateFunction {
   if (!ajv) {
     const contract = loadContract();
     normalize(contract.components);
+    normalize(contract.paths);
     ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
-    ajv.addSchema({ $id: 'kratos', components: contract.components });
+    ajv.addSchema({ $id: 'kratos', components: contract.components, paths: contract.paths });
   }
-  let validate = cache.get(schemaName);
+  let validate = cache.get(ref);
   if (!validate) {
-    validate = ajv.compile({ $ref: `kratos#/components/schemas/${schemaName}` });
-    cache.set(schemaName, validate);
+    validate = ajv.compile({ $ref: ref });
+    cache.set(ref, validate);
   }
   return validate;
 }
 
+const pointerSegment = (segment: string) =>
+  encodeURIComponent(segment.replaceAll('~', '~0').replaceAll('/', '~1'));
+
+/**
+ * A validator for an operation's JSON response as the contract declares it, also where the
+ * schema is inline (getVersion, isAlive) or behind a shared response (listIdentities).
+ */
+export function contractResponseValidator(operationId: string, status: string): ValidateFunction {
+  for (const [path, operations] of Object.entries(loadContract().paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      if (operation['operationId'] !== operationId) continue;
+      const response = (operation['responses'] as Record<string, Node>)[status];
+      if (!response) throw new Error(`the contract has no ${status} response for ${operationId}`);
+      const shared = response['$ref'];
+      const at =
+        typeof shared === 'string'
+          ? shared.slice(1)
+          : `/paths/${pointerSegment(path)}/${method}/responses/${status}`;
+      return compiled(`kratos#${at}/content/application~1json/schema`);
+    }
+  }
+  throw new Error(`the contract has no operation ${operationId}`);
+}
+
 /** Asserts a response body matches a contract schema, with ajv's errors in the failure message. */
 export function assertMatchesContract(schemaName: string, body: unknown): void {
-  const validate = contractValidator(schemaName);
+  assertValid(contractValidator(schemaName), `contract schema "${schemaName}"`, body);
+}
+
+/** Asserts a response body matches what the contract declares for that operation and status. */
+export function assertMatchesContractResponse(operationId: string, status: string, body: unknown): void {
+  assertValid(contractResponseValidator(operationId, status), `${operationId}'s ${status} response`, body);
+}
+
+function assertValid(validate: ValidateFunction, what: string, body: unknown): void {
   if (!validate(body)) {
     throw new Error(
-      `response does not match contract schema "${schemaName}":\n${JSON.stringify(validate.errors, null, 2)}\nbody: ${JSON.stringify(body, null, 2)}`,
+      `response does not match ${what}:\n${JSON.stringify(validate.errors, null, 2)}\nbody: ${JSON.stringify(body, null, 2)}`,
     );
   }
 }

@@ -77,7 +77,7 @@ describe('tessera CLI', () => {
         .filter((line) => line['level'] === 'warn')
         .map((line) => String(line['msg']));
       expect(warnings).toContain(
-        'config key "selfservice.methods" is not supported by Tessera yet and is ignored',
+        'config key "selfservice.methods.totp" is not supported by Tessera yet and is ignored',
       );
       expect(warnings).toContain('config key "courier" is not supported by Tessera yet and is ignored');
       expect(new Set(warnings).size).toBe(warnings.length);

@@ -11,6 +11,12 @@ const TABLES = [
   'identity_credential_identifiers',
   'identity_verifiable_addresses',
   'identity_recovery_addresses',
+  'sessions',
+  'session_devices',
+  'selfservice_login_flows',
+  'selfservice_registration_flows',
+  'selfservice_errors',
+  'rate_limits',
 ];
 
 describe.each(TEST_DATABASES)('migrations on $dialect', (database) => {

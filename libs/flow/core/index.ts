@@ -1,0 +1,41 @@
+export { clientKind, wantsJson, type ClientKind } from './client-kind.js';
+export { CsrfTokens, csrfViolation, sha256 } from './csrf.js';
+export { browserOnApiFlow, expiredOnRead, flowExpired, sessionAlreadyAvailable } from './flow-expiry.js';
+export { FlowErrorRepository } from './flow-error.repository.js';
+export { flowIdParam, FlowResponder, withQuery } from './flow-responder.js';
+export {
+  FlowErrorEntity,
+  LoginFlowEntity,
+  RegistrationFlowEntity,
+  SelfServiceFlow,
+  type FlowType,
+} from './flow.entity.js';
+export { FlowRepository } from './flow.repository.js';
+export { ReturnToPolicy } from './return-to.js';
+export {
+  LOGIN_STRATEGIES,
+  REGISTRATION_STRATEGIES,
+  type FlowContext,
+  type LoginResult,
+  type LoginStrategy,
+  type RegistrationResult,
+  type RegistrationStrategy,
+} from './strategy.js';
+export { traitMessage } from './trait-messages.js';
+export {
+  addNodeMessage,
+  addUiMessage,
+  clearMessages,
+  csrfNode,
+  inputNode,
+  nodeNamed,
+  setNodeValue,
+  submitNode,
+  uiJson,
+  type InputAttributes,
+  type NodeGroup,
+  type UiContainer,
+  type UiNode,
+} from './ui.js';
+export { FlowFactory, type FlowKind, type NewFlow } from './flow-factory.js';
+export { submittedBody } from './form-body.js';

@@ -1,0 +1,169 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiError } from '../../errors/index.js';
+import { Clock, Database } from '../../persistence/index.js';
+import {
+  type DeviceInfo,
+  IdentityDisabledError,
+  type SessionEntity,
+  SessionService,
+} from '../../session/index.js';
+import { Text } from '../../text/index.js';
+import {
+  addUiMessage,
+  type ClientKind,
+  clearMessages,
+  FlowFactory,
+  FlowRepository,
+  LOGIN_STRATEGIES,
+  LoginFlowEntity,
+  type LoginStrategy,
+  type NewFlow,
+  ReturnToPolicy,
+  sessionAlreadyAvailable,
+} from '../core/index.js';
+import { LoginHooks } from './login-hooks.js';
+
+export interface CreateLoginFlow extends Omit<NewFlow, 'returnTo'> {
+  returnTo?: string;
+  refresh: boolean;
+  aal: 'aal1' | 'aal2';
+  session: SessionEntity | null;
+}
+
+export interface SubmitLogin {
+  client: ClientKind;
+  device: DeviceInfo;
+  session: SessionEntity | null;
+  body: Record<string, unknown>;
+}
+
+export type LoginOutcome =
+  | { kind: 'flow'; flow: LoginFlowEntity }
+  | { kind: 'expired'; flow: LoginFlowEntity; replacement: LoginFlowEntity }
+  | { kind: 'already_signed_in'; flow: LoginFlowEntity }
+  | { kind: 'signed_in'; flow: LoginFlowEntity; session: SessionEntity; token?: string };
+
+/** The login state machine: create, expire, pick a strategy, issue or refresh the session. */
+@Injectable()
+export class LoginFlowService {
+  private readonly flows: FlowRepository<LoginFlowEntity>;
+
+  constructor(
+    db: Database,
+    @Inject(LOGIN_STRATEGIES) private readonly strategies: LoginStrategy[],
+    private readonly factory: FlowFactory,
+    private readonly returnTo: ReturnToPolicy,
+    private readonly sessions: SessionService,
+    private readonly hooks: LoginHooks,
+    private readonly clock: Clock,
+  ) {
+    this.flows = new FlowRepository(db, LoginFlowEntity);
+  }
+
+  async create(input: CreateLoginFlow): Promise<LoginFlowEntity> {
+    const returnTo = this.returnTo.validate(input.returnTo);
+    const upgrading = input.aal === 'aal2' && input.session?.aal !== 'aal2';
+    if (input.aal === 'aal2' && !input.session) {
+      throw new ApiError(401, {
+        id: 'session_aal1_required',
+        reason: 'You can not requested a higher AAL (AAL2/AAL3) without an active session.',
+        message: 'aal2 and aal3 can only be requested if a session exists already',
+      });
+    }
+    if (input.session && !input.refresh && !upgrading) throw sessionAlreadyAvailable();
+    const flow = this.factory.fill(new LoginFlowEntity(), 'login', { ...input, returnTo });
+    flow.refresh = input.refresh;
+    flow.requestedAal = input.aal;
+    for (const strategy of this.strategies) strategy.populateLogin(flow);
+    if (input.refresh && input.session) addUiMessage(flow.ui, Text.loginReauth());
+    await this.flows.insert(flow);
+    return flow;
+  }
+
+  async get(id: string): Promise<LoginFlowEntity> {
+    const flow = await this.flows.findById(id);
+    if (!flow)
+      throw new ApiError(404, { reason: 'The login flow could not be found. Please restart the flow.' });
+    return flow;
+  }
+
+  isExpired(flow: LoginFlowEntity): boolean {
+    return flow.expiresAt <= this.clock.now();
+  }
+
+  async submit(flow: LoginFlowEntity, input: SubmitLogin): Promise<LoginOutcome> {
+    if (this.isExpired(flow)) return { kind: 'expired', flow, replacement: await this.replace(flow) };
+    const signedIn = input.session && !flow.refresh && flow.requestedAal !== 'aal2';
+    if (signedIn) {
+      clearMessages(flow.ui);
+      addUiMessage(flow.ui, Text.reason(sessionAlreadyAvailable().message));
+      return { kind: 'already_signed_in', flow };
+    }
+    clearMessages(flow.ui);
+    flow.transientPayload = (input.body['transient_payload'] as Record<string, unknown> | undefined) ?? null;
+    const ctx = { client: input.client, device: input.device, session: input.session, now: this.clock.now() };
+    for (const strategy of this.strategies) {
+      const result = await strategy.login(flow, input.body, ctx);
+      if (result.kind === 'not_responsible') continue;
+      flow.active = strategy.id;
+      if (result.kind === 'invalid') return this.rejected(flow);
+      try {
+        return await this.signIn(flow, input, result.identity, { method: result.method, aal: result.aal });
+      } catch (error) {
+        if (!(error instanceof IdentityDisabledError)) throw error;
+        addUiMessage(flow.ui, Text.identityDisabled());
+        return this.rejected(flow);
+      }
+    }
+    addUiMessage(flow.ui, Text.noLoginStrategy());
+    return this.rejected(flow);
+  }
+
+  private async signIn(
+    flow: LoginFlowEntity,
+    input: SubmitLogin,
+    identity: Parameters<SessionService['issue']>[0],
+    auth: Parameters<SessionService['issue']>[1],
+  ): Promise<LoginOutcome> {
+    const current = input.session;
+    if (current && current.identityId === identity.id && (flow.refresh || flow.requestedAal === 'aal2')) {
+      const session = await this.sessions.authenticateAgain(current, auth, input.device);
+      await this.complete(flow);
+      return { kind: 'signed_in', flow, session };
+    }
+    const { session, token } = await this.sessions.issue(identity, auth, input.device);
+    await this.hooks.afterLogin(auth.method, session);
+    await this.complete(flow);
+    return { kind: 'signed_in', flow, session, token };
+  }
+
+  private async complete(flow: LoginFlowEntity): Promise<void> {
+    flow.state = 'passed_challenge';
+    flow.updatedAt = this.clock.now();
+    await this.flows.update(flow);
+  }
+
+  private async rejected(flow: LoginFlowEntity): Promise<LoginOutcome> {
+    flow.updatedAt = this.clock.now();
+    await this.flows.update(flow);
+    return { kind: 'flow', flow };
+  }
+
+  /** A fresh flow for an expired one, keeping where the user was going. */
+  private async replace(expired: LoginFlowEntity): Promise<LoginFlowEntity> {
+    const flow = this.factory.fill(new LoginFlowEntity(), 'login', {
+      type: expired.type,
+      requestUrl: expired.requestUrl,
+      returnTo: expired.returnTo,
+      identitySchema: expired.identitySchema,
+    });
+    flow.csrfTokenHash = expired.csrfTokenHash;
+    flow.ui.nodes[0] = expired.ui.nodes[0]!;
+    flow.refresh = expired.refresh;
+    flow.requestedAal = expired.requestedAal;
+    for (const strategy of this.strategies) strategy.populateLogin(flow);
+    addUiMessage(flow.ui, Text.loginExpired(expired.expiresAt, this.clock.now()));
+    await this.flows.insert(flow);
+    return flow;
+  }
+}

@@ -1,0 +1,131 @@
+import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ConfigService } from '../../config/index.js';
+import { SessionService, SessionTransport } from '../../session/index.js';
+import {
+  browserOnApiFlow,
+  clientKind,
+  CsrfTokens,
+  expiredOnRead,
+  flowIdParam,
+  FlowFactory,
+  FlowResponder,
+  type RegistrationFlowEntity,
+  submittedBody,
+  wantsJson,
+} from '../core/index.js';
+import { RegistrationFlowService } from './registration-flow.service.js';
+import { registrationFlowJson } from './registration-flow.wire.js';
+import { RegistrationResponder } from './registration-responder.js';
+
+type Query = Record<string, string | undefined>;
+
+/** HTTP shape of the registration flow. */
+@ApiTags('frontend')
+@Controller('self-service/registration')
+export class RegistrationFlowController {
+  constructor(
+    private readonly flows: RegistrationFlowService,
+    private readonly sessions: SessionService,
+    private readonly transport: SessionTransport,
+    private readonly csrf: CsrfTokens,
+    private readonly factory: FlowFactory,
+    private readonly responder: FlowResponder,
+    private readonly registration: RegistrationResponder,
+    private readonly config: ConfigService,
+  ) {}
+
+  @Get('browser')
+  @ApiOperation({
+    operationId: 'createBrowserRegistrationFlow',
+    summary: 'Create Registration Flow for Browsers',
+  })
+  async createBrowser(@Query() query: Query, @Req() req: Request, @Res() res: Response): Promise<void> {
+    try {
+      const session = await this.sessions.findActive(this.transport.cookieTokenFrom(req));
+      if (session && !wantsJson(req))
+        return this.responder.redirect(res, this.registration.returnUrl(query['return_to']));
+      const csrfToken = this.csrf.ensure(req, res);
+      const flow = await this.flows.create({
+        type: 'browser',
+        requestUrl: this.requestUrl(req),
+        returnTo: query['return_to'],
+        identitySchema: query['identity_schema'],
+        session,
+        csrfToken,
+      });
+      if (wantsJson(req)) return this.responder.json(res, 200, registrationFlowJson(flow));
+      this.responder.redirect(res, this.factory.uiUrl('registration', flow.id));
+    } catch (error) {
+      await this.responder.error(req, res, error);
+    }
+  }
+
+  @Get('api')
+  @ApiOperation({
+    operationId: 'createNativeRegistrationFlow',
+    summary: 'Create Registration Flow for Native Apps',
+  })
+  async createApi(@Query() query: Query, @Req() req: Request) {
+    const session = await this.sessions.findActive(req.header('x-session-token') ?? undefined);
+    const flow = await this.flows.create({
+      type: 'api',
+      requestUrl: this.requestUrl(req),
+      returnTo: query['return_to'],
+      identitySchema: query['identity_schema'],
+      session,
+    });
+    return registrationFlowJson(flow);
+  }
+
+  @Get('flows')
+  @ApiOperation({ operationId: 'getRegistrationFlow', summary: 'Get Registration Flow' })
+  async get(@Query('id') id: string | undefined, @Req() req: Request) {
+    this.flows.assertEnabled();
+    const flow = await this.flows.get(flowIdParam(id));
+    if (flow.type === 'browser') this.csrf.verifyCookieOnly(req, flow.csrfTokenHash);
+    if (this.flows.isExpired(flow)) {
+      throw expiredOnRead(
+        flow,
+        this.config.url('public', `self-service/registration/${flow.type === 'api' ? 'api' : 'browser'}`),
+      );
+    }
+    return registrationFlowJson(flow);
+  }
+
+  @Post()
+  @ApiOperation({ operationId: 'updateRegistrationFlow', summary: 'Update Registration Flow' })
+  async submit(
+    @Query('flow') id: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    let flow: RegistrationFlowEntity | undefined;
+    try {
+      flow = await this.flows.get(flowIdParam(id));
+      const body = submittedBody(req);
+      const client = clientKind(flow.type, req);
+      if (flow.type === 'browser') this.csrf.verify(req, flow.csrfTokenHash, body['csrf_token']);
+      else if (browserOnApiFlow(req.header('origin'), req.header('cookie')))
+        return this.registration.apiFlowFromBrowser(res, flow);
+      const token = flow.type === 'api' ? req.header('x-session-token') : this.transport.cookieTokenFrom(req);
+      const session = await this.sessions.findActive(token ?? undefined);
+      if (session && client === 'browser')
+        return this.responder.redirect(res, this.registration.returnUrl(null));
+      const outcome = await this.flows.submit(flow, {
+        client,
+        device: this.transport.deviceFrom(req),
+        session,
+        body,
+      });
+      await this.registration.respond(res, client, outcome);
+    } catch (error) {
+      await this.registration.failed(req, res, flow, error);
+    }
+  }
+
+  private requestUrl(req: Request): string {
+    return this.config.url('public', req.originalUrl.replace(/^\//, ''));
+  }
+}

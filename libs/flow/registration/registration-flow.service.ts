@@ -1,0 +1,169 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '../../config/index.js';
+import { ApiError } from '../../errors/index.js';
+import { Clock, Database } from '../../persistence/index.js';
+import { IdentitySchemaRegistry, traitNodes } from '../../schema/index.js';
+import { type DeviceInfo, type SessionEntity, SessionService } from '../../session/index.js';
+import { Text } from '../../text/index.js';
+import {
+  addUiMessage,
+  type ClientKind,
+  clearMessages,
+  FlowFactory,
+  FlowRepository,
+  type NewFlow,
+  REGISTRATION_STRATEGIES,
+  RegistrationFlowEntity,
+  type RegistrationStrategy,
+  ReturnToPolicy,
+  sessionAlreadyAvailable,
+  type UiNode,
+} from '../core/index.js';
+import { orderRegistrationNodes } from './registration-nodes.js';
+import { type IdentityEntity } from '../../identity/index.js';
+
+export interface CreateRegistrationFlow extends Omit<NewFlow, 'returnTo' | 'identitySchema'> {
+  returnTo?: string;
+  identitySchema?: string;
+  session: SessionEntity | null;
+}
+
+export interface SubmitRegistration {
+  client: ClientKind;
+  device: DeviceInfo;
+  session: SessionEntity | null;
+  body: Record<string, unknown>;
+}
+
+export type RegistrationOutcome =
+  | { kind: 'flow'; flow: RegistrationFlowEntity }
+  | { kind: 'expired'; flow: RegistrationFlowEntity; replacement: RegistrationFlowEntity }
+  | {
+      kind: 'registered';
+      flow: RegistrationFlowEntity;
+      identity: IdentityEntity;
+      session?: SessionEntity;
+      token?: string;
+    };
+
+/** The registration state machine, one-step ("unified") style. */
+@Injectable()
+export class RegistrationFlowService {
+  private readonly flows: FlowRepository<RegistrationFlowEntity>;
+
+  constructor(
+    db: Database,
+    @Inject(REGISTRATION_STRATEGIES) private readonly strategies: RegistrationStrategy[],
+    private readonly factory: FlowFactory,
+    private readonly returnTo: ReturnToPolicy,
+    private readonly schemas: IdentitySchemaRegistry,
+    private readonly sessions: SessionService,
+    private readonly config: ConfigService,
+    private readonly clock: Clock,
+  ) {
+    this.flows = new FlowRepository(db, RegistrationFlowEntity);
+  }
+
+  assertEnabled(): void {
+    if (this.config.get<boolean>('selfservice.flows.registration.enabled') === false) {
+      throw new ApiError(400, {
+        id: 'self_service_flow_disabled',
+        reason: 'Registration is not allowed because it was disabled.',
+        message: 'self-service flow disabled',
+      });
+    }
+  }
+
+  async create(input: CreateRegistrationFlow): Promise<RegistrationFlowEntity> {
+    this.assertEnabled();
+    const returnTo = this.returnTo.validate(input.returnTo);
+    if (input.session) throw sessionAlreadyAvailable();
+    if (input.identitySchema && !this.schemas.isSelectable(input.identitySchema)) {
+      throw new ApiError(400, {
+        reason: `The identity schema "${input.identitySchema}" cannot be used for self-service.`,
+      });
+    }
+    const flow = this.factory.fill(new RegistrationFlowEntity(), 'registration', { ...input, returnTo });
+    this.populate(flow);
+    await this.flows.insert(flow);
+    return flow;
+  }
+
+  private populate(flow: RegistrationFlowEntity): void {
+    const schema = flow.identitySchema ? this.schemas.get(flow.identitySchema) : this.schemas.getDefault();
+    flow.ui.nodes.push(...(traitNodes(schema, undefined, 'default') as unknown as UiNode[]));
+    for (const strategy of this.strategies) strategy.populateRegistration(flow);
+    flow.ui.nodes = orderRegistrationNodes(flow.ui.nodes);
+  }
+
+  async get(id: string): Promise<RegistrationFlowEntity> {
+    const flow = await this.flows.findById(id);
+    if (!flow)
+      throw new ApiError(404, {
+        reason: 'The registration flow could not be found. Please restart the flow.',
+      });
+    return flow;
+  }
+
+  isExpired(flow: RegistrationFlowEntity): boolean {
+    return flow.expiresAt <= this.clock.now();
+  }
+
+  async submit(flow: RegistrationFlowEntity, input: SubmitRegistration): Promise<RegistrationOutcome> {
+    this.assertEnabled();
+    if (this.isExpired(flow)) return { kind: 'expired', flow, replacement: await this.replace(flow) };
+    if (input.session) throw sessionAlreadyAvailable();
+    clearMessages(flow.ui);
+    flow.transientPayload = (input.body['transient_payload'] as Record<string, unknown> | undefined) ?? null;
+    const ctx = { client: input.client, device: input.device, session: input.session, now: this.clock.now() };
+    for (const strategy of this.strategies) {
+      const result = await strategy.register(flow, input.body, ctx);
+      if (result.kind === 'not_responsible') continue;
+      flow.active = strategy.id;
+      if (result.kind === 'invalid') return this.rejected(flow);
+      flow.state = 'passed_challenge';
+      flow.updatedAt = this.clock.now();
+      await this.flows.update(flow);
+      if (!this.issuesSession(result.method)) return { kind: 'registered', flow, identity: result.identity };
+      const { session, token } = await this.sessions.issue(
+        result.identity,
+        { method: result.method, aal: 'aal1' },
+        input.device,
+      );
+      return { kind: 'registered', flow, identity: result.identity, session, token };
+    }
+    addUiMessage(flow.ui, Text.noRegistrationStrategy());
+    return this.rejected(flow);
+  }
+
+  /** The `session` after-registration hook: sign the new identity in. */
+  private issuesSession(method: string): boolean {
+    type Hooks = { hook: string }[];
+    const hooks =
+      this.config.get<Hooks>(`selfservice.flows.registration.after.${method}.hooks`) ??
+      this.config.get<Hooks>('selfservice.flows.registration.after.hooks') ??
+      [];
+    return hooks.some((h) => h.hook === 'session');
+  }
+
+  private async rejected(flow: RegistrationFlowEntity): Promise<RegistrationOutcome> {
+    flow.updatedAt = this.clock.now();
+    await this.flows.update(flow);
+    return { kind: 'flow', flow };
+  }
+
+  private async replace(expired: RegistrationFlowEntity): Promise<RegistrationFlowEntity> {
+    const flow = this.factory.fill(new RegistrationFlowEntity(), 'registration', {
+      type: expired.type,
+      requestUrl: expired.requestUrl,
+      returnTo: expired.returnTo,
+      identitySchema: expired.identitySchema,
+    });
+    flow.csrfTokenHash = expired.csrfTokenHash;
+    flow.ui.nodes[0] = expired.ui.nodes[0]!;
+    this.populate(flow);
+    addUiMessage(flow.ui, Text.registrationExpired(expired.expiresAt, this.clock.now()));
+    await this.flows.insert(flow);
+    return flow;
+  }
+}

@@ -1,0 +1,14 @@
+import { SessionDeviceEntity, SessionEntity } from './session.entity.js';
+
+export { CookieSettings } from './cookie-settings.js';
+export { readCookie, serializeCookie, type CookieAttributes } from './http-cookies.js';
+export { SessionDeviceEntity, SessionEntity, type Aal, type AuthenticationMethod } from './session.entity.js';
+export { IdentityDisabledError, SessionNotFoundError } from './session.errors.js';
+export { SessionModule } from './session.module.js';
+export { SessionPresenter } from './session.presenter.js';
+export { SessionRepository } from './session.repository.js';
+export { aalOf, SessionService, type Authentication, type DeviceInfo } from './session.service.js';
+export { appendSetCookie, SessionTransport } from './session-transport.js';
+export { hashToken } from './session-tokens.js';
+
+export const SESSION_ENTITIES = [SessionEntity, SessionDeviceEntity];

@@ -1,0 +1,81 @@
+import { All, Controller, Delete, Get, HttpCode, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ApiError } from '../errors/index.js';
+import { isUuid } from '../persistence/index.js';
+import { type SessionEntity } from './session.entity.js';
+import { SessionPresenter } from './session.presenter.js';
+import { SessionService } from './session.service.js';
+import { SessionTransport } from './session-transport.js';
+import { pageParams } from './session-pages.js';
+
+type Query = Record<string, string | string[] | undefined>;
+
+/** whoami and the caller's own sessions, on the public port. */
+@ApiTags('frontend')
+@Controller('sessions')
+export class SessionPublicController {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly transport: SessionTransport,
+    private readonly presenter: SessionPresenter,
+  ) {}
+
+  private async current(req: Request): Promise<SessionEntity> {
+    const session = await this.sessions.findActive(this.transport.tokenFrom(req));
+    if (!session) {
+      throw new ApiError(401, {
+        reason: 'No valid session credentials found in the request.',
+        message: 'request does not have a valid authentication session',
+        extra: { CredentialsMissing: !this.transport.tokenFrom(req) },
+      });
+    }
+    return session;
+  }
+
+  @All('whoami')
+  @ApiOperation({ operationId: 'toSession', summary: 'Check Who the Current HTTP Session Belongs To' })
+  async whoami(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const session = await this.current(req);
+    res.setHeader('X-Kratos-Authenticated-Identity-Id', session.identityId);
+    return this.presenter.present(session, { admin: false });
+  }
+
+  @Get()
+  @ApiOperation({ operationId: 'listMySessions', summary: 'Get My Active Sessions' })
+  async listMine(@Req() req: Request, @Query() query: Query, @Res({ passthrough: true }) res: Response) {
+    const session = await this.current(req);
+    const { pageSize, offset } = pageParams(query);
+    const page = await this.sessions.list({
+      identityId: session.identityId,
+      active: true,
+      exceptId: session.id,
+      pageSize,
+      offset,
+    });
+    res.setHeader('X-Total-Count', String(page.total));
+    return page.sessions.map((s) => this.presenter.present(s, { admin: false }));
+  }
+
+  @Delete()
+  @ApiOperation({ operationId: 'disableMyOtherSessions', summary: 'Disable my other sessions' })
+  async revokeOthers(@Req() req: Request) {
+    const session = await this.current(req);
+    return { count: await this.sessions.revokeOthers(session.identityId, session.id) };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ operationId: 'disableMySession', summary: 'Disable one of my sessions' })
+  async revokeOne(@Req() req: Request, @Param('id') id: string): Promise<void> {
+    const session = await this.current(req);
+    if (!isUuid(id)) throw new ApiError(400, { reason: 'The session id is not a valid UUID.' });
+    if (id === session.id) {
+      throw new ApiError(400, {
+        reason: 'You tried to revoke the current session. Use the logout flow instead.',
+      });
+    }
+    const target = await this.sessions.get(id).catch(() => null);
+    if (target && target.identityId === session.identityId) await this.sessions.revoke(id);
+  }
+}

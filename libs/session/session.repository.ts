@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { In, LessThan, MoreThan, Not, type FindOptionsWhere } from 'typeorm';
+import { Database } from '../persistence/index.js';
+import { SessionDeviceEntity, SessionEntity } from './session.entity.js';
+
+const WITH_IDENTITY = {
+  identity: { verifiableAddresses: true, recoveryAddresses: true },
+  devices: true,
+} as const;
+
+export interface SessionListQuery {
+  identityId?: string;
+  /** true: usable sessions only; false: revoked or expired only. */
+  active?: boolean;
+  exceptId?: string;
+  pageSize: number;
+  after?: string;
+  offset?: number;
+}
+
+/** Sessions and their devices; lookups by token go through the token's hash. */
+@Injectable()
+export class SessionRepository {
+  constructor(private readonly db: Database) {}
+
+  async insert(session: SessionEntity): Promise<void> {
+    const { devices = [], identity: _identity, ...row } = session;
+    await this.db.transaction(async () => {
+      await this.db.manager.insert(SessionEntity, row as never);
+      if (devices.length)
+        await this.db.manager.insert(SessionDeviceEntity, devices.map(({ session: _s, ...d }) => d) as never);
+    });
+  }
+
+  /** The hot path of every app request: one indexed lookup with the identity joined in. */
+  findByTokenHash(tokenHash: string): Promise<SessionEntity | null> {
+    return this.db.repository(SessionEntity).findOne({ where: { tokenHash }, relations: WITH_IDENTITY });
+  }
+
+  findByLogoutTokenHash(logoutTokenHash: string): Promise<SessionEntity | null> {
+    return this.db.repository(SessionEntity).findOne({ where: { logoutTokenHash } });
+  }
+
+  findById(id: string): Promise<SessionEntity | null> {
+    return this.db.repository(SessionEntity).findOne({ where: { id }, relations: WITH_IDENTITY });
+  }
+
+  async list(query: SessionListQuery, now: Date): Promise<{ sessions: SessionEntity[]; total: number }> {
+    const base: FindOptionsWhere<SessionEntity> = {};
+    if (query.identityId) base.identityId = query.identityId;
+    let where: FindOptionsWhere<SessionEntity> | FindOptionsWhere<SessionEntity>[] = base;
+    if (query.active === true) where = { ...base, active: true, expiresAt: MoreThan(now) };
+    if (query.active === false)
+      where = [
+        { ...base, active: false },
+        { ...base, expiresAt: LessThan(now) },
+      ];
+    const withCursor = (w: FindOptionsWhere<SessionEntity>) => ({
+      ...w,
+      ...(query.exceptId ? { id: Not(query.exceptId) } : {}),
+      ...(query.after ? { id: MoreThan(query.after) } : {}),
+    });
+    const clauses = Array.isArray(where) ? where.map(withCursor) : withCursor(where);
+    const repository = this.db.repository(SessionEntity);
+    const [sessions, total] = await repository.findAndCount({
+      where: clauses,
+      order: { id: 'ASC' },
+      take: query.pageSize,
+      skip: query.offset,
+      relations: WITH_IDENTITY,
+    });
+    return { sessions, total };
+  }
+
+  async save(session: SessionEntity): Promise<void> {
+    await this.db.transaction(async () => {
+      const { devices = [], identity: _identity, ...row } = session;
+      await this.db.repository(SessionEntity).update({ id: session.id }, row as never);
+      const known = await this.db.repository(SessionDeviceEntity).find({ where: { sessionId: session.id } });
+      const fresh = devices.filter((d) => !known.some((k) => k.id === d.id));
+      if (fresh.length)
+        await this.db.manager.insert(SessionDeviceEntity, fresh.map(({ session: _s, ...d }) => d) as never);
+    });
+  }
+
+  async revoke(where: { id?: string; identityId?: string; exceptId?: string }, now: Date): Promise<number> {
+    return this.db.transaction(async () => {
+      const criteria: FindOptionsWhere<SessionEntity> = { active: true };
+      if (where.id) criteria.id = where.id;
+      if (where.identityId) criteria.identityId = where.identityId;
+      if (where.exceptId) criteria.id = Not(where.exceptId);
+      const result = await this.db
+        .repository(SessionEntity)
+        .update(criteria, { active: false, updatedAt: now });
+      return result.affected ?? 0;
+    });
+  }
+
+  async deleteByIdentity(identityId: string): Promise<number> {
+    return this.db.transaction(async () => {
+      const result = await this.db.repository(SessionEntity).delete({ identityId });
+      return result.affected ?? 0;
+    });
+  }
+
+  async deleteByIds(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.db.transaction(
+      async () => (await this.db.repository(SessionEntity).delete({ id: In(ids) })).affected ?? 0,
+    );
+  }
+}

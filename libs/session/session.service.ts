@@ -1,0 +1,183 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '../config/index.js';
+import { type IdentityEntity } from '../identity/index.js';
+import { Clock, newId } from '../persistence/index.js';
+import { type Aal, type AuthenticationMethod, SessionDeviceEntity, SessionEntity } from './session.entity.js';
+import { IdentityDisabledError, SessionNotFoundError } from './session.errors.js';
+import { SessionRepository, type SessionListQuery } from './session.repository.js';
+import { hashToken, logoutTokenFor, newSessionToken } from './session-tokens.js';
+
+export interface DeviceInfo {
+  ipAddress: string | null;
+  userAgent: string | null;
+  location: string;
+}
+
+export interface Authentication {
+  method: string;
+  aal: Exclude<Aal, 'aal0'>;
+  provider?: string;
+}
+
+/** AAL of a session from its methods: aal2 needs a second factor on top of a first one. */
+export function aalOf(methods: AuthenticationMethod[]): Aal {
+  if (methods.length === 0) return 'aal0';
+  const has = (aal: Aal) => methods.some((m) => m.aal === aal);
+  return has('aal2') && has('aal1') ? 'aal2' : 'aal1';
+}
+
+/** Issues, finds and ends sessions. Tokens leave this service once, at issue time. */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly config: ConfigService,
+    private readonly clock: Clock,
+  ) {}
+
+  get lifespanMs(): number {
+    return this.config.duration('session.lifespan', '24h');
+  }
+
+  /** A new session (new id, new token: never a fixation) for an identity that just authenticated. */
+  async issue(
+    identity: IdentityEntity,
+    auth: Authentication,
+    device: DeviceInfo,
+  ): Promise<{ session: SessionEntity; token: string; logoutToken: string }> {
+    if (identity.state !== 'active') throw new IdentityDisabledError();
+    const now = this.clock.now();
+    const token = newSessionToken();
+    const logoutToken = this.logoutTokenFor(token);
+    const methods: AuthenticationMethod[] = [
+      {
+        method: auth.method,
+        aal: auth.aal,
+        completed_at: now.toISOString(),
+        ...(auth.provider ? { provider: auth.provider } : {}),
+      },
+    ];
+    const session = Object.assign(new SessionEntity(), {
+      id: newId(now.getTime()),
+      identityId: identity.id,
+      tokenHash: hashToken(token),
+      logoutTokenHash: hashToken(logoutToken),
+      active: true,
+      aal: aalOf(methods),
+      authenticationMethods: methods,
+      issuedAt: now,
+      authenticatedAt: now,
+      expiresAt: new Date(now.getTime() + this.lifespanMs),
+      createdAt: now,
+      updatedAt: now,
+    });
+    session.devices = [this.device(session.id, device, now)];
+    await this.sessions.insert(session);
+    session.identity = identity;
+    return { session, token, logoutToken };
+  }
+
+  logoutTokenFor(sessionToken: string): string {
+    const secret =
+      this.config.get<string[]>('secrets.cookie')?.[0] ??
+      this.config.get<string[]>('secrets.default')?.[0] ??
+      '';
+    return logoutTokenFor(sessionToken, secret);
+  }
+
+  /** Re-authentication or a second factor on the same session (same id, same token). */
+  async authenticateAgain(
+    session: SessionEntity,
+    auth: Authentication,
+    device: DeviceInfo,
+  ): Promise<SessionEntity> {
+    const now = this.clock.now();
+    session.authenticationMethods = [
+      ...session.authenticationMethods,
+      {
+        method: auth.method,
+        aal: auth.aal,
+        completed_at: now.toISOString(),
+        ...(auth.provider ? { provider: auth.provider } : {}),
+      },
+    ];
+    session.aal = aalOf(session.authenticationMethods);
+    session.authenticatedAt = now;
+    session.updatedAt = now;
+    session.devices = [...(session.devices ?? []), this.device(session.id, device, now)];
+    await this.sessions.save(session);
+    return session;
+  }
+
+  /** The usable session a token belongs to, or null: revoked, expired and disabled ones are not. */
+  async findActive(token: string | undefined): Promise<SessionEntity | null> {
+    if (!token) return null;
+    const session = await this.sessions.findByTokenHash(hashToken(token));
+    return session && this.isActive(session) ? session : null;
+  }
+
+  isActive(session: SessionEntity): boolean {
+    return (
+      session.active &&
+      session.expiresAt > this.clock.now() &&
+      (!session.identity || session.identity.state === 'active')
+    );
+  }
+
+  async get(id: string): Promise<SessionEntity> {
+    const session = await this.sessions.findById(id);
+    if (!session) throw new SessionNotFoundError();
+    return session;
+  }
+
+  list(query: SessionListQuery) {
+    return this.sessions.list(query, this.clock.now());
+  }
+
+  async revoke(id: string): Promise<void> {
+    await this.sessions.revoke({ id }, this.clock.now());
+  }
+
+  /** Ends every session of an identity but one (logout elsewhere; `revoke_active_sessions`). */
+  revokeOthers(identityId: string, exceptId?: string): Promise<number> {
+    return this.sessions.revoke({ identityId, exceptId }, this.clock.now());
+  }
+
+  async revokeByLogoutToken(logoutToken: string): Promise<SessionEntity | null> {
+    const session = await this.sessions.findByLogoutTokenHash(hashToken(logoutToken));
+    if (session) await this.revoke(session.id);
+    return session;
+  }
+
+  deleteByIdentity(identityId: string): Promise<number> {
+    return this.sessions.deleteByIdentity(identityId);
+  }
+
+  /** Extends to now + lifespan, but only once the session is within `earliest_possible_extend` of expiring. */
+  async extend(id: string): Promise<SessionEntity> {
+    const session = await this.get(id);
+    const now = this.clock.now();
+    const window = this.config.duration(
+      'session.earliest_possible_extend',
+      this.config.get<string>('session.lifespan') ?? '24h',
+    );
+    if (session.expiresAt.getTime() - window <= now.getTime()) {
+      session.expiresAt = new Date(now.getTime() + this.lifespanMs);
+      session.updatedAt = now;
+      await this.sessions.save(session);
+    }
+    return session;
+  }
+
+  private device(sessionId: string, device: DeviceInfo, now: Date): SessionDeviceEntity {
+    return Object.assign(new SessionDeviceEntity(), {
+      id: newId(now.getTime()),
+      sessionId,
+      ipAddress: device.ipAddress,
+      userAgent: device.userAgent?.slice(0, 512) ?? null,
+      location: device.location,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+}

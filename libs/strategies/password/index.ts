@@ -1,0 +1,4 @@
+export { SecretCheckGuard } from './brute-force.js';
+export { PasswordStrategyModule } from './password.module.js';
+export { PasswordStrategy } from './password.strategy.js';
+export { PASSWORD_POLICY_OPTIONS, type PasswordPolicyOptions } from './policy/index.js';

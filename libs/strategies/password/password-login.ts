@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import {
+  addNodeMessage,
+  addUiMessage,
+  type FlowContext,
+  type LoginFlowEntity,
+  type LoginResult,
+  setNodeValue,
+} from '../../flow/index.js';
+import { PasswordHasher } from '../../hash/index.js';
+import { IdentityRepository, IdentityService } from '../../identity/index.js';
+import { normalizeIdentifier } from '../../schema/index.js';
+import { Text } from '../../text/index.js';
+import { SecretCheckGuard } from './brute-force.js';
+
+const MAX_FIELD = 4096;
+
+/** Password sign-in: same answer and same cost whether or not the identifier exists. */
+@Injectable()
+export class PasswordLogin {
+  constructor(
+    private readonly identities: IdentityRepository,
+    private readonly identityService: IdentityService,
+    private readonly hasher: PasswordHasher,
+    private readonly guard: SecretCheckGuard,
+  ) {}
+
+  async login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult> {
+    const identifier = body['identifier'] ?? body['password_identifier'];
+    const password = body['password'];
+    setNodeValue(flow.ui, 'identifier', typeof identifier === 'string' ? identifier.slice(0, MAX_FIELD) : '');
+    let missing = false;
+    for (const [name, value] of [
+      ['identifier', identifier],
+      ['password', password],
+    ] as const) {
+      if (typeof value !== 'string' || value === '') {
+        addNodeMessage(flow.ui, name, Text.missingProperty(name));
+        missing = true;
+      }
+    }
+    if (missing) return { kind: 'invalid' };
+    if ((identifier as string).length > MAX_FIELD || Buffer.byteLength(password as string) > MAX_FIELD) {
+      addUiMessage(flow.ui, Text.invalidCredentials());
+      return { kind: 'invalid' };
+    }
+    const key = normalizeIdentifier(identifier as string);
+    await this.guard.attempt('login', key, ctx.device.ipAddress);
+
+    const found = await this.identities.findByCredentialsIdentifier('password', key);
+    const hashed = found?.credential.config['hashed_password'];
+    const valid = await this.guard.hash(async () => {
+      if (typeof hashed !== 'string') {
+        await this.hasher.verifyDummy(password as string);
+        return false;
+      }
+      return this.hasher.verify(password as string, hashed).catch(() => false);
+    });
+    if (!found || !valid) {
+      addUiMessage(flow.ui, Text.invalidCredentials());
+      return { kind: 'invalid' };
+    }
+    await this.guard.succeeded('login', key);
+    if (this.hasher.needsRehash(hashed as string)) {
+      const fresh = await this.guard.hash(() => this.hasher.hash(password as string));
+      await this.identityService.replacePasswordHash(found.identity.id, fresh);
+    }
+    return { kind: 'identified', identity: found.identity, method: 'password', aal: 'aal1' };
+  }
+}

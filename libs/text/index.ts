@@ -1,0 +1,2 @@
+export { Text } from './messages.js';
+export { uiText, type UiText, type UiTextType } from './ui-text.js';

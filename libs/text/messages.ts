@@ -1,0 +1,60 @@
+import { uiText, type UiText } from './ui-text.js';
+
+const info = (id: number, text: string, context?: Record<string, unknown>) =>
+  uiText(id, text, 'info', context);
+const error = (id: number, text: string, context?: Record<string, unknown>) =>
+  uiText(id, text, 'error', context);
+
+function minutesAgo(expiredAt: Date, now: Date): string {
+  return ((now.getTime() - expiredAt.getTime()) / 60_000).toFixed(2);
+}
+
+/** The UI messages of the contract (ids exact, English wording ours), by what they say. */
+export const Text = {
+  // labels
+  labelPassword: () => info(1070001, 'Password'),
+  labelTrait: (title: string, name: string) => info(1070002, title, { name, title }),
+  labelId: () => info(1070004, 'ID'),
+  signIn: () => info(1010001, 'Sign in'),
+  signInWithPassword: () => info(1010022, 'Sign in with password'),
+  signUp: () => info(1040001, 'Sign up'),
+  loginReauth: () => info(1010003, 'Please confirm this action by verifying that it is you.'),
+  loginMfa: () => info(1010004, 'Please complete the second authentication challenge.'),
+
+  // generic validation
+  reason: (reason: string) => error(4000001, reason, { reason }),
+  missingProperty: (property: string) => error(4000002, `Property ${property} is missing.`, { property }),
+  invalidCredentials: () =>
+    error(
+      4000006,
+      'The provided credentials are invalid, check for spelling mistakes in your password or username, email address, or phone number.',
+    ),
+  duplicateIdentifier: () =>
+    error(4000007, 'An account with the same identifier (email, phone, username, ...) exists already.'),
+  noIdentifier: () =>
+    error(
+      4000009,
+      'Could not find any login identifiers. Did you forget to set them? This could also be caused by a server misconfiguration.',
+    ),
+  identityDisabled: () => error(4010011, 'Your account has been disabled. Please contact support.'),
+
+  // flow lifecycle
+  loginExpired: (expiredAt: Date, now: Date) =>
+    error(4010001, `The login flow expired ${minutesAgo(expiredAt, now)} minutes ago, please try again.`, {
+      expired_at: expiredAt.toISOString(),
+      expired_at_unix: Math.floor(expiredAt.getTime() / 1000),
+    }),
+  registrationExpired: (expiredAt: Date, now: Date) =>
+    error(
+      4040001,
+      `The registration flow expired ${minutesAgo(expiredAt, now)} minutes ago, please try again.`,
+      {
+        expired_at: expiredAt.toISOString(),
+        expired_at_unix: Math.floor(expiredAt.getTime() / 1000),
+      },
+    ),
+  noLoginStrategy: () =>
+    error(4010002, 'Could not find a strategy to log you in with. Did you fill out the form correctly?'),
+  noRegistrationStrategy: () =>
+    error(4010003, 'Could not find a strategy to sign you up with. Did you fill out the form correctly?'),
+} satisfies Record<string, (...args: never[]) => UiText>;

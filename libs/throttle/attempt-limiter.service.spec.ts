@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { AttemptLimiter, attemptKeyHash, type LimitRule } from './attempt-limiter.service.js';
+import type { AttemptCount, AttemptStore } from './attempt-store.js';
+import { MemoryAttemptStore } from './memory-attempt.store.js';
+
+class FakeClock {
+  constructor(private time = Date.parse('2025-06-01T12:00:00Z')) {}
+  now(): Date {
+    return new Date(this.time);
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+const perIdentifier: LimitRule = { name: 'login:identifier', limit: 3, windowMs: 60_000 };
+const perIp: LimitRule = { name: 'login:ip', limit: 5, windowMs: 600_000 };
+
+function setup() {
+  const clock = new FakeClock();
+  const store = new MemoryAttemptStore(clock);
+  return { clock, store, limiter: new AttemptLimiter(store) };
+}
+
+async function consumeTimes(limiter: AttemptLimiter, times: number, key: string, rule: LimitRule) {
+  const decisions = [];
+  for (let i = 0; i < times; i++) decisions.push(await limiter.consume([{ key, rule }]));
+  return decisions;
+}
+
+describe('AttemptLimiter', () => {
+  it('allows up to the limit in a window and refuses after', async () => {
+    const { limiter } = setup();
+    const decisions = await consumeTimes(limiter, 5, 'alice@example.com', perIdentifier);
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false, false]);
+    expect(decisions[3]).toEqual({ allowed: false, retryAfterSeconds: 60, rule: 'login:identifier' });
+  });
+
+  it('counts down Retry-After as the window runs out, never below one second', async () => {
+    const { clock, limiter } = setup();
+    await consumeTimes(limiter, 3, 'alice', perIdentifier);
+    clock.advance(45_500);
+    expect(await limiter.consume([{ key: 'alice', rule: perIdentifier }])).toMatchObject({
+      retryAfterSeconds: 15,
+    });
+    clock.advance(14_000);
+    expect(await limiter.consume([{ key: 'alice', rule: perIdentifier }])).toMatchObject({
+      retryAfterSeconds: 1,
+    });
+  });
+
+  it('starts a fresh window once the old one has passed', async () => {
+    const { clock, limiter } = setup();
+    await consumeTimes(limiter, 4, 'alice', perIdentifier);
+    clock.advance(60_000);
+    const decisions = await consumeTimes(limiter, 4, 'alice', perIdentifier);
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false]);
+  });
+
+  it('keeps keys and rules apart', async () => {
+    const { limiter } = setup();
+    await consumeTimes(limiter, 3, 'alice', perIdentifier);
+    expect(await limiter.consume([{ key: 'bob', rule: perIdentifier }])).toEqual({ allowed: true });
+    expect(await limiter.consume([{ key: 'alice', rule: perIp }])).toEqual({ allowed: true });
+    expect((await limiter.consume([{ key: 'alice', rule: perIdentifier }])).allowed).toBe(false);
+  });
+
+  it('reset clears one key so the next attempt is allowed', async () => {
+    const { limiter } = setup();
+    await consumeTimes(limiter, 4, 'alice', perIdentifier);
+    await consumeTimes(limiter, 4, 'bob', perIdentifier);
+    await limiter.reset('alice', perIdentifier);
+    expect(await limiter.consume([{ key: 'alice', rule: perIdentifier }])).toEqual({ allowed: true });
+    expect((await limiter.consume([{ key: 'bob', rule: perIdentifier }])).allowed).toBe(false);
+  });
+
+  it('refuses when any one key is over, still counting the others', async () => {
+    const { limiter } = setup();
+    await consumeTimes(limiter, 5, '203.0.113.7', perIp);
+    const decision = await limiter.consume([
+      { key: 'carol', rule: perIdentifier },
+      { key: '203.0.113.7', rule: perIp },
+    ]);
+    expect(decision).toEqual({ allowed: false, retryAfterSeconds: 600, rule: 'login:ip' });
+    // The refused attempt still counted against the identifier.
+    await consumeTimes(limiter, 2, 'carol', perIdentifier);
+    expect((await limiter.consume([{ key: 'carol', rule: perIdentifier }])).allowed).toBe(false);
+  });
+
+  it('names the rule that frees up last when several are over', async () => {
+    const { limiter } = setup();
+    const keys = [
+      { key: 'dave', rule: perIdentifier },
+      { key: '198.51.100.1', rule: perIp },
+    ];
+    for (let i = 0; i < 5; i++) await limiter.consume(keys);
+    expect(await limiter.consume(keys)).toEqual({
+      allowed: false,
+      retryAfterSeconds: 600,
+      rule: 'login:ip',
+    });
+  });
+
+  it('allows an empty list and counts a repeated key once', async () => {
+    const { limiter } = setup();
+    expect(await limiter.consume([])).toEqual({ allowed: true });
+    const twice = [
+      { key: 'erin', rule: perIdentifier },
+      { key: 'erin', rule: perIdentifier },
+    ];
+    const decisions = [];
+    for (let i = 0; i < 4; i++) decisions.push((await limiter.consume(twice)).allowed);
+    expect(decisions).toEqual([true, true, true, false]);
+  });
+
+  it('a limit of zero refuses everything', async () => {
+    const { limiter } = setup();
+    const locked = { name: 'locked', limit: 0, windowMs: 1_000 };
+    expect(await limiter.consume([{ key: 'x', rule: locked }])).toMatchObject({ allowed: false });
+  });
+
+  it('rejects rules that cannot work', async () => {
+    const { limiter } = setup();
+    await expect(
+      limiter.consume([{ key: 'x', rule: { name: 'r', limit: -1, windowMs: 1 } }]),
+    ).rejects.toThrow(/limit/);
+    await expect(limiter.consume([{ key: 'x', rule: { name: 'r', limit: 1, windowMs: 0 } }])).rejects.toThrow(
+      /windowMs/,
+    );
+  });
+
+  it('hands the store only SHA-256 digests of rule and key', async () => {
+    const seen: string[] = [];
+    const spy: AttemptStore = {
+      increment: async (key: string): Promise<AttemptCount> => {
+        seen.push(key);
+        return { count: 1, msUntilReset: 1_000 };
+      },
+      reset: async (key: string) => void seen.push(key),
+      close: async () => undefined,
+    };
+    const limiter = new AttemptLimiter(spy);
+    await limiter.consume([{ key: 'alice@example.com', rule: perIdentifier }]);
+    await limiter.reset('alice@example.com', perIdentifier);
+    expect(seen).toEqual([
+      attemptKeyHash(perIdentifier, 'alice@example.com'),
+      attemptKeyHash(perIdentifier, 'alice@example.com'),
+    ]);
+    expect(seen[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(attemptKeyHash({ name: 'a:b' }, 'c')).not.toBe(attemptKeyHash({ name: 'a' }, 'b:c'));
+  });
+
+  it('refuses every parallel attempt past the limit', async () => {
+    const { limiter } = setup();
+    const decisions = await Promise.all(
+      Array.from({ length: 20 }, () => limiter.consume([{ key: 'mallory', rule: perIdentifier }])),
+    );
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(3);
+  });
+});

@@ -1,0 +1,37 @@
+import type { Clock } from '../persistence/index.js';
+import type { AttemptCount, AttemptStore } from './attempt-store.js';
+import type { RateLimitRepository } from './rate-limit.repository.js';
+
+const PURGE_INTERVAL_MS = 60_000;
+
+/**
+ * Counters in the `rate_limits` table, for deployments without Redis. Expired rows are deleted
+ * at most once a minute per process, on the back of an increment, so the table holds roughly
+ * the keys seen in the longest window and no scheduler is needed.
+ */
+export class DatabaseAttemptStore implements AttemptStore {
+  private nextPurgeAt = 0;
+
+  constructor(
+    private readonly rateLimits: RateLimitRepository,
+    private readonly clock: Pick<Clock, 'now'>,
+    private readonly purgeIntervalMs = PURGE_INTERVAL_MS,
+  ) {}
+
+  async increment(key: string, windowMs: number): Promise<AttemptCount> {
+    const now = this.clock.now();
+    const { count, expiresAt } = await this.rateLimits.increment(key, now, windowMs);
+    if (now.getTime() >= this.nextPurgeAt) {
+      this.nextPurgeAt = now.getTime() + this.purgeIntervalMs;
+      await this.rateLimits.deleteExpired(now);
+    }
+    return { count, msUntilReset: expiresAt.getTime() - now.getTime() };
+  }
+
+  reset(key: string): Promise<void> {
+    return this.rateLimits.delete(key);
+  }
+
+  /** The connection belongs to the persistence module. */
+  async close(): Promise<void> {}
+}

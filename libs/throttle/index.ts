@@ -1,0 +1,16 @@
+export {
+  AttemptLimiter,
+  attemptKeyHash,
+  type LimitDecision,
+  type LimitedKey,
+  type LimitRule,
+} from './attempt-limiter.service.js';
+export { ATTEMPT_STORE, type AttemptCount, type AttemptStore } from './attempt-store.js';
+export { DatabaseAttemptStore } from './database-attempt.store.js';
+export { HashGate, type HashGateOptions } from './hash-gate.service.js';
+export { MemoryAttemptStore } from './memory-attempt.store.js';
+export { RateLimitRepository } from './rate-limit.repository.js';
+export { connectRedis, REDIS_KEY_PREFIX, RedisAttemptStore } from './redis-attempt.store.js';
+export { HashGateSaturatedError, TooManyAttemptsError } from './throttle.errors.js';
+export { ThrottleModule } from './throttle.module.js';
+export { THROTTLE_OPTIONS, type ThrottleOptions } from './throttle.options.js';
