@@ -6,6 +6,7 @@ import express from 'express';
 import { ConfigService, type LoadedConfig, type ServerKind } from '../../libs/config/index.js';
 import { ApiExceptionFilter } from '../../libs/errors/index.js';
 import { AppLogger } from '../../libs/logging/index.js';
+import { corsMiddleware } from './cors.js';
 import { installHttpPipeline } from './http-pipeline.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
 import { routeForPort } from './port-routing.js';
@@ -43,6 +44,7 @@ export async function startServer(loaded: LoadedConfig, logger: AppLogger): Prom
     logger,
     config.get<boolean>('serve.public.request_log.disable_for_health') !== true,
   );
+  app.use(corsMiddleware(config));
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   app.enableShutdownHooks();
   serveOpenApi(app, buildOpenApiDocument(app));

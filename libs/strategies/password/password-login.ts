@@ -9,6 +9,7 @@ import {
 } from '../../flow/index.js';
 import { PasswordHasher } from '../../hash/index.js';
 import { IdentityRepository, IdentityService } from '../../identity/index.js';
+import { AppLogger } from '../../logging/index.js';
 import { normalizeIdentifier } from '../../schema/index.js';
 import { Text } from '../../text/index.js';
 import { SecretCheckGuard } from './brute-force.js';
@@ -23,6 +24,7 @@ export class PasswordLogin {
     private readonly identityService: IdentityService,
     private readonly hasher: PasswordHasher,
     private readonly guard: SecretCheckGuard,
+    private readonly logger: AppLogger,
   ) {}
 
   async login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult> {
@@ -56,6 +58,7 @@ export class PasswordLogin {
       }
       return this.hasher.verify(password as string, hashed).catch(() => false);
     });
+    this.logger.debug('password checked', { flow_id: flow.id, known_identifier: found !== null, valid });
     if (!found || !valid) {
       addUiMessage(flow.ui, Text.invalidCredentials());
       return { kind: 'invalid' };

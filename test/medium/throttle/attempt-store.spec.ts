@@ -73,7 +73,7 @@ const redisCases: StoreCase[] = redisUrl
 
 describe.each([...databaseCases, ...redisCases])('attempt store on $name', (storeCase) => {
   let subject: StoreUnderTest | undefined;
-  let limiter: AttemptLimiter | undefined;
+  let limiter: AttemptLimiter;
   const used: { key: string; rule: LimitRule }[] = [];
 
   /** A key no other test (or concurrent run against the same Redis) shares. */
@@ -89,8 +89,11 @@ describe.each([...databaseCases, ...redisCases])('attempt store on $name', (stor
   });
 
   afterEach(async () => {
-    for (const { key, rule } of used.splice(0)) await limiter?.reset(key, rule);
-    await subject?.close();
+    const opened = subject;
+    subject = undefined;
+    if (!opened) return;
+    for (const { key, rule } of used.splice(0)) await limiter.reset(key, rule);
+    await opened.close();
   });
 
   it('lets exactly the limit through when 50 attempts race on one key', async () => {
@@ -166,8 +169,8 @@ describe.each([...databaseCases, ...redisCases])('attempt store on $name', (stor
     });
     await limiter.consume([target]);
 
-    const stored = await subject.storedText();
-    expect(stored).toContain(subject.storedKey(attemptKeyHash(target.rule, target.key)));
+    const stored = await subject!.storedText();
+    expect(stored).toContain(subject!.storedKey(attemptKeyHash(target.rule, target.key)));
     expect(stored.filter((text) => text.includes('frank'))).toEqual([]);
   });
 });

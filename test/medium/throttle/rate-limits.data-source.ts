@@ -11,7 +11,10 @@ const migrations: readonly (new () => unknown)[] = MIGRATIONS.some((m) => m === 
 
 /** A migrated DataSource with the rate_limits table; the throttle lib has no entities. */
 export async function migratedRateLimits(database: TestDatabase): Promise<DataSource> {
-  const dataSource = createDataSource(await database.createDsn(), { entities: [], migrations: [...migrations] });
+  const dataSource = createDataSource(await database.createDsn(), {
+    entities: [],
+    migrations: [...migrations],
+  });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;

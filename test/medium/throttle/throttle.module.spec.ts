@@ -2,7 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Clock, createDataSource, Database } from '../../../libs/persistence/index.js';
+import { Clock, Database } from '../../../libs/persistence/index.js';
 import {
   ATTEMPT_STORE,
   AttemptLimiter,
@@ -10,9 +10,8 @@ import {
   RedisAttemptStore,
   ThrottleModule,
 } from '../../../libs/throttle/index.js';
-import { RateLimits1763769700000 } from '../../../migrations/1763769700000-rate-limits.js';
-import { MIGRATIONS } from '../../../migrations/index.js';
 import { TEST_DATABASES } from '../../support/databases.js';
+import { migratedRateLimits } from './rate-limits.data-source.js';
 
 const rule = { name: 'login:identifier', limit: 1, windowMs: 60_000 };
 
@@ -35,12 +34,7 @@ describe.each(TEST_DATABASES)('ThrottleModule on $dialect without Redis', (datab
   });
 
   it('counts attempts in the rate_limits table', async () => {
-    dataSource = createDataSource(await database.createDsn(), {
-      entities: [],
-      migrations: [...MIGRATIONS, RateLimits1763769700000],
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    dataSource = await migratedRateLimits(database);
 
     const app = await NestFactory.createApplicationContext(
       { module: class App {}, imports: [persistenceFor(dataSource), ThrottleModule.forRoot({})] },
