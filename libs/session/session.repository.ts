@@ -87,6 +87,8 @@ export class SessionRepository {
     return this.db.transaction(async () => {
       const criteria: FindOptionsWhere<SessionEntity> = { active: true };
       if (where.id) criteria.id = where.id;
+      // In bulk, expired sessions are over already: only live ones are revoked and counted.
+      else criteria.expiresAt = MoreThan(now);
       if (where.identityId) criteria.identityId = where.identityId;
       if (where.exceptId) criteria.id = Not(where.exceptId);
       const result = await this.db

@@ -56,15 +56,16 @@ const redisCases: StoreCase[] = redisUrl
         name: 'redis',
         open: async () => {
           const redis: Redis = await connectRedis(redisUrl, () => undefined);
+          const store = new RedisAttemptStore(redis);
           return {
-            store: new RedisAttemptStore(redis),
+            store,
             storedText: async () => {
               const keys = await redis.keys(`${REDIS_KEY_PREFIX}*`);
               const values = keys.length > 0 ? await redis.mget(keys) : [];
               return [...keys, ...values.map(String)];
             },
             storedKey: (hash) => REDIS_KEY_PREFIX + hash,
-            close: () => new RedisAttemptStore(redis).close(),
+            close: () => store.close(),
           };
         },
       },
