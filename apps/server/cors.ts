@@ -12,7 +12,10 @@ interface CorsSettings {
 
 function originMatcher(pattern: string): (origin: string) => boolean {
   if (pattern === '*') return () => true;
-  const escaped = pattern.toLowerCase().split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'));
+  const escaped = pattern
+    .toLowerCase()
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'));
   const regex = new RegExp(`^${escaped.join('[^/]*')}$`);
   return (origin) => regex.test(origin.toLowerCase());
 }
@@ -22,9 +25,14 @@ function settings(config: ConfigService): CorsSettings {
   return {
     origins: get<string[]>('allowed_origins', ['*']).map(originMatcher),
     methods: get<string[]>('allowed_methods', ['POST', 'GET', 'PUT', 'PATCH', 'DELETE']).join(', '),
-    headers: get<string[]>('allowed_headers', ['Authorization', 'Content-Type', 'Max-Age', 'X-Session-Token', 'X-XSRF-TOKEN', 'X-CSRF-TOKEN']).map((h) =>
-      h.toLowerCase(),
-    ),
+    headers: get<string[]>('allowed_headers', [
+      'Authorization',
+      'Content-Type',
+      'Max-Age',
+      'X-Session-Token',
+      'X-XSRF-TOKEN',
+      'X-CSRF-TOKEN',
+    ]).map((h) => h.toLowerCase()),
     exposed: get<string[]>('exposed_headers', ['Content-Type']).join(', '),
     credentials: get<boolean>('allow_credentials', true),
     maxAge: get<number>('max_age', 0),

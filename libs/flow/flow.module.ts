@@ -2,7 +2,14 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/index.js';
 import { SchemaModule } from '../schema/index.js';
 import { SessionModule } from '../session/index.js';
-import { CsrfTokens, FlowErrorRepository, FlowFactory, FlowResponder, ReturnToPolicy } from './core/index.js';
+import {
+  CsrfTokens,
+  FlowErrorRepository,
+  FlowFactory,
+  FlowHttp,
+  FlowResponder,
+  ReturnToPolicy,
+} from './core/index.js';
 import { FlowErrorController } from './errors/flow-error.controller.js';
 import { LoginFlowController } from './login/login-flow.controller.js';
 import { LoginFlowService } from './login/login-flow.service.js';
@@ -24,6 +31,7 @@ import { RegistrationResponder } from './registration/registration-responder.js'
     CsrfTokens,
     FlowErrorRepository,
     FlowFactory,
+    FlowHttp,
     FlowResponder,
     ReturnToPolicy,
     LoginFlowService,

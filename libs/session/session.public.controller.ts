@@ -1,5 +1,5 @@
 import { All, Controller, Delete, Get, HttpCode, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiError } from '../errors/index.js';
 import { isUuid } from '../persistence/index.js';
@@ -33,9 +33,16 @@ export class SessionPublicController {
     return session;
   }
 
-  @All('whoami')
+  @Get('whoami')
   @ApiOperation({ operationId: 'toSession', summary: 'Check Who the Current HTTP Session Belongs To' })
   async whoami(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.anyMethodWhoami(req, res);
+  }
+
+  /** Kratos answers whoami on every method (proxies forward the original one); only GET is documented. */
+  @All('whoami')
+  @ApiExcludeEndpoint()
+  async anyMethodWhoami(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const session = await this.current(req);
     res.setHeader('X-Kratos-Authenticated-Identity-Id', session.identityId);
     return this.presenter.present(session, { admin: false });

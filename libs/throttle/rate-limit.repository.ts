@@ -30,11 +30,15 @@ export class RateLimitRepository {
 
   async increment(key: string, now: Date, windowMs: number): Promise<{ count: number; expiresAt: Date }> {
     const expiresAt = new Date(now.getTime() + windowMs);
-    const rows = (await this.db.manager.query(this.incrementSql, [
-      key,
-      this.timestamp(now),
-      this.timestamp(expiresAt),
-    ])) as CounterRow[];
+    const run = async () =>
+      (await this.db.manager.query(this.incrementSql, [
+        key,
+        this.timestamp(now),
+        this.timestamp(expiresAt),
+      ])) as CounterRow[];
+    // SQLite has one connection: outside a turn of its own, the count could land in (and roll
+    // back with) another request's open transaction.
+    const rows = this.db.dialect === 'sqlite' ? await this.db.transaction(run) : await run();
     const row = rows[0];
     if (!row) throw new Error('rate_limits: the upsert returned no row.');
     return { count: Number(row.count), expiresAt: this.parseTimestamp(row.expires_at) };

@@ -52,8 +52,8 @@ export class RedisAttemptStore implements AttemptStore {
 
 /**
  * Connects before the application starts serving, so a wrong URL fails the boot rather than the
- * first login. Afterwards a command waits through at most one reconnection and then fails: a login
- * whose attempt cannot be counted is refused, not let through uncounted.
+ * first login. Afterwards a command waits through at most one reconnection and then fails, so
+ * during an outage `consume` rejects instead of letting attempts through uncounted.
  */
 export async function connectRedis(url: string, onError: (error: Error) => void): Promise<Redis> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5_000 });

@@ -39,3 +39,4 @@ export {
 } from './ui.js';
 export { FlowFactory, type FlowKind, type NewFlow } from './flow-factory.js';
 export { submittedBody } from './form-body.js';
+export { FlowHttp, type FlowJson } from './flow-http.js';

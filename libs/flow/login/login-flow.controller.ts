@@ -1,23 +1,20 @@
 import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ConfigService } from '../../config/index.js';
 import { SessionService, SessionTransport } from '../../session/index.js';
 import {
-  LoginFlowEntity,
-  browserOnApiFlow,
-  clientKind,
   CsrfTokens,
-  expiredOnRead,
   flowIdParam,
   FlowFactory,
+  FlowHttp,
   FlowResponder,
+  type LoginFlowEntity,
   submittedBody,
   wantsJson,
 } from '../core/index.js';
 import { LoginFlowService } from './login-flow.service.js';
-import { LoginResponder } from './login-responder.js';
 import { loginFlowJson } from './login-flow.wire.js';
+import { LoginResponder } from './login-responder.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -35,9 +32,9 @@ export class LoginFlowController {
     private readonly transport: SessionTransport,
     private readonly csrf: CsrfTokens,
     private readonly factory: FlowFactory,
+    private readonly http: FlowHttp,
     private readonly responder: FlowResponder,
     private readonly login: LoginResponder,
-    private readonly config: ConfigService,
   ) {}
 
   @Get('browser')
@@ -48,12 +45,12 @@ export class LoginFlowController {
       const refresh = truthy(query['refresh']);
       const aal = aalOf(query['aal']);
       if (session && !refresh && !(aal === 'aal2' && session.aal !== 'aal2') && !wantsJson(req)) {
-        return this.responder.redirect(res, this.login.returnUrl(query['return_to']));
+        return this.responder.redirect(res, this.http.returnUrl('login', query['return_to']));
       }
       const csrfToken = this.csrf.ensure(req, res);
       const flow = await this.flows.create({
         type: 'browser',
-        requestUrl: this.requestUrl(req),
+        requestUrl: this.http.requestUrl(req),
         returnTo: query['return_to'],
         refresh,
         aal,
@@ -70,15 +67,13 @@ export class LoginFlowController {
   @Get('api')
   @ApiOperation({ operationId: 'createNativeLoginFlow', summary: 'Create Login Flow for Native Apps' })
   async createApi(@Query() query: Query, @Req() req: Request) {
-    const token = req.header('x-session-token') ?? undefined;
-    const session = await this.sessions.findActive(token);
     const flow = await this.flows.create({
       type: 'api',
-      requestUrl: this.requestUrl(req),
+      requestUrl: this.http.requestUrl(req),
       returnTo: query['return_to'],
       refresh: truthy(query['refresh']),
       aal: aalOf(query['aal']),
-      session,
+      session: await this.http.sessionFor('api', req),
     });
     return loginFlowJson(flow);
   }
@@ -87,14 +82,7 @@ export class LoginFlowController {
   @ApiOperation({ operationId: 'getLoginFlow', summary: 'Get Login Flow' })
   async get(@Query('id') id: string | undefined, @Req() req: Request) {
     const flow = await this.flows.get(flowIdParam(id));
-    if (flow.type === 'browser') this.csrf.verifyCookieOnly(req, flow.csrfTokenHash);
-    if (this.flows.isExpired(flow)) {
-      throw expiredOnRead(
-        flow,
-        this.config.url('public', `self-service/login/${flow.type === 'api' ? 'api' : 'browser'}`),
-      );
-    }
-    return loginFlowJson(flow);
+    return loginFlowJson(this.http.readable('login', flow, req, this.flows.isExpired(flow)));
   }
 
   @Post()
@@ -108,13 +96,9 @@ export class LoginFlowController {
     try {
       flow = await this.flows.get(flowIdParam(id));
       const body = submittedBody(req);
-      const client = clientKind(flow.type, req);
-      if (flow.type === 'browser') this.csrf.verify(req, flow.csrfTokenHash, body['csrf_token']);
-      else if (browserOnApiFlow(req.header('origin'), req.header('cookie'))) {
-        return this.login.apiFlowFromBrowser(res, flow);
-      }
-      const token = flow.type === 'api' ? req.header('x-session-token') : this.transport.cookieTokenFrom(req);
-      const session = await this.sessions.findActive(token ?? undefined);
+      const client = this.http.checkSubmission(flow, req, res, body, loginFlowJson);
+      if (!client) return;
+      const session = await this.http.sessionFor(flow.type, req);
       const outcome = await this.flows.submit(flow, {
         client,
         device: this.transport.deviceFrom(req),
@@ -123,11 +107,7 @@ export class LoginFlowController {
       });
       await this.login.respond(res, client, outcome);
     } catch (error) {
-      await this.login.failed(req, res, flow, error);
+      await this.http.failed('login', req, res, flow, error, loginFlowJson);
     }
-  }
-
-  private requestUrl(req: Request): string {
-    return this.config.url('public', req.originalUrl.replace(/^\//, ''));
   }
 }

@@ -1,15 +1,12 @@
 import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ConfigService } from '../../config/index.js';
 import { SessionService, SessionTransport } from '../../session/index.js';
 import {
-  browserOnApiFlow,
-  clientKind,
   CsrfTokens,
-  expiredOnRead,
   flowIdParam,
   FlowFactory,
+  FlowHttp,
   FlowResponder,
   type RegistrationFlowEntity,
   submittedBody,
@@ -31,9 +28,9 @@ export class RegistrationFlowController {
     private readonly transport: SessionTransport,
     private readonly csrf: CsrfTokens,
     private readonly factory: FlowFactory,
+    private readonly http: FlowHttp,
     private readonly responder: FlowResponder,
     private readonly registration: RegistrationResponder,
-    private readonly config: ConfigService,
   ) {}
 
   @Get('browser')
@@ -45,11 +42,11 @@ export class RegistrationFlowController {
     try {
       const session = await this.sessions.findActive(this.transport.cookieTokenFrom(req));
       if (session && !wantsJson(req))
-        return this.responder.redirect(res, this.registration.returnUrl(query['return_to']));
+        return this.responder.redirect(res, this.http.returnUrl('registration', query['return_to']));
       const csrfToken = this.csrf.ensure(req, res);
       const flow = await this.flows.create({
         type: 'browser',
-        requestUrl: this.requestUrl(req),
+        requestUrl: this.http.requestUrl(req),
         returnTo: query['return_to'],
         identitySchema: query['identity_schema'],
         session,
@@ -68,13 +65,12 @@ export class RegistrationFlowController {
     summary: 'Create Registration Flow for Native Apps',
   })
   async createApi(@Query() query: Query, @Req() req: Request) {
-    const session = await this.sessions.findActive(req.header('x-session-token') ?? undefined);
     const flow = await this.flows.create({
       type: 'api',
-      requestUrl: this.requestUrl(req),
+      requestUrl: this.http.requestUrl(req),
       returnTo: query['return_to'],
       identitySchema: query['identity_schema'],
-      session,
+      session: await this.http.sessionFor('api', req),
     });
     return registrationFlowJson(flow);
   }
@@ -84,14 +80,7 @@ export class RegistrationFlowController {
   async get(@Query('id') id: string | undefined, @Req() req: Request) {
     this.flows.assertEnabled();
     const flow = await this.flows.get(flowIdParam(id));
-    if (flow.type === 'browser') this.csrf.verifyCookieOnly(req, flow.csrfTokenHash);
-    if (this.flows.isExpired(flow)) {
-      throw expiredOnRead(
-        flow,
-        this.config.url('public', `self-service/registration/${flow.type === 'api' ? 'api' : 'browser'}`),
-      );
-    }
-    return registrationFlowJson(flow);
+    return registrationFlowJson(this.http.readable('registration', flow, req, this.flows.isExpired(flow)));
   }
 
   @Post()
@@ -105,14 +94,11 @@ export class RegistrationFlowController {
     try {
       flow = await this.flows.get(flowIdParam(id));
       const body = submittedBody(req);
-      const client = clientKind(flow.type, req);
-      if (flow.type === 'browser') this.csrf.verify(req, flow.csrfTokenHash, body['csrf_token']);
-      else if (browserOnApiFlow(req.header('origin'), req.header('cookie')))
-        return this.registration.apiFlowFromBrowser(res, flow);
-      const token = flow.type === 'api' ? req.header('x-session-token') : this.transport.cookieTokenFrom(req);
-      const session = await this.sessions.findActive(token ?? undefined);
+      const client = this.http.checkSubmission(flow, req, res, body, registrationFlowJson);
+      if (!client) return;
+      const session = await this.http.sessionFor(flow.type, req);
       if (session && client === 'browser')
-        return this.responder.redirect(res, this.registration.returnUrl(null));
+        return this.responder.redirect(res, this.http.returnUrl('registration', null));
       const outcome = await this.flows.submit(flow, {
         client,
         device: this.transport.deviceFrom(req),
@@ -121,11 +107,7 @@ export class RegistrationFlowController {
       });
       await this.registration.respond(res, client, outcome);
     } catch (error) {
-      await this.registration.failed(req, res, flow, error);
+      await this.http.failed('registration', req, res, flow, error, registrationFlowJson);
     }
-  }
-
-  private requestUrl(req: Request): string {
-    return this.config.url('public', req.originalUrl.replace(/^\//, ''));
   }
 }
