@@ -38,6 +38,16 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        plugins: [swcPlugin()],
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.spec.ts'],
+          globalSetup: ['./test/support/build.global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -3,7 +3,7 @@ import { type ConfigService } from '../../libs/config/index.js';
 
 interface CorsSettings {
   origins: ((origin: string) => boolean)[];
-  methods: string;
+  methods: string[];
   headers: string[];
   exposed: string;
   credentials: boolean;
@@ -24,7 +24,9 @@ function settings(config: ConfigService): CorsSettings {
   const get = <T>(key: string, fallback: T): T => config.get<T>(`serve.public.cors.${key}`) ?? fallback;
   return {
     origins: get<string[]>('allowed_origins', ['*']).map(originMatcher),
-    methods: get<string[]>('allowed_methods', ['POST', 'GET', 'PUT', 'PATCH', 'DELETE']).join(', '),
+    methods: get<string[]>('allowed_methods', ['POST', 'GET', 'PUT', 'PATCH', 'DELETE']).map((m) =>
+      m.toUpperCase(),
+    ),
     headers: get<string[]>('allowed_headers', [
       'Authorization',
       'Content-Type',
@@ -50,23 +52,36 @@ export function corsMiddleware(config: ConfigService) {
     const origin = req.header('origin');
     if (!enabled || !origin || req.path.startsWith('/admin')) return next();
     res.vary('Origin');
-    if (!cors.origins.some((allowed) => allowed(origin))) return next();
-    res.setHeader('Access-Control-Allow-Origin', origin);
-    if (cors.credentials) res.setHeader('Access-Control-Allow-Credentials', 'true');
-    if (cors.exposed) res.setHeader('Access-Control-Expose-Headers', cors.exposed);
-    const preflight = req.method === 'OPTIONS' && req.header('access-control-request-method');
-    if (!preflight) return next();
+    const requestedMethod =
+      req.method === 'OPTIONS' ? req.header('access-control-request-method') : undefined;
+    const allowed = cors.origins.some((matches) => matches(origin));
+    if (!requestedMethod) {
+      if (allowed) allowOrigin(res, origin, cors);
+      return next();
+    }
+    // A preflight is answered here, and only an acceptable one carries CORS headers.
+    res.vary('Access-Control-Request-Method');
+    res.vary('Access-Control-Request-Headers');
     const requested = (req.header('access-control-request-headers') ?? '')
       .split(',')
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean);
-    if (requested.some((h) => !cors.headers.includes(h))) {
-      res.status(204).end();
-      return;
+    const acceptable =
+      allowed &&
+      cors.methods.includes(requestedMethod.toUpperCase()) &&
+      requested.every((h) => cors.headers.includes(h));
+    if (acceptable) {
+      allowOrigin(res, origin, cors);
+      res.setHeader('Access-Control-Allow-Methods', requestedMethod.toUpperCase());
+      if (requested.length) res.setHeader('Access-Control-Allow-Headers', requested.join(', '));
+      if (cors.maxAge > 0) res.setHeader('Access-Control-Max-Age', String(cors.maxAge));
     }
-    res.setHeader('Access-Control-Allow-Methods', cors.methods);
-    if (requested.length) res.setHeader('Access-Control-Allow-Headers', requested.join(', '));
-    if (cors.maxAge > 0) res.setHeader('Access-Control-Max-Age', String(cors.maxAge));
     res.status(204).end();
   };
+}
+
+function allowOrigin(res: Response, origin: string, cors: CorsSettings): void {
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  if (cors.credentials) res.setHeader('Access-Control-Allow-Credentials', 'true');
+  if (cors.exposed) res.setHeader('Access-Control-Expose-Headers', cors.exposed);
 }

@@ -1,11 +1,51 @@
 import { type INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  getSchemaPath,
+  SwaggerModule,
+  type OpenAPIObject,
+  type SchemaObject,
+} from '@nestjs/swagger';
 import { packageVersion } from '../../libs/config/index.js';
+import { FLOW_OPENAPI_MODELS, FLOW_OPENAPI_SCHEMAS } from '../../libs/flow/index.js';
 import { IDENTITY_OPENAPI_SCHEMAS } from '../../libs/identity/index.js';
 import { SCHEMA_OPENAPI_SCHEMAS } from '../../libs/schema/index.js';
+import {
+  UpdateLoginFlowWithPasswordMethod,
+  UpdateRegistrationFlowWithPasswordMethod,
+} from '../../libs/strategies/password/index.js';
 
-/** Named component schemas that are not classes (arrays, raw JSON Schema), by the contract's names. */
-const NAMED_SCHEMAS = { ...IDENTITY_OPENAPI_SCHEMAS, ...SCHEMA_OPENAPI_SCHEMAS };
+/**
+ * The submission bodies of the strategies in strategies.providers.ts, by method; a strategy added
+ * there adds its body here.
+ */
+const LOGIN_BODIES = { password: UpdateLoginFlowWithPasswordMethod };
+const REGISTRATION_BODIES = { password: UpdateRegistrationFlowWithPasswordMethod };
+
+/** A submission body of the contract: one of the methods' bodies, told apart by `method`. */
+function bodyUnion(bodies: Record<string, new () => object>): SchemaObject {
+  const refs = Object.entries(bodies).map(([method, body]) => [method, getSchemaPath(body)] as const);
+  return {
+    oneOf: refs.map(([, $ref]) => ({ $ref })),
+    discriminator: { propertyName: 'method', mapping: Object.fromEntries(refs) },
+  };
+}
+
+/** Named component schemas that are not classes (arrays, unions, raw JSON Schema), by the contract's names. */
+const NAMED_SCHEMAS = {
+  ...IDENTITY_OPENAPI_SCHEMAS,
+  ...SCHEMA_OPENAPI_SCHEMAS,
+  ...FLOW_OPENAPI_SCHEMAS,
+  updateLoginFlowBody: bodyUnion(LOGIN_BODIES),
+  updateRegistrationFlowBody: bodyUnion(REGISTRATION_BODIES),
+};
+
+/** The classes only the named schemas point at. */
+const EXTRA_MODELS = [
+  ...FLOW_OPENAPI_MODELS,
+  ...Object.values(LOGIN_BODIES),
+  ...Object.values(REGISTRATION_BODIES),
+];
 
 /** One OpenAPI document for the public and the admin API, as Kratos publishes one. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -20,6 +60,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,
+    extraModels: EXTRA_MODELS,
   });
   document.components = {
     ...document.components,

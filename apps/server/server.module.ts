@@ -10,6 +10,7 @@ import { MIGRATIONS } from '../../migrations/index.js';
 import { FLOW_ENTITIES, FlowModule } from '../../libs/flow/index.js';
 import { SESSION_ENTITIES, SessionModule } from '../../libs/session/index.js';
 import { ServerOptionsModule } from './server-options.module.js';
+import { HooksProvidersModule } from './hooks.providers.js';
 import { StrategiesModule } from './strategies.providers.js';
 
 export interface ServerModuleOptions {
@@ -40,6 +41,7 @@ export class ServerModule {
         IdentityModule,
         SessionModule,
         StrategiesModule,
+        HooksProvidersModule,
         FlowModule,
       ],
     };

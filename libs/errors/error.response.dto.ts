@@ -45,3 +45,15 @@ export class ErrorGeneric {
   @ApiProperty({ type: GenericError })
   error!: GenericError;
 }
+
+@ApiSchema({
+  name: 'errorBrowserLocationChangeRequired',
+  description: 'Is sent when a flow requires a browser to change its location.',
+})
+export class ErrorBrowserLocationChangeRequired {
+  @ApiPropertyOptional({ type: ErrorGeneric, description: 'The error, as the contract nests it.' })
+  error?: ErrorGeneric;
+
+  @ApiPropertyOptional({ description: 'Points to where to redirect the user to next.' })
+  redirect_browser_to?: string;
+}

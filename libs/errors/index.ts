@@ -10,4 +10,4 @@ export {
 } from './error-envelope.js';
 export { parseBody } from './body-validation.js';
 export { ApiErrorResponses } from './error-responses.decorator.js';
-export { ErrorGeneric, GenericError } from './error.response.dto.js';
+export { ErrorBrowserLocationChangeRequired, ErrorGeneric, GenericError } from './error.response.dto.js';

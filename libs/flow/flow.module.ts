@@ -8,12 +8,12 @@ import {
   FlowFactory,
   FlowHttp,
   FlowResponder,
+  HookRunner,
   ReturnToPolicy,
 } from './core/index.js';
 import { FlowErrorController } from './errors/flow-error.controller.js';
 import { LoginFlowController } from './login/login-flow.controller.js';
 import { LoginFlowService } from './login/login-flow.service.js';
-import { LoginHooks } from './login/login-hooks.js';
 import { LoginResponder } from './login/login-responder.js';
 import { LogoutController } from './logout/logout.controller.js';
 import { RegistrationFlowController } from './registration/registration-flow.controller.js';
@@ -21,8 +21,8 @@ import { RegistrationFlowService } from './registration/registration-flow.servic
 import { RegistrationResponder } from './registration/registration-responder.js';
 
 /**
- * The self-service flows. Strategy lists (LOGIN_STRATEGIES, REGISTRATION_STRATEGIES) come from
- * the application, which imports this module with `FlowModule.register(...)`.
+ * The self-service flows. The strategy lists (LOGIN_STRATEGIES, REGISTRATION_STRATEGIES) and the
+ * after-hooks (FLOW_HOOKS) come from the application's global providers.
  */
 @Module({
   imports: [IdentityModule, SchemaModule, SessionModule],
@@ -35,7 +35,7 @@ import { RegistrationResponder } from './registration/registration-responder.js'
     FlowResponder,
     ReturnToPolicy,
     LoginFlowService,
-    LoginHooks,
+    HookRunner,
     LoginResponder,
     RegistrationFlowService,
     RegistrationResponder,

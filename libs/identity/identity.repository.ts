@@ -28,8 +28,10 @@ export interface IdentityPageQuery {
 export class IdentityRepository {
   constructor(private readonly db: Database) {}
 
-  findById(id: string): Promise<IdentityEntity | null> {
-    return this.db.repository(IdentityEntity).findOne({ where: { id }, relations: RELATIONS });
+  /** `find` + first: `findOne` over one-to-many joins costs a second DISTINCT query for its LIMIT. */
+  async findById(id: string): Promise<IdentityEntity | null> {
+    const [identity] = await this.db.repository(IdentityEntity).find({ where: { id }, relations: RELATIONS });
+    return identity ?? null;
   }
 
   findByExternalId(externalId: string): Promise<IdentityEntity | null> {

@@ -9,7 +9,7 @@ export { IdentityConflictError, IdentityNotFoundError, InvalidIdentityError } fr
 export { type IdentityInput } from './identity.input.js';
 export { IdentityModule } from './identity.module.js';
 export { IdentityPatch, JsonPatch, PatchIdentitiesBody } from './identity-patch.dto.js';
-export { IDENTITY_OPENAPI_SCHEMAS } from './identity.openapi.js';
+export { ANY_JSON, IDENTITY_OPENAPI_SCHEMAS } from './identity.openapi.js';
 export { IdentityPresenter } from './identity.presenter.js';
 export { IdentityRepository } from './identity.repository.js';
 export {

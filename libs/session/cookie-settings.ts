@@ -33,8 +33,9 @@ export class CookieSettings {
     return {
       domain: pick<string>('domain') || undefined,
       path: pick<string>('path') ?? '/',
-      // Browsers drop SameSite=None cookies that are not Secure; Lax is what works then.
-      sameSite: sameSite === 'None' && !secure ? 'Lax' : sameSite,
+      // Browsers drop SameSite=None cookies that are not Secure; Lax is what works then. The CSRF
+      // cookie is Lax whenever it is not Secure, as Kratos sets it.
+      sameSite: !secure && (sameSite === 'None' || scope === 'cookies') ? 'Lax' : sameSite,
       secure,
       httpOnly: true,
     };

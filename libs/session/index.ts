@@ -7,6 +7,8 @@ export { IdentityDisabledError, SessionNotFoundError } from './session.errors.js
 export { SessionModule } from './session.module.js';
 export { SessionPresenter } from './session.presenter.js';
 export { SessionRepository } from './session.repository.js';
+export { AAL_PROPERTY, Session } from './session.response.dto.js';
+export { ApiCookieHeader, ApiSessionHeaders, ApiSessionTokenHeader } from './session.openapi.js';
 export { aalOf, SessionService, type Authentication, type DeviceInfo } from './session.service.js';
 export { appendSetCookie, SessionTransport } from './session-transport.js';
 export { hashToken } from './session-tokens.js';

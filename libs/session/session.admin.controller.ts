@@ -1,14 +1,24 @@
 import { Controller, Delete, Get, HttpCode, Param, Patch, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiError } from '../errors/index.js';
+import { ApiError, ApiErrorResponses } from '../errors/index.js';
 import { IdentityService } from '../identity/index.js';
 import { isUuid } from '../persistence/index.js';
 import { pageParams } from './session-pages.js';
+import {
+  ApiActiveQuery,
+  ApiExpandQuery,
+  ApiIdentityIdParam,
+  ApiSessionIdParam,
+  ApiSessionPageQuery,
+} from './session.openapi.js';
 import { SessionPresenter } from './session.presenter.js';
+import { Session } from './session.response.dto.js';
 import { SessionService } from './session.service.js';
 
 type Query = Record<string, string | string[] | undefined>;
+
+const EMPTY = 'Empty responses are sent when, for example, resources are deleted.';
 
 function uuidParam(id: string, what = 'session'): string {
   if (!isUuid(id)) throw new ApiError(400, { reason: `The ${what} id is not a valid UUID.` });
@@ -57,6 +67,14 @@ export class SessionAdminController {
 
   @Get('sessions')
   @ApiOperation({ operationId: 'listSessions', summary: 'List All Sessions' })
+  @ApiSessionPageQuery({ maxPageSize: 1000, deprecatedPages: false })
+  @ApiActiveQuery()
+  @ApiExpandQuery()
+  @ApiOkResponse({
+    type: [Session],
+    description: 'A page of sessions; the next page is in the Link header, the total in X-Total-Count.',
+  })
+  @ApiErrorResponses(400)
   async list(@Query() query: Query, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const { pageSize, offset } = pageParams(query);
     const expand = expandOf(query);
@@ -69,6 +87,10 @@ export class SessionAdminController {
 
   @Get('sessions/:id')
   @ApiOperation({ operationId: 'getSession', summary: 'Get Session' })
+  @ApiExpandQuery()
+  @ApiSessionIdParam()
+  @ApiOkResponse({ type: Session, description: 'session' })
+  @ApiErrorResponses(400)
   async get(@Param('id') id: string, @Query() query: Query) {
     const expand = expandOf(query);
     return this.presenter.present(await this.sessions.get(uuidParam(id)), { admin: true, ...expand });
@@ -77,6 +99,9 @@ export class SessionAdminController {
   @Delete('sessions/:id')
   @HttpCode(204)
   @ApiOperation({ operationId: 'disableSession', summary: 'Deactivate a Session' })
+  @ApiSessionIdParam()
+  @ApiNoContentResponse({ description: EMPTY })
+  @ApiErrorResponses(400, 401)
   async disable(@Param('id') id: string): Promise<void> {
     await this.sessions.get(uuidParam(id));
     await this.sessions.revoke(id);
@@ -84,12 +109,22 @@ export class SessionAdminController {
 
   @Patch('sessions/:id/extend')
   @ApiOperation({ operationId: 'extendSession', summary: 'Extend a Session' })
+  @ApiSessionIdParam()
+  @ApiOkResponse({ type: Session, description: 'session' })
+  // Listed because the contract does; the extended session is always sent back here.
+  @ApiNoContentResponse({ description: 'Not sent: the extended session is always answered with 200.' })
+  @ApiErrorResponses(400, 404)
   async extend(@Param('id') id: string) {
     return this.presenter.present(await this.sessions.extend(uuidParam(id)), { admin: true });
   }
 
   @Get('identities/:id/sessions')
   @ApiOperation({ operationId: 'listIdentitySessions', summary: 'List an Identity’s Sessions' })
+  @ApiSessionPageQuery({ maxPageSize: 500, deprecatedPages: true })
+  @ApiIdentityIdParam()
+  @ApiActiveQuery()
+  @ApiOkResponse({ type: [Session], description: 'A page of sessions; the total is in X-Total-Count.' })
+  @ApiErrorResponses(400, 404)
   async listForIdentity(
     @Param('id') id: string,
     @Query() query: Query,
@@ -108,6 +143,9 @@ export class SessionAdminController {
     operationId: 'deleteIdentitySessions',
     summary: 'Delete & Invalidate an Identity’s Sessions',
   })
+  @ApiIdentityIdParam()
+  @ApiNoContentResponse({ description: EMPTY })
+  @ApiErrorResponses(400, 401, 404)
   async deleteForIdentity(@Param('id') id: string): Promise<void> {
     await this.identities.get(uuidParam(id, 'identity'));
     await this.sessions.deleteByIdentity(id);

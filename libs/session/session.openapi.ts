@@ -12,17 +12,17 @@ export const ApiCookieHeader = () =>
     schema: { type: 'string' },
   });
 
+/** Documents the header native apps send their session token in. */
+export const ApiSessionTokenHeader = () =>
+  ApiHeader({
+    name: 'X-Session-Token',
+    required: false,
+    description: 'The session token, for non-browser clients.',
+    schema: { type: 'string' },
+  });
+
 /** Documents both ways a request carries a session, as `SessionTransport.tokenFrom` reads them. */
-export const ApiSessionHeaders = () =>
-  applyDecorators(
-    ApiHeader({
-      name: 'X-Session-Token',
-      required: false,
-      description: 'The session token, for non-browser clients.',
-      schema: { type: 'string' },
-    }),
-    ApiCookieHeader(),
-  );
+export const ApiSessionHeaders = () => applyDecorators(ApiSessionTokenHeader(), ApiCookieHeader());
 
 export const ApiSessionIdParam = () =>
   ApiParam({ name: 'id', description: "The session's ID.", schema: { type: 'string' } });

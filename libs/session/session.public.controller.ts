@@ -1,15 +1,26 @@
 import { All, Controller, Delete, Get, HttpCode, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExcludeEndpoint,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiError } from '../errors/index.js';
+import { ApiError, ApiErrorResponses } from '../errors/index.js';
 import { isUuid } from '../persistence/index.js';
 import { type SessionEntity } from './session.entity.js';
+import { ApiSessionHeaders, ApiSessionIdParam, ApiSessionPageQuery } from './session.openapi.js';
 import { SessionPresenter } from './session.presenter.js';
+import { DeleteMySessionsCount, Session } from './session.response.dto.js';
 import { SessionService } from './session.service.js';
 import { SessionTransport } from './session-transport.js';
 import { pageParams } from './session-pages.js';
 
 type Query = Record<string, string | string[] | undefined>;
+
+const EMPTY = 'Empty responses are sent when, for example, resources are deleted.';
 
 /** whoami and the caller's own sessions, on the public port. */
 @ApiTags('frontend')
@@ -35,6 +46,18 @@ export class SessionPublicController {
 
   @Get('whoami')
   @ApiOperation({ operationId: 'toSession', summary: 'Check Who the Current HTTP Session Belongs To' })
+  @ApiSessionHeaders()
+  @ApiQuery({
+    name: 'tokenize_as',
+    required: false,
+    description: 'Not supported: no session token templates can be configured, so it is ignored.',
+    schema: { type: 'string' },
+  })
+  @ApiOkResponse({
+    type: Session,
+    description: 'session; the identity ID is also sent as X-Kratos-Authenticated-Identity-Id',
+  })
+  @ApiErrorResponses(401, 403)
   async whoami(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.anyMethodWhoami(req, res);
   }
@@ -50,6 +73,13 @@ export class SessionPublicController {
 
   @Get()
   @ApiOperation({ operationId: 'listMySessions', summary: 'Get My Active Sessions' })
+  @ApiSessionPageQuery({ maxPageSize: 500, deprecatedPages: true })
+  @ApiSessionHeaders()
+  @ApiOkResponse({
+    type: [Session],
+    description: 'The active sessions other than the current one; the total is in X-Total-Count.',
+  })
+  @ApiErrorResponses(400, 401)
   async listMine(@Req() req: Request, @Query() query: Query, @Res({ passthrough: true }) res: Response) {
     const session = await this.current(req);
     const { pageSize, offset } = pageParams(query);
@@ -66,6 +96,9 @@ export class SessionPublicController {
 
   @Delete()
   @ApiOperation({ operationId: 'disableMyOtherSessions', summary: 'Disable my other sessions' })
+  @ApiSessionHeaders()
+  @ApiOkResponse({ type: DeleteMySessionsCount, description: 'deleteMySessionsCount' })
+  @ApiErrorResponses(400, 401)
   async revokeOthers(@Req() req: Request) {
     const session = await this.current(req);
     return { count: await this.sessions.revokeOthers(session.identityId, session.id) };
@@ -74,6 +107,10 @@ export class SessionPublicController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ operationId: 'disableMySession', summary: 'Disable one of my sessions' })
+  @ApiSessionIdParam()
+  @ApiSessionHeaders()
+  @ApiNoContentResponse({ description: EMPTY })
+  @ApiErrorResponses(400, 401)
   async revokeOne(@Req() req: Request, @Param('id') id: string): Promise<void> {
     const session = await this.current(req);
     if (!isUuid(id)) throw new ApiError(400, { reason: 'The session id is not a valid UUID.' });

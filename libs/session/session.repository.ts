@@ -32,9 +32,15 @@ export class SessionRepository {
     });
   }
 
-  /** The hot path of every app request: one indexed lookup with the identity joined in. */
-  findByTokenHash(tokenHash: string): Promise<SessionEntity | null> {
-    return this.db.repository(SessionEntity).findOne({ where: { tokenHash }, relations: WITH_IDENTITY });
+  /**
+   * The hot path of every app request: one indexed lookup with the identity joined in. `find`
+   * rather than `findOne`, which would add a second DISTINCT query to apply its LIMIT over joins.
+   */
+  async findByTokenHash(tokenHash: string): Promise<SessionEntity | null> {
+    const [session] = await this.db
+      .repository(SessionEntity)
+      .find({ where: { tokenHash }, relations: WITH_IDENTITY });
+    return session ?? null;
   }
 
   findByLogoutTokenHash(logoutTokenHash: string): Promise<SessionEntity | null> {

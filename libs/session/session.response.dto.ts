@@ -25,7 +25,10 @@ export class SessionAuthenticationMethod {
   @ApiPropertyOptional({ ...AAL_PROPERTY, description: 'The level this method reached.' })
   aal?: Aal;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the authentication challenge was completed.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the authentication challenge was completed.',
+  })
   completed_at?: string;
 
   @ApiPropertyOptional({ description: 'OIDC or SAML provider id, for those methods.' })
@@ -52,7 +55,9 @@ export class Session {
   @ApiProperty({ format: 'uuid', description: 'Session ID' })
   id!: string;
 
-  @ApiPropertyOptional({ description: 'Whether the session is active, not expired, and its identity active.' })
+  @ApiPropertyOptional({
+    description: 'Whether the session is active, not expired, and its identity active.',
+  })
   active?: boolean;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When the session expires.' })

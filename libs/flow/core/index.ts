@@ -40,3 +40,18 @@ export {
 export { FlowFactory, type FlowKind, type NewFlow } from './flow-factory.js';
 export { submittedBody } from './form-body.js';
 export { FlowHttp, type FlowJson } from './flow-http.js';
+export {
+  ApiBrowserLocationChangeResponse,
+  ApiFlowIdQuery,
+  ApiFlowSubmissionBody,
+  ApiIgnoredQuery,
+  ApiReturnToQuery,
+  ApiSeeOtherResponse,
+} from './flow.openapi.js';
+export {
+  CONTINUE_WITH_PROPERTY,
+  FLOW_OPENAPI_MODELS,
+  FLOW_OPENAPI_SCHEMAS,
+  SelfServiceFlowResponse,
+} from './flow.response.dto.js';
+export { FLOW_HOOKS, HookRunner, type AfterLogin, type AfterRegistration, type FlowHook } from './hooks.js';

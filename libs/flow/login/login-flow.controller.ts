@@ -1,8 +1,21 @@
-import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { SessionService, SessionTransport } from '../../session/index.js';
+import { ApiErrorResponses } from '../../errors/index.js';
 import {
+  ApiCookieHeader,
+  ApiSessionHeaders,
+  ApiSessionTokenHeader,
+  SessionService,
+  SessionTransport,
+} from '../../session/index.js';
+import {
+  ApiBrowserLocationChangeResponse,
+  ApiFlowIdQuery,
+  ApiFlowSubmissionBody,
+  ApiIgnoredQuery,
+  ApiReturnToQuery,
+  ApiSeeOtherResponse,
   CsrfTokens,
   flowIdParam,
   FlowFactory,
@@ -13,6 +26,7 @@ import {
   wantsJson,
 } from '../core/index.js';
 import { LoginFlowService } from './login-flow.service.js';
+import { LoginFlow, SuccessfulNativeLogin } from './login-flow.response.dto.js';
 import { loginFlowJson } from './login-flow.wire.js';
 import { LoginResponder } from './login-responder.js';
 
@@ -21,6 +35,27 @@ type Query = Record<string, string | undefined>;
 const truthy = (value: string | undefined) => value === 'true' || value === '1';
 const aalOf = (value: string | undefined): 'aal1' | 'aal2' =>
   value?.toLowerCase() === 'aal2' ? 'aal2' : 'aal1';
+
+/** Documents the query both ways of starting a login flow read, and the contract's other ones. */
+const ApiCreateLoginFlowQuery = () =>
+  applyDecorators(
+    ApiQuery({
+      name: 'refresh',
+      required: false,
+      description: 'Sign in again even though a session exists, e.g. before a sensitive change.',
+      schema: { type: 'boolean' },
+    }),
+    ApiQuery({
+      name: 'aal',
+      required: false,
+      description: 'The assurance level to reach: `aal1` (the default) or `aal2`.',
+      schema: { type: 'string' },
+    }),
+    ApiReturnToQuery(),
+    ApiIgnoredQuery('organization', 'string', 'organizations'),
+    ApiIgnoredQuery('via', 'string', 'codes sent for a second factor'),
+    ApiIgnoredQuery('identity_schema', 'string', 'identity schemas chosen per login flow'),
+  );
 
 /** HTTP shape of the login flow: parse, hand to the flow service, answer per client kind. */
 @ApiTags('frontend')
@@ -39,6 +74,12 @@ export class LoginFlowController {
 
   @Get('browser')
   @ApiOperation({ operationId: 'createBrowserLoginFlow', summary: 'Create Login Flow for Browsers' })
+  @ApiCreateLoginFlowQuery()
+  @ApiIgnoredQuery('login_challenge', 'string', 'OAuth2 login challenges')
+  @ApiCookieHeader()
+  @ApiOkResponse({ type: LoginFlow, description: 'loginFlow, for clients that ask for JSON' })
+  @ApiSeeOtherResponse('To the login UI with the new flow, or to the return URL when already signed in.')
+  @ApiErrorResponses(400)
   async createBrowser(@Query() query: Query, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
       const session = await this.sessions.findActive(this.transport.cookieTokenFrom(req));
@@ -66,6 +107,11 @@ export class LoginFlowController {
 
   @Get('api')
   @ApiOperation({ operationId: 'createNativeLoginFlow', summary: 'Create Login Flow for Native Apps' })
+  @ApiCreateLoginFlowQuery()
+  @ApiIgnoredQuery('return_session_token_exchange_code', 'boolean', 'session token exchange codes')
+  @ApiSessionTokenHeader()
+  @ApiOkResponse({ type: LoginFlow, description: 'loginFlow' })
+  @ApiErrorResponses(400)
   async createApi(@Query() query: Query, @Req() req: Request) {
     const flow = await this.flows.create({
       type: 'api',
@@ -80,6 +126,10 @@ export class LoginFlowController {
 
   @Get('flows')
   @ApiOperation({ operationId: 'getLoginFlow', summary: 'Get Login Flow' })
+  @ApiFlowIdQuery('id', 'login')
+  @ApiCookieHeader()
+  @ApiOkResponse({ type: LoginFlow, description: 'loginFlow' })
+  @ApiErrorResponses(403, 404, 410)
   async get(@Query('id') id: string | undefined, @Req() req: Request) {
     const flow = await this.flows.get(flowIdParam(id));
     return loginFlowJson(this.http.readable('login', flow, req, this.flows.isExpired(flow)));
@@ -87,6 +137,14 @@ export class LoginFlowController {
 
   @Post()
   @ApiOperation({ operationId: 'updateLoginFlow', summary: 'Submit a Login Flow' })
+  @ApiFlowIdQuery('flow', 'login')
+  @ApiSessionHeaders()
+  @ApiFlowSubmissionBody('updateLoginFlowBody')
+  @ApiOkResponse({ type: SuccessfulNativeLogin, description: 'successfulNativeLogin' })
+  @ApiSeeOtherResponse('Browsers: to the return URL once signed in, else back to the login UI.')
+  @ApiResponse({ status: 400, type: LoginFlow, description: 'loginFlow, with messages on what to correct' })
+  @ApiBrowserLocationChangeResponse()
+  @ApiErrorResponses(410)
   async submit(
     @Query('flow') id: string | undefined,
     @Req() req: Request,

@@ -14,6 +14,7 @@ import {
   clearMessages,
   FlowFactory,
   FlowRepository,
+  HookRunner,
   LOGIN_STRATEGIES,
   LoginFlowEntity,
   type LoginStrategy,
@@ -21,7 +22,6 @@ import {
   ReturnToPolicy,
   sessionAlreadyAvailable,
 } from '../core/index.js';
-import { LoginHooks } from './login-hooks.js';
 
 export interface CreateLoginFlow extends Omit<NewFlow, 'returnTo'> {
   returnTo?: string;
@@ -54,7 +54,7 @@ export class LoginFlowService {
     private readonly factory: FlowFactory,
     private readonly returnTo: ReturnToPolicy,
     private readonly sessions: SessionService,
-    private readonly hooks: LoginHooks,
+    private readonly hooks: HookRunner,
     private readonly clock: Clock,
   ) {
     this.flows = new FlowRepository(db, LoginFlowEntity);
@@ -132,7 +132,7 @@ export class LoginFlowService {
       return { kind: 'signed_in', flow, session };
     }
     const { session, token } = await this.sessions.issue(identity, auth, input.device);
-    await this.hooks.afterLogin(auth.method, session);
+    await this.hooks.afterLogin({ flow, session, method: auth.method });
     await this.complete(flow);
     return { kind: 'signed_in', flow, session, token };
   }

@@ -1,11 +1,26 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ConfigService } from '../../config/index.js';
-import { ApiError } from '../../errors/index.js';
-import { SessionService, SessionTransport } from '../../session/index.js';
-import { CsrfTokens, FlowResponder, ReturnToPolicy, wantsJson } from '../core/index.js';
+import { ApiError, ApiErrorResponses } from '../../errors/index.js';
+import { ApiCookieHeader, SessionService, SessionTransport } from '../../session/index.js';
+import {
+  ApiReturnToQuery,
+  ApiSeeOtherResponse,
+  CsrfTokens,
+  FlowResponder,
+  ReturnToPolicy,
+  wantsJson,
+} from '../core/index.js';
+import { LogoutFlow, PerformNativeLogoutBody } from './logout.dto.js';
 
 const noSession = () =>
   new ApiError(401, {
@@ -35,6 +50,10 @@ export class LogoutController {
 
   @Get('browser')
   @ApiOperation({ operationId: 'createBrowserLogoutFlow', summary: 'Create a Logout URL for Browsers' })
+  @ApiCookieHeader()
+  @ApiReturnToQuery()
+  @ApiOkResponse({ type: LogoutFlow, description: 'logoutFlow' })
+  @ApiErrorResponses(400, 401, 500)
   async create(
     @Query('return_to') returnTo: string | undefined,
     @Req() req: Request,
@@ -56,6 +75,17 @@ export class LogoutController {
 
   @Get()
   @ApiOperation({ operationId: 'updateLogoutFlow', summary: 'Update Logout Flow' })
+  @ApiQuery({
+    name: 'token',
+    required: false,
+    description: 'The logout token from createBrowserLogoutFlow; without one the answer is a 400.',
+    schema: { type: 'string' },
+  })
+  @ApiReturnToQuery()
+  @ApiCookieHeader()
+  @ApiNoContentResponse({ description: 'Signed out, for clients that ask for JSON.' })
+  @ApiSeeOtherResponse('Signed out: to the return URL, else the default logout return URL.')
+  @ApiErrorResponses()
   async logout(
     @Query() query: Record<string, string | undefined>,
     @Req() req: Request,
@@ -95,6 +125,9 @@ export class LogoutController {
   @Delete('api')
   @HttpCode(204)
   @ApiOperation({ operationId: 'performNativeLogout', summary: 'Perform Logout for Native Apps' })
+  @ApiBody({ type: PerformNativeLogoutBody })
+  @ApiNoContentResponse({ description: 'The session is revoked.' })
+  @ApiErrorResponses(400)
   async logoutApi(@Body() body: unknown): Promise<void> {
     const token = (body as { session_token?: unknown } | null)?.session_token;
     if (typeof token !== 'string' || token === '') {

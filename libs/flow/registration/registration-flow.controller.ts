@@ -1,8 +1,21 @@
-import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { SessionService, SessionTransport } from '../../session/index.js';
+import { ApiErrorResponses } from '../../errors/index.js';
 import {
+  ApiCookieHeader,
+  ApiSessionHeaders,
+  ApiSessionTokenHeader,
+  SessionService,
+  SessionTransport,
+} from '../../session/index.js';
+import {
+  ApiBrowserLocationChangeResponse,
+  ApiFlowIdQuery,
+  ApiFlowSubmissionBody,
+  ApiIgnoredQuery,
+  ApiReturnToQuery,
+  ApiSeeOtherResponse,
   CsrfTokens,
   flowIdParam,
   FlowFactory,
@@ -13,10 +26,24 @@ import {
   wantsJson,
 } from '../core/index.js';
 import { RegistrationFlowService } from './registration-flow.service.js';
+import { RegistrationFlow, SuccessfulNativeRegistration } from './registration-flow.response.dto.js';
 import { registrationFlowJson } from './registration-flow.wire.js';
 import { RegistrationResponder } from './registration-responder.js';
 
 type Query = Record<string, string | undefined>;
+
+/** Documents the query both ways of starting a registration flow read, and the contract's other ones. */
+const ApiCreateRegistrationFlowQuery = () =>
+  applyDecorators(
+    ApiReturnToQuery(),
+    ApiQuery({
+      name: 'identity_schema',
+      required: false,
+      description: 'The ID of the identity schema to register with; the default schema when left out.',
+      schema: { type: 'string' },
+    }),
+    ApiIgnoredQuery('organization', 'string', 'organizations'),
+  );
 
 /** HTTP shape of the registration flow. */
 @ApiTags('frontend')
@@ -38,6 +65,13 @@ export class RegistrationFlowController {
     operationId: 'createBrowserRegistrationFlow',
     summary: 'Create Registration Flow for Browsers',
   })
+  @ApiCreateRegistrationFlowQuery()
+  @ApiIgnoredQuery('login_challenge', 'string', 'OAuth2 login challenges')
+  @ApiIgnoredQuery('after_verification_return_to', 'string', 'verification flows')
+  @ApiCookieHeader()
+  @ApiOkResponse({ type: RegistrationFlow, description: 'registrationFlow, for clients that ask for JSON' })
+  @ApiSeeOtherResponse('To the registration UI with the new flow, or to the return URL when signed in.')
+  @ApiErrorResponses()
   async createBrowser(@Query() query: Query, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
       const session = await this.sessions.findActive(this.transport.cookieTokenFrom(req));
@@ -64,6 +98,11 @@ export class RegistrationFlowController {
     operationId: 'createNativeRegistrationFlow',
     summary: 'Create Registration Flow for Native Apps',
   })
+  @ApiCreateRegistrationFlowQuery()
+  @ApiIgnoredQuery('return_session_token_exchange_code', 'boolean', 'session token exchange codes')
+  @ApiSessionTokenHeader()
+  @ApiOkResponse({ type: RegistrationFlow, description: 'registrationFlow' })
+  @ApiErrorResponses(400)
   async createApi(@Query() query: Query, @Req() req: Request) {
     const flow = await this.flows.create({
       type: 'api',
@@ -77,6 +116,10 @@ export class RegistrationFlowController {
 
   @Get('flows')
   @ApiOperation({ operationId: 'getRegistrationFlow', summary: 'Get Registration Flow' })
+  @ApiFlowIdQuery('id', 'registration')
+  @ApiCookieHeader()
+  @ApiOkResponse({ type: RegistrationFlow, description: 'registrationFlow' })
+  @ApiErrorResponses(403, 404, 410)
   async get(@Query('id') id: string | undefined, @Req() req: Request) {
     this.flows.assertEnabled();
     const flow = await this.flows.get(flowIdParam(id));
@@ -85,6 +128,18 @@ export class RegistrationFlowController {
 
   @Post()
   @ApiOperation({ operationId: 'updateRegistrationFlow', summary: 'Update Registration Flow' })
+  @ApiFlowIdQuery('flow', 'registration')
+  @ApiSessionHeaders()
+  @ApiFlowSubmissionBody('updateRegistrationFlowBody')
+  @ApiOkResponse({ type: SuccessfulNativeRegistration, description: 'successfulNativeRegistration' })
+  @ApiSeeOtherResponse('Browsers: to the return URL once registered, else back to the registration UI.')
+  @ApiResponse({
+    status: 400,
+    type: RegistrationFlow,
+    description: 'registrationFlow, with messages on what to correct',
+  })
+  @ApiBrowserLocationChangeResponse()
+  @ApiErrorResponses(410)
   async submit(
     @Query('flow') id: string | undefined,
     @Req() req: Request,

@@ -3,14 +3,16 @@ import { ConfigService } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
 import { Clock, Database } from '../../persistence/index.js';
 import { IdentitySchemaRegistry, traitNodes } from '../../schema/index.js';
-import { type DeviceInfo, type SessionEntity, SessionService } from '../../session/index.js';
+import { type DeviceInfo, type SessionEntity } from '../../session/index.js';
 import { Text } from '../../text/index.js';
 import {
   addUiMessage,
+  type AfterRegistration,
   type ClientKind,
   clearMessages,
   FlowFactory,
   FlowRepository,
+  HookRunner,
   type NewFlow,
   REGISTRATION_STRATEGIES,
   RegistrationFlowEntity,
@@ -57,7 +59,7 @@ export class RegistrationFlowService {
     private readonly factory: FlowFactory,
     private readonly returnTo: ReturnToPolicy,
     private readonly schemas: IdentitySchemaRegistry,
-    private readonly sessions: SessionService,
+    private readonly hooks: HookRunner,
     private readonly config: ConfigService,
     private readonly clock: Clock,
   ) {
@@ -124,26 +126,17 @@ export class RegistrationFlowService {
       flow.state = 'passed_challenge';
       flow.updatedAt = this.clock.now();
       await this.flows.update(flow);
-      if (!this.issuesSession(result.method)) return { kind: 'registered', flow, identity: result.identity };
-      const { session, token } = await this.sessions.issue(
-        result.identity,
-        { method: result.method, aal: 'aal1' },
-        input.device,
-      );
-      return { kind: 'registered', flow, identity: result.identity, session, token };
+      const after: AfterRegistration = {
+        flow,
+        identity: result.identity,
+        method: result.method,
+        device: input.device,
+      };
+      await this.hooks.afterRegistration(after);
+      return { kind: 'registered', flow, identity: result.identity, ...after.issued };
     }
     addUiMessage(flow.ui, Text.noRegistrationStrategy());
     return this.rejected(flow);
-  }
-
-  /** The `session` after-registration hook: sign the new identity in. */
-  private issuesSession(method: string): boolean {
-    type Hooks = { hook: string }[];
-    const hooks =
-      this.config.get<Hooks>(`selfservice.flows.registration.after.${method}.hooks`) ??
-      this.config.get<Hooks>('selfservice.flows.registration.after.hooks') ??
-      [];
-    return hooks.some((h) => h.hook === 'session');
   }
 
   private async rejected(flow: RegistrationFlowEntity): Promise<RegistrationOutcome> {

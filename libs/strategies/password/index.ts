@@ -1,4 +1,8 @@
 export { SecretCheckGuard } from './brute-force.js';
+export {
+  UpdateLoginFlowWithPasswordMethod,
+  UpdateRegistrationFlowWithPasswordMethod,
+} from './password-body.dto.js';
 export { PasswordStrategyModule } from './password.module.js';
 export { PasswordStrategy } from './password.strategy.js';
 export { PASSWORD_POLICY_OPTIONS, type PasswordPolicyOptions } from './policy/index.js';

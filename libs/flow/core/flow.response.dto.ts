@@ -1,0 +1,255 @@
+import {
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiSchema,
+  getSchemaPath,
+  type SchemaObject,
+} from '@nestjs/swagger';
+import { ANY_JSON, CredentialsType } from '../../identity/index.js';
+import { type UiTextType } from '../../text/index.js';
+import { type NodeGroup, type UiNode as UiNodeShape } from './ui.js';
+
+// Documentation classes for the `ui` container every flow carries; nothing validates them.
+
+@ApiSchema({ name: 'uiText' })
+export class UiText {
+  @ApiProperty({ type: 'integer', format: 'int64', description: 'The message id of the contract.' })
+  id!: number;
+
+  @ApiProperty({ description: 'The message text, in English.' })
+  text!: string;
+
+  @ApiProperty({ enum: ['info', 'error', 'success'] satisfies UiTextType[] })
+  type!: UiTextType;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The values the text was made from.',
+  })
+  context?: Record<string, unknown>;
+}
+
+@ApiSchema({ name: 'uiNodeMeta', description: "A Node's Meta Information" })
+export class UiNodeMeta {
+  @ApiPropertyOptional({ type: UiText, description: 'The label to show for the node.' })
+  label?: UiText;
+}
+
+/**
+ * The attributes of an `input` node, the one node type served so far. The `options` trait inputs
+ * of an enum carry are not part of the contract's schema, so they are not listed here.
+ */
+@ApiSchema({
+  name: 'uiNodeInputAttributes',
+  description: 'InputAttributes represents the attributes of an input node',
+})
+export class UiNodeInputAttributes {
+  @ApiProperty({ description: "The input's element name." })
+  name!: string;
+
+  @ApiProperty({
+    enum: [
+      'text',
+      'password',
+      'number',
+      'checkbox',
+      'hidden',
+      'email',
+      'tel',
+      'submit',
+      'datetime-local',
+      'date',
+      'url',
+    ],
+    description: "The input's element type.",
+  })
+  type!: string;
+
+  @ApiPropertyOptional({ ...ANY_JSON, description: "The input's value." })
+  value?: unknown;
+
+  @ApiPropertyOptional({ description: 'Mark this input field as required.' })
+  required?: boolean;
+
+  @ApiPropertyOptional({
+    enum: ['email', 'tel', 'url', 'current-password', 'new-password'],
+    description: 'The autocomplete attribute for the input.',
+  })
+  autocomplete?: string;
+
+  @ApiPropertyOptional({ description: "The input's pattern." })
+  pattern?: string;
+
+  @ApiProperty({ description: "Sets the input's disabled field to true or false." })
+  disabled!: boolean;
+
+  @ApiProperty({ enum: ['input'], description: "NodeType represents this node's type." })
+  node_type!: 'input';
+}
+
+@ApiSchema({ name: 'uiNode', description: "Node represents a flow's nodes" })
+export class UiNode {
+  @ApiProperty({ enum: ['input', 'text', 'img', 'a', 'script', 'div'] satisfies UiNodeShape['type'][] })
+  type!: UiNodeShape['type'];
+
+  @ApiProperty({
+    enum: [
+      'default',
+      'password',
+      'oidc',
+      'profile',
+      'code',
+      'totp',
+      'lookup_secret',
+      'webauthn',
+      'passkey',
+    ] satisfies NodeGroup[],
+    description: 'Groups the nodes of one method together.',
+  })
+  group!: NodeGroup;
+
+  @ApiProperty({ allOf: [{ $ref: getSchemaPath('uiNodeAttributes') }] })
+  attributes!: UiNodeInputAttributes;
+
+  @ApiProperty({ type: [UiText] })
+  messages!: UiText[];
+
+  @ApiProperty({ type: UiNodeMeta })
+  meta!: UiNodeMeta;
+}
+
+@ApiSchema({
+  name: 'uiContainer',
+  description:
+    'Container represents a HTML Form. The container can work with both HTTP Form and JSON requests',
+})
+export class UiContainer {
+  @ApiProperty({
+    description:
+      'Action should be used as the form action URL `<form action="{{ .Action }}" method="post">`.',
+  })
+  action!: string;
+
+  @ApiProperty({ description: 'Method is the form method (e.g. POST)' })
+  method!: string;
+
+  @ApiProperty({ type: [UiNode] })
+  nodes!: UiNode[];
+
+  @ApiPropertyOptional({ type: [UiText], description: 'Messages about the form as a whole.' })
+  messages?: UiText[];
+}
+
+@ApiSchema({
+  name: 'continueWithRedirectBrowserTo',
+  description:
+    'Indicates that the browser should be sent to this URL, for SPAs that cannot follow a redirect',
+})
+export class ContinueWithRedirectBrowserTo {
+  @ApiProperty({ enum: ['redirect_browser_to'] })
+  action!: 'redirect_browser_to';
+
+  @ApiProperty({ description: 'The URL to redirect the browser to' })
+  redirect_browser_to!: string;
+}
+
+@ApiSchema({
+  name: 'continueWithSetOrySessionToken',
+  description:
+    'Indicates that a session was issued, and the application should use this token for authenticated requests',
+})
+export class ContinueWithSetOrySessionToken {
+  @ApiProperty({ enum: ['set_ory_session_token'] })
+  action!: 'set_ory_session_token';
+
+  @ApiProperty({ description: 'Token is the token of the session' })
+  ory_session_token!: string;
+}
+
+/** The classes only the raw schemas below point at; the OpenAPI document registers them. */
+export const FLOW_OPENAPI_MODELS = [
+  UiNodeInputAttributes,
+  ContinueWithRedirectBrowserTo,
+  ContinueWithSetOrySessionToken,
+];
+
+/**
+ * Named schemas of the contract that are unions (`oneOf`), so no class can stand for them; the
+ * OpenAPI document adds them to its components. Each lists only the members served so far.
+ */
+export const FLOW_OPENAPI_SCHEMAS: Record<string, SchemaObject> = {
+  uiNodeAttributes: {
+    title: 'Attributes represents a list of attributes (e.g. `href="foo"` for links).',
+    oneOf: [{ $ref: getSchemaPath(UiNodeInputAttributes) }],
+    discriminator: {
+      propertyName: 'node_type',
+      mapping: { input: getSchemaPath(UiNodeInputAttributes) },
+    },
+  },
+  continueWith: {
+    type: 'object',
+    oneOf: [
+      { $ref: getSchemaPath(ContinueWithSetOrySessionToken) },
+      { $ref: getSchemaPath(ContinueWithRedirectBrowserTo) },
+    ],
+    discriminator: {
+      propertyName: 'action',
+      mapping: {
+        set_ory_session_token: getSchemaPath(ContinueWithSetOrySessionToken),
+        redirect_browser_to: getSchemaPath(ContinueWithRedirectBrowserTo),
+      },
+    },
+  },
+};
+
+/** What every self-service flow writes; each flow kind adds its own `state` and fields. */
+export abstract class SelfServiceFlowResponse {
+  @ApiProperty({ format: 'uuid', description: 'The flow ID.' })
+  id!: string;
+
+  @ApiProperty({
+    enum: ['api', 'browser'],
+    enumName: 'selfServiceFlowType',
+    description: 'The flow type: `api` for native apps, `browser` for browsers and SPAs.',
+  })
+  type!: 'api' | 'browser';
+
+  @ApiProperty({ format: 'date-time', description: 'When the flow expires; it must be completed before.' })
+  expires_at!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When the flow was started.' })
+  issued_at!: string;
+
+  @ApiProperty({ description: 'The URL the flow was started from, with its query.' })
+  request_url!: string;
+
+  @ApiPropertyOptional({ description: 'Where the browser goes once the flow is completed.' })
+  return_to?: string;
+
+  @ApiPropertyOptional({
+    enum: Object.values(CredentialsType),
+    description: 'The method last used to submit the flow.',
+  })
+  active?: string;
+
+  @ApiProperty({ type: UiContainer })
+  ui!: UiContainer;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Always null.' })
+  organization_id?: null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The transient payload of the last submission, passed on to webhooks.',
+  })
+  transient_payload?: Record<string, unknown>;
+}
+
+/** `@ApiProperty` options for the continue_with list of a successful native login or registration. */
+export const CONTINUE_WITH_PROPERTY = {
+  type: 'array',
+  items: { $ref: getSchemaPath('continueWith') },
+  description: 'What the client should do next.',
+} as const;
