@@ -31,7 +31,7 @@ function bodyUnion(bodies: Record<string, new () => object>): SchemaObject {
   };
 }
 
-/** Named component schemas that are not classes (arrays, unions, raw JSON Schema), by the contract's names. */
+/** Named component schemas that are not classes (arrays, unions, raw JSON Schema), by contract name. */
 const NAMED_SCHEMAS = {
   ...IDENTITY_OPENAPI_SCHEMAS,
   ...SCHEMA_OPENAPI_SCHEMAS,

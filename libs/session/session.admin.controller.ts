@@ -111,7 +111,6 @@ export class SessionAdminController {
   @ApiOperation({ operationId: 'extendSession', summary: 'Extend a Session' })
   @ApiSessionIdParam()
   @ApiOkResponse({ type: Session, description: 'session' })
-  // Listed because the contract does; the extended session is always sent back here.
   @ApiNoContentResponse({ description: 'Not sent: the extended session is always answered with 200.' })
   @ApiErrorResponses(400, 404)
   async extend(@Param('id') id: string) {
@@ -131,7 +130,7 @@ export class SessionAdminController {
     @Res({ passthrough: true }) res: Response,
   ) {
     await this.identities.get(uuidParam(id, 'identity'));
-    const { pageSize, offset } = pageParams(query);
+    const { pageSize, offset } = pageParams(query, 500);
     const page = await this.sessions.list({ identityId: id, active: activeFilter(query), pageSize, offset });
     res.setHeader('X-Total-Count', String(page.total));
     return page.sessions.map((s) => this.presenter.present(s, { admin: true }));

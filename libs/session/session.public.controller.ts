@@ -50,7 +50,7 @@ export class SessionPublicController {
   @ApiQuery({
     name: 'tokenize_as',
     required: false,
-    description: 'Not supported: no session token templates can be configured, so it is ignored.',
+    description: 'Ignored: session token templates (tokenized sessions) are not supported.',
     schema: { type: 'string' },
   })
   @ApiOkResponse({
@@ -82,7 +82,7 @@ export class SessionPublicController {
   @ApiErrorResponses(400, 401)
   async listMine(@Req() req: Request, @Query() query: Query, @Res({ passthrough: true }) res: Response) {
     const session = await this.current(req);
-    const { pageSize, offset } = pageParams(query);
+    const { pageSize, offset } = pageParams(query, 500);
     const page = await this.sessions.list({
       identityId: session.identityId,
       active: true,

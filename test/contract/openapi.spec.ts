@@ -18,6 +18,28 @@ const CLAIMED = [
   'isAlive',
   'isReady',
   'getVersion',
+  'toSession',
+  'listMySessions',
+  'disableMyOtherSessions',
+  'disableMySession',
+  'listSessions',
+  'getSession',
+  'disableSession',
+  'extendSession',
+  'listIdentitySessions',
+  'deleteIdentitySessions',
+  'createBrowserLoginFlow',
+  'createNativeLoginFlow',
+  'getLoginFlow',
+  'updateLoginFlow',
+  'createBrowserRegistrationFlow',
+  'createNativeRegistrationFlow',
+  'getRegistrationFlow',
+  'updateRegistrationFlow',
+  'createBrowserLogoutFlow',
+  'updateLogoutFlow',
+  'performNativeLogout',
+  'getFlowError',
 ];
 
 interface Schema {
@@ -92,7 +114,8 @@ function namedSchema(content?: Content): string | undefined {
 const typeOf = (schema?: Schema) =>
   schema?.type === 'array' ? `${schema.items?.type}[]` : String(schema?.type);
 const enumOf = (schema?: Schema) => (schema?.type === 'array' ? schema.items?.enum : schema?.enum);
-const key = (p: Parameter) => `${p.in} ${p.name}`;
+// Header names are case-insensitive: the contract spells both `Cookie` and `cookie`.
+const key = (p: Parameter) => `${p.in} ${p.in === 'header' ? p.name.toLowerCase() : p.name}`;
 
 function parameterProblems(ours: Parameter[], theirs: Parameter[]): string[] {
   const problems: string[] = [];

@@ -37,8 +37,8 @@ export class UiNodeMeta {
 }
 
 /**
- * The attributes of an `input` node, the one node type served so far. The `options` trait inputs
- * of an enum carry are not part of the contract's schema, so they are not listed here.
+ * The attributes of an `input` node, the one node type served so far. Inputs for an enum trait
+ * also carry `options`, which the contract's schema does not list, so neither does this class.
  */
 @ApiSchema({
   name: 'uiNodeInputAttributes',
@@ -110,7 +110,7 @@ export class UiNode {
   group!: NodeGroup;
 
   @ApiProperty({ allOf: [{ $ref: getSchemaPath('uiNodeAttributes') }] })
-  attributes!: UiNodeInputAttributes;
+  attributes!: UiNodeShape['attributes'];
 
   @ApiProperty({ type: [UiText] })
   messages!: UiText[];
@@ -167,42 +167,6 @@ export class ContinueWithSetOrySessionToken {
   ory_session_token!: string;
 }
 
-/** The classes only the raw schemas below point at; the OpenAPI document registers them. */
-export const FLOW_OPENAPI_MODELS = [
-  UiNodeInputAttributes,
-  ContinueWithRedirectBrowserTo,
-  ContinueWithSetOrySessionToken,
-];
-
-/**
- * Named schemas of the contract that are unions (`oneOf`), so no class can stand for them; the
- * OpenAPI document adds them to its components. Each lists only the members served so far.
- */
-export const FLOW_OPENAPI_SCHEMAS: Record<string, SchemaObject> = {
-  uiNodeAttributes: {
-    title: 'Attributes represents a list of attributes (e.g. `href="foo"` for links).',
-    oneOf: [{ $ref: getSchemaPath(UiNodeInputAttributes) }],
-    discriminator: {
-      propertyName: 'node_type',
-      mapping: { input: getSchemaPath(UiNodeInputAttributes) },
-    },
-  },
-  continueWith: {
-    type: 'object',
-    oneOf: [
-      { $ref: getSchemaPath(ContinueWithSetOrySessionToken) },
-      { $ref: getSchemaPath(ContinueWithRedirectBrowserTo) },
-    ],
-    discriminator: {
-      propertyName: 'action',
-      mapping: {
-        set_ory_session_token: getSchemaPath(ContinueWithSetOrySessionToken),
-        redirect_browser_to: getSchemaPath(ContinueWithRedirectBrowserTo),
-      },
-    },
-  },
-};
-
 /** What every self-service flow writes; each flow kind adds its own `state` and fields. */
 export abstract class SelfServiceFlowResponse {
   @ApiProperty({ format: 'uuid', description: 'The flow ID.' })
@@ -253,3 +217,39 @@ export const CONTINUE_WITH_PROPERTY = {
   items: { $ref: getSchemaPath('continueWith') },
   description: 'What the client should do next.',
 } as const;
+
+/** The classes only the raw schemas below point at; the OpenAPI document registers them. */
+export const FLOW_OPENAPI_MODELS = [
+  UiNodeInputAttributes,
+  ContinueWithRedirectBrowserTo,
+  ContinueWithSetOrySessionToken,
+];
+
+/**
+ * Named schemas of the contract that are unions (`oneOf`), so no class can stand for them; the
+ * OpenAPI document adds them to its components. Each lists only the members served so far.
+ */
+export const FLOW_OPENAPI_SCHEMAS: Record<string, SchemaObject> = {
+  uiNodeAttributes: {
+    title: 'Attributes represents a list of attributes (e.g. `href="foo"` for links).',
+    oneOf: [{ $ref: getSchemaPath(UiNodeInputAttributes) }],
+    discriminator: {
+      propertyName: 'node_type',
+      mapping: { input: getSchemaPath(UiNodeInputAttributes) },
+    },
+  },
+  continueWith: {
+    type: 'object',
+    oneOf: [
+      { $ref: getSchemaPath(ContinueWithSetOrySessionToken) },
+      { $ref: getSchemaPath(ContinueWithRedirectBrowserTo) },
+    ],
+    discriminator: {
+      propertyName: 'action',
+      mapping: {
+        set_ory_session_token: getSchemaPath(ContinueWithSetOrySessionToken),
+        redirect_browser_to: getSchemaPath(ContinueWithRedirectBrowserTo),
+      },
+    },
+  },
+};

@@ -46,8 +46,7 @@ export class SuccessfulNativeLogin {
 
   @ApiPropertyOptional({
     ...CONTINUE_WITH_PROPERTY,
-    nullable: true,
-    description: 'What the client should do next; null for native apps.',
+    description: 'What the client should do next; empty for native apps after a password login.',
   })
-  continue_with?: unknown[] | null;
+  continue_with?: unknown[];
 }

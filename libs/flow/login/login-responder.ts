@@ -43,7 +43,7 @@ export class LoginResponder {
         return this.responder.json(res, 200, {
           ...(token ? { session_token: token } : {}),
           session: sessionJson,
-          continue_with: null,
+          continue_with: [],
         });
       }
     }
