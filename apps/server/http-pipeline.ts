@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import { assertBodyDepth } from '../../libs/errors/index.js';
 import { type AppLogger, requestContext } from '../../libs/logging/index.js';
 
 const BODY_LIMIT = '5mb';
@@ -36,4 +37,12 @@ export function installHttpPipeline(
   });
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: true });
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    try {
+      assertBodyDepth(req.body);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
 }

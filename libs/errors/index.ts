@@ -11,3 +11,4 @@ export {
 export { parseBody } from './body-validation.js';
 export { ApiErrorResponses } from './error-responses.decorator.js';
 export { ErrorBrowserLocationChangeRequired, ErrorGeneric, GenericError } from './error.response.dto.js';
+export { assertBodyDepth, jsonDepth, MAX_BODY_DEPTH } from './body-depth.js';

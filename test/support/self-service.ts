@@ -125,8 +125,8 @@ export interface Registered {
 }
 
 /**
- * `successfulNativeLogin` as Kratos sends it: its API login answer carries `continue_with: null`
- * (a nil Go slice, reference §3.5) although the generated contract types the field as an array.
+ * `successfulNativeLogin`, also in the form Kratos itself sends: its API login answer may carry
+ * `continue_with: null` (a nil Go slice, reference §3.5) where the contract declares an array.
  */
 export function assertSuccessfulNativeLogin(body: unknown): void {
   const { continue_with, ...rest } = body as Record<string, unknown>;

@@ -39,14 +39,22 @@ export class FlowHttp {
   /** `GET …/flows?id=`: browser flows only for the browser they belong to; 410 once expired. */
   readable<T extends SelfServiceFlow>(kind: FlowKind, flow: T, req: Request, expired: boolean): T {
     if (flow.type === 'browser') this.csrf.verifyCookieOnly(req, flow.csrfTokenHash);
-    if (expired) throw expiredOnRead(flow, this.config.url('public', `self-service/${kind}/${flow.type}`));
+    if (expired) {
+      const restart = new URL(this.config.url('public', `self-service/${kind}/${flow.type}`));
+      if (flow.returnTo && flow.type === 'browser') restart.searchParams.set('return_to', flow.returnTo);
+      throw expiredOnRead(flow, restart.href);
+    }
     return flow;
   }
 
   /** The session a flow request carries: the token for API flows, the cookie for browser flows. */
-  sessionFor(type: 'api' | 'browser', req: Request): Promise<SessionEntity | null> {
-    const token = type === 'api' ? req.header('x-session-token') : this.transport.cookieTokenFrom(req);
-    return this.sessions.findActive(token ?? undefined);
+  async sessionFor(
+    type: 'api' | 'browser',
+    req: Request,
+  ): Promise<{ session: SessionEntity | null; token?: string }> {
+    const token =
+      (type === 'api' ? req.header('x-session-token') : this.transport.cookieTokenFrom(req)) ?? undefined;
+    return { session: await this.sessions.findActive(token), token };
   }
 
   /**
@@ -114,6 +122,6 @@ export class FlowHttp {
       addUiMessage(flow.ui, Text.reason(apiError.init.reason ?? apiError.message));
       return this.showFlow(kind, res, clientKind(flow.type, req), flow, json);
     }
-    await this.responder.error(req, res, error);
+    await this.responder.error(req, res, error, flow?.type);
   }
 }

@@ -33,9 +33,12 @@ export class FlowResponder {
     res.status(status).json(body);
   }
 
-  /** Non-validation errors: JSON clients get the envelope, browsers go to the error UI. */
-  async error(req: Request, res: Response, error: unknown): Promise<void> {
-    if (wantsJson(req)) throw error;
+  /**
+   * Non-validation errors: apps (API flows) and JSON clients get the envelope, browsers go to the
+   * error UI.
+   */
+  async error(req: Request, res: Response, error: unknown, flowType?: 'api' | 'browser'): Promise<void> {
+    if (flowType === 'api' || wantsJson(req)) throw error;
     const apiError = toApiError(error);
     if (!apiError) throw error;
     const id = await this.errors.store(apiError.envelope().error as unknown as Record<string, unknown>);

@@ -1,3 +1,4 @@
+import { ApiError } from '../../errors/index.js';
 import type { Request } from 'express';
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -32,4 +33,12 @@ export function submittedBody(req: Request): Record<string, unknown> {
       isObject(value) && isObject(cursor[last]) ? { ...(cursor[last] as object), ...value } : value;
   }
   return out;
+}
+
+/** `transient_payload` travels with a submission; anything but a JSON object is refused. */
+export function transientPayloadOf(body: Record<string, unknown>): Record<string, unknown> | null {
+  const payload = body['transient_payload'];
+  if (payload === undefined || payload === null) return null;
+  if (!isObject(payload)) throw new ApiError(400, { reason: 'transient_payload must be a JSON object.' });
+  return payload;
 }

@@ -19,7 +19,8 @@ export type LoginResult =
 
 export interface LoginStrategy {
   readonly id: string;
-  populateLogin(flow: LoginFlowEntity): void;
+  /** Adds the method's nodes; on a refresh flow, `session` is whose sign-in is being confirmed. */
+  populateLogin(flow: LoginFlowEntity, session: SessionEntity | null): void;
   login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult>;
 }
 

@@ -119,7 +119,7 @@ export class LoginFlowController {
       returnTo: query['return_to'],
       refresh: truthy(query['refresh']),
       aal: aalOf(query['aal']),
-      session: await this.http.sessionFor('api', req),
+      session: (await this.http.sessionFor('api', req)).session,
     });
     return loginFlowJson(flow);
   }
@@ -156,11 +156,12 @@ export class LoginFlowController {
       const body = submittedBody(req);
       const client = this.http.checkSubmission(flow, req, res, body, loginFlowJson);
       if (!client) return;
-      const session = await this.http.sessionFor(flow.type, req);
+      const { session, token } = await this.http.sessionFor(flow.type, req);
       const outcome = await this.flows.submit(flow, {
         client,
         device: this.transport.deviceFrom(req),
         session,
+        token,
         body,
       });
       await this.login.respond(res, client, outcome);

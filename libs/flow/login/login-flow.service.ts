@@ -21,6 +21,7 @@ import {
   type NewFlow,
   ReturnToPolicy,
   sessionAlreadyAvailable,
+  transientPayloadOf,
 } from '../core/index.js';
 
 export interface CreateLoginFlow extends Omit<NewFlow, 'returnTo'> {
@@ -34,6 +35,8 @@ export interface SubmitLogin {
   client: ClientKind;
   device: DeviceInfo;
   session: SessionEntity | null;
+  /** The token the request presented its session with (re-authentication keeps it). */
+  token?: string;
   body: Record<string, unknown>;
 }
 
@@ -74,7 +77,8 @@ export class LoginFlowService {
     const flow = this.factory.fill(new LoginFlowEntity(), 'login', { ...input, returnTo });
     flow.refresh = input.refresh;
     flow.requestedAal = input.aal;
-    for (const strategy of this.strategies) strategy.populateLogin(flow);
+    for (const strategy of this.strategies)
+      strategy.populateLogin(flow, input.refresh ? input.session : null);
     if (input.refresh && input.session) addUiMessage(flow.ui, Text.loginReauth());
     await this.flows.insert(flow);
     return flow;
@@ -100,7 +104,8 @@ export class LoginFlowService {
       return { kind: 'already_signed_in', flow };
     }
     clearMessages(flow.ui);
-    flow.transientPayload = (input.body['transient_payload'] as Record<string, unknown> | undefined) ?? null;
+    flow.transientPayload = null;
+    flow.transientPayload = transientPayloadOf(input.body);
     const ctx = { client: input.client, device: input.device, session: input.session, now: this.clock.now() };
     for (const strategy of this.strategies) {
       const result = await strategy.login(flow, input.body, ctx);
@@ -129,7 +134,7 @@ export class LoginFlowService {
     if (current && current.identityId === identity.id && (flow.refresh || flow.requestedAal === 'aal2')) {
       const session = await this.sessions.authenticateAgain(current, auth, input.device);
       await this.complete(flow);
-      return { kind: 'signed_in', flow, session };
+      return { kind: 'signed_in', flow, session, token: input.token };
     }
     const { session, token } = await this.sessions.issue(identity, auth, input.device);
     await this.hooks.afterLogin({ flow, session, method: auth.method });
@@ -161,7 +166,7 @@ export class LoginFlowService {
     flow.ui.nodes[0] = expired.ui.nodes[0]!;
     flow.refresh = expired.refresh;
     flow.requestedAal = expired.requestedAal;
-    for (const strategy of this.strategies) strategy.populateLogin(flow);
+    for (const strategy of this.strategies) strategy.populateLogin(flow, null);
     addUiMessage(flow.ui, Text.loginExpired(expired.expiresAt, this.clock.now()));
     await this.flows.insert(flow);
     return flow;

@@ -109,7 +109,7 @@ export class RegistrationFlowController {
       requestUrl: this.http.requestUrl(req),
       returnTo: query['return_to'],
       identitySchema: query['identity_schema'],
-      session: await this.http.sessionFor('api', req),
+      session: (await this.http.sessionFor('api', req)).session,
     });
     return registrationFlowJson(flow);
   }
@@ -151,7 +151,7 @@ export class RegistrationFlowController {
       const body = submittedBody(req);
       const client = this.http.checkSubmission(flow, req, res, body, registrationFlowJson);
       if (!client) return;
-      const session = await this.http.sessionFor(flow.type, req);
+      const { session } = await this.http.sessionFor(flow.type, req);
       if (session && client === 'browser')
         return this.responder.redirect(res, this.http.returnUrl('registration', null));
       const outcome = await this.flows.submit(flow, {

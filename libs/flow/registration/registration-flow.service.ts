@@ -19,6 +19,7 @@ import {
   type RegistrationStrategy,
   ReturnToPolicy,
   sessionAlreadyAvailable,
+  transientPayloadOf,
   type UiNode,
 } from '../core/index.js';
 import { orderRegistrationNodes } from './registration-nodes.js';
@@ -116,7 +117,8 @@ export class RegistrationFlowService {
     if (this.isExpired(flow)) return { kind: 'expired', flow, replacement: await this.replace(flow) };
     if (input.session) throw sessionAlreadyAvailable();
     clearMessages(flow.ui);
-    flow.transientPayload = (input.body['transient_payload'] as Record<string, unknown> | undefined) ?? null;
+    flow.transientPayload = null;
+    flow.transientPayload = transientPayloadOf(input.body);
     const ctx = { client: input.client, device: input.device, session: input.session, now: this.clock.now() };
     for (const strategy of this.strategies) {
       const result = await strategy.register(flow, input.body, ctx);

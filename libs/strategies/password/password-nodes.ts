@@ -25,6 +25,19 @@ export function loginNodes(schema: LoadedIdentitySchema, identifier = ''): UiNod
   ];
 }
 
+/** Confirming it is really them: the signed-in identifier is fixed, only the password is asked. */
+export function refreshNodes(identifier: string): UiNode[] {
+  return [
+    inputNode('default', { name: 'identifier', type: 'hidden', value: identifier, required: true }),
+    inputNode(
+      'password',
+      { name: 'password', type: 'password', required: true, autocomplete: 'current-password' },
+      Text.labelPassword(),
+    ),
+    submitNode('password', 'method', 'password', Text.signIn()),
+  ];
+}
+
 export function registrationNodes(): UiNode[] {
   return [
     inputNode(

@@ -8,9 +8,10 @@ import {
   type RegistrationResult,
   type RegistrationStrategy,
 } from '../../flow/index.js';
-import { IdentitySchemaRegistry } from '../../schema/index.js';
+import { credentialIdentifiers, IdentitySchemaRegistry } from '../../schema/index.js';
+import { type SessionEntity } from '../../session/index.js';
 import { PasswordLogin } from './password-login.js';
-import { loginNodes, registrationNodes } from './password-nodes.js';
+import { loginNodes, refreshNodes, registrationNodes } from './password-nodes.js';
 import { PasswordRegistration } from './password-registration.js';
 
 /** The password credential in the login and registration flows. */
@@ -24,7 +25,13 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy {
     private readonly passwordRegistration: PasswordRegistration,
   ) {}
 
-  populateLogin(flow: LoginFlowEntity): void {
+  populateLogin(flow: LoginFlowEntity, session: SessionEntity | null): void {
+    const identity = session?.identity;
+    if (identity) {
+      const schema = this.schemas.find(identity.schemaId) ?? this.schemas.getDefault();
+      const identifier = credentialIdentifiers(schema, identity.traits).password[0];
+      if (identifier) return void flow.ui.nodes.push(...refreshNodes(identifier));
+    }
     const schema = flow.identitySchema ? this.schemas.get(flow.identitySchema) : this.schemas.getDefault();
     flow.ui.nodes.push(...loginNodes(schema));
   }
