@@ -25,7 +25,8 @@ export class PasswordHasher {
       if (bytes.length > BCRYPT_MAX_PASSWORD_BYTES) {
         throw new PasswordTooLongError(bytes.length, BCRYPT_MAX_PASSWORD_BYTES);
       }
-      return bcryptHash(bytes, { cost: this.options.bcrypt.cost });
+      // The library writes `$2y$`, the same algorithm; `$2b$` is the prefix every verifier knows.
+      return (await bcryptHash(bytes, this.options.bcrypt.cost)).replace(/^\$2y\$/, '$2b$');
     }
     const { memoryKiB, iterations, parallelism, saltLength, keyLength } = this.options.argon2;
     return argon2Hash(bytes, {
