@@ -17,7 +17,7 @@ const read = (...path: string[]) =>
   JSON.parse(readFileSync(join(import.meta.dirname, ...path), 'utf8')) as JsonObject;
 const shipped = (name: string) => parseIdentitySchema(read('../../identity-schemas', `${name}.schema.json`));
 const quickstart = (name: string) =>
-  parseIdentitySchema(read('../../../shared/reference/kratos/quickstart', name, 'identity.schema.json'));
+  parseIdentitySchema(read('../../test/fixtures/kratos', `quickstart-${name}`, 'identity.schema.json'));
 
 describe('parseIdentitySchema', () => {
   it('flattens nested objects with dots, in document order, with required flags', () => {

@@ -18,7 +18,7 @@ const SECTION_2_4 = [
 describe('traitNodes', () => {
   it('reproduces the §2.4 registration example byte for byte', () => {
     const schema = parseIdentitySchema(
-      read('../../../shared/reference/kratos/quickstart/email-password/identity.schema.json'),
+      read('../../test/fixtures/kratos/quickstart-email-password/identity.schema.json'),
     );
     expect(traitNodes(schema).map((node) => JSON.stringify(node))).toEqual(SECTION_2_4);
     const ours = parseIdentitySchema(read('../../identity-schemas/email-password.schema.json'));
