@@ -4,7 +4,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { applyDefaults } from './config-defaults.js';
-import { CONFIG_SCHEMA } from './config.schema.js';
+import { buildConfigSchema } from './config.schema.js';
 import { createConfigValidator } from './config.validator.js';
 import { applyEnvOverrides } from './env-overrides.js';
 import { packageRoot } from './package-root.js';
@@ -31,8 +31,6 @@ export class ConfigError extends Error {
     super(`invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
   }
 }
-
-const validate = createConfigValidator(CONFIG_SCHEMA);
 
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
@@ -121,10 +119,12 @@ function collectSecrets(values: Record<string, unknown>): string[] {
 
 /** Files, then environment, then defaults, then validation: what `tessera serve` runs on. */
 export function loadConfig(options: LoadOptions): LoadedConfig {
+  // Built and compiled per call and then dropped, so a running server does not keep them.
+  const schema = buildConfigSchema();
   const values: Record<string, unknown> = {};
   for (const file of options.configFiles) mergeDeep(values, readConfigFile(resolvePath(options.cwd, file)));
   try {
-    applyEnvOverrides(CONFIG_SCHEMA, values, options.env);
+    applyEnvOverrides(schema, values, options.env);
   } catch (error) {
     throw new ConfigError([(error as Error).message]);
   }
@@ -132,8 +132,8 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     (key) => `config key "${key}" is not supported by Tessera yet and is ignored`,
   );
   applyEmbeddedDefaults(values, options.cwd);
-  applyDefaults(CONFIG_SCHEMA, CONFIG_SCHEMA, values);
-  const problems = validate(values);
+  applyDefaults(schema, schema, values);
+  const problems = createConfigValidator(schema)(values);
   if (problems.length === 0) problems.push(...semanticProblems(values, options.dev));
   if (problems.length > 0) throw new ConfigError(problems);
   if (options.dev) {

@@ -75,7 +75,8 @@ const TESSERA_TOP_LEVEL: Record<string, SchemaNode> = {
   },
 };
 
-function buildSchema(): SchemaNode {
+/** A fresh copy each call: the schema and its compiled validator are needed once, at start. */
+export function buildConfigSchema(): SchemaNode {
   const schema = structuredClone(kratosSchema) as unknown as SchemaNode;
   for (const [path, change] of [...TESSERA_EXTENSIONS, ...TESSERA_DEFAULTS]) {
     let node: SchemaNode | undefined = schema;
@@ -89,5 +90,3 @@ function buildSchema(): SchemaNode {
   if (tracing) schema.properties!['tracing'] = { type: 'object' };
   return schema;
 }
-
-export const CONFIG_SCHEMA: SchemaNode = buildSchema();
