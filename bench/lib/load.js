@@ -13,7 +13,7 @@ const REQUEST_TIMEOUT_S = 10;
  * `maxRequests` requests, whichever comes first. Latencies are of 2xx responses only, as
  * autocannon's; they are kept raw because autocannon's histogram rounds to whole milliseconds.
  */
-export async function load({ url, requests, connections, duration, maxRequests, tesseraPid }) {
+export async function load({ url, requests, connections, duration, maxRequests, tesseraPid, overallRate }) {
   const latencies = [];
   const before = cpuSnapshot(tesseraPid);
   const instance = autocannon({
@@ -23,6 +23,7 @@ export async function load({ url, requests, connections, duration, maxRequests, 
     duration,
     maxOverallRequests: maxRequests,
     timeout: REQUEST_TIMEOUT_S,
+    ...(overallRate ? { overallRate } : {}),
   });
   instance.on('response', (_client, status, _bytes, ms) => {
     if (status >= 200 && status < 300) latencies.push(ms);

@@ -30,7 +30,8 @@ function databaseSection(kind, result) {
     `start-up to ready: median ${startup.medianMs} ms of ${startup.runsMs.length} ` +
       `(${startup.runsMs.join(', ')}; cores tessera/db/bench/other ${cpuShares(startup.cpu)})`,
     `tessera RSS MiB: ready ${memory.ready.rssMiB}, after ${memory.idleSeconds} s idle ${memory.idle.rssMiB}, ` +
-      `after load ${memory.afterLoad.rssMiB} (peak ${memory.afterLoad.peakMiB})`,
+      `after load ${memory.afterLoad.rssMiB}, ${memory.idleSeconds} s later ${memory.afterLoadIdle.rssMiB} ` +
+      `(peak ${memory.afterLoadIdle.peakMiB})`,
   ].join('\n');
 }
 

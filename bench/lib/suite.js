@@ -1,4 +1,5 @@
 // Everything measured on one database, on a fresh database of its own.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startTessera } from './tessera.js';
 import { prepareDatabase } from './databases.js';
 import { idleMemory, memoryNow, startupTimes } from '../scenarios/footprint.js';
@@ -21,6 +22,9 @@ export async function benchDatabase(kind, options) {
       progress(`${kind}: getIdentity, ${options.warmup} s warm-up + ${options.duration} s`);
       const read = await getIdentity(server, options, create.ids);
       memory.afterLoad = memoryNow(server);
+      progress(`${kind}: ${options.idle} s idle after the load`);
+      await sleep(options.idle * 1000);
+      memory.afterLoadIdle = memoryNow(server);
       return {
         engine: database.engine,
         startup,

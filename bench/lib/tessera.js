@@ -62,7 +62,7 @@ export function memoryOf(pid) {
 }
 
 /** Spawns `tessera serve --dev` and resolves once /health/ready answers 200 on both ports. */
-export async function startTessera(dsn, cwd) {
+export async function startTessera(dsn, cwd, env = {}) {
   const [publicPort, adminPort] = [await freePort(), await freePort()];
   const publicUrl = `http://127.0.0.1:${publicPort}`;
   const adminUrl = `http://127.0.0.1:${adminPort}`;
@@ -72,7 +72,11 @@ export async function startTessera(dsn, cwd) {
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [TESSERA_BIN, 'serve', '--dev'], {
     cwd,
-    env: serverEnv(dsn, { SERVE_PUBLIC_PORT: String(publicPort), SERVE_ADMIN_PORT: String(adminPort) }),
+    env: serverEnv(dsn, {
+      SERVE_PUBLIC_PORT: String(publicPort),
+      SERVE_ADMIN_PORT: String(adminPort),
+      ...env,
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -97,6 +101,7 @@ export async function startTessera(dsn, cwd) {
 
   return {
     pid: child.pid,
+    publicUrl,
     adminUrl,
     readyMs: performance.now() - spawnedAt,
     memory: () => memoryOf(child.pid),

@@ -64,6 +64,16 @@ const TESSERA_EXTENSIONS: Patch[] = [
     },
   ],
   [['selfservice', 'flows', 'registration', 'style'], { default: 'unified' }],
+  [
+    ['session', 'whoami'],
+    {
+      properties: {
+        ...((kratosSchema as unknown as SchemaNode).properties!['session']!.properties!['whoami']!
+          .properties ?? {}),
+        cache_ttl: { ...window, default: '1s' },
+      },
+    },
+  ],
 ];
 
 /** Top-level keys of Tessera's own; `REDIS_URL` sets `redis.url`. */

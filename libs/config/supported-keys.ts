@@ -53,6 +53,7 @@ export const SUPPORTED_KEYS: readonly string[] = [
   'session.lifespan',
   'session.earliest_possible_extend',
   'session.cookie',
+  'session.whoami.cache_ttl',
   'security.brute_force',
   'redis.url',
 ];

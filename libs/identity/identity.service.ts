@@ -16,12 +16,23 @@ const FIRST_FACTORS: readonly CredentialsType[] = ['password', 'oidc', 'saml', '
 /** Identities as the admin API and the flows change them: validated, derived rows in step. */
 @Injectable()
 export class IdentityService {
+  private readonly changeListeners = new Set<(identityId: string) => void>();
+
   constructor(
     private readonly repository: IdentityRepository,
     private readonly schemas: IdentitySchemaRegistry,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
   ) {}
+
+  /** Called after an identity was changed or deleted (caches of sessions listen). */
+  onChanged(listener: (identityId: string) => void): void {
+    this.changeListeners.add(listener);
+  }
+
+  private changed(identityId: string): void {
+    for (const listener of this.changeListeners) listener(identityId);
+  }
 
   async create(input: IdentityInput): Promise<IdentityEntity> {
     const now = this.clock.now();
@@ -70,6 +81,7 @@ export class IdentityService {
     syncCredentialIdentifiers(identity, schema, now);
     reconcileAddresses(identity, schema, now, input.verifiableAddresses);
     await this.repository.update(identity);
+    this.changed(identity.id);
     return identity;
   }
 
@@ -91,6 +103,7 @@ export class IdentityService {
 
   async delete(id: string): Promise<void> {
     if (!(await this.repository.delete(id))) throw new IdentityNotFoundError();
+    this.changed(id);
   }
 
   /**
@@ -120,6 +133,7 @@ export class IdentityService {
     identity.updatedAt = now;
     syncCredentialIdentifiers(identity, this.schemaFor(identity.schemaId), now);
     await this.repository.update(identity);
+    this.changed(id);
   }
 
   /** Upgrades a stored password hash after a successful login with an older algorithm or weaker cost. */

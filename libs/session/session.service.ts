@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../config/index.js';
-import { type IdentityEntity } from '../identity/index.js';
+import { type IdentityEntity, IdentityService } from '../identity/index.js';
 import { Clock, newId } from '../persistence/index.js';
 import { type Aal, type AuthenticationMethod, SessionDeviceEntity, SessionEntity } from './session.entity.js';
 import { IdentityDisabledError, SessionNotFoundError } from './session.errors.js';
 import { SessionRepository, type SessionListQuery } from './session.repository.js';
+import { SessionCache } from './session-cache.js';
 import { hashToken, logoutTokenFor, newSessionToken } from './session-tokens.js';
 
 export interface DeviceInfo {
@@ -29,11 +30,17 @@ export function aalOf(methods: AuthenticationMethod[]): Aal {
 /** Issues, finds and ends sessions. Tokens leave this service once, at issue time. */
 @Injectable()
 export class SessionService {
+  private readonly cache: SessionCache;
+
   constructor(
     private readonly sessions: SessionRepository,
     private readonly config: ConfigService,
     private readonly clock: Clock,
-  ) {}
+    identities: IdentityService,
+  ) {
+    this.cache = new SessionCache(config.duration('session.whoami.cache_ttl', '1s'));
+    identities.onChanged((identityId) => this.forgetIdentity(identityId));
+  }
 
   get lifespanMs(): number {
     return this.config.duration('session.lifespan', '24h');
@@ -105,6 +112,7 @@ export class SessionService {
     session.authenticatedAt = now;
     session.updatedAt = now;
     session.devices = [...(session.devices ?? []), this.device(session.id, device, now)];
+    this.cache.evict((s) => s.id === session.id);
     await this.sessions.save(session);
     return session;
   }
@@ -112,8 +120,14 @@ export class SessionService {
   /** The usable session a token belongs to, or null: revoked, expired and disabled ones are not. */
   async findActive(token: string | undefined): Promise<SessionEntity | null> {
     if (!token) return null;
-    const session = await this.sessions.findByTokenHash(hashToken(token));
-    return session && this.isActive(session) ? session : null;
+    const tokenHash = hashToken(token);
+    const now = this.clock.now().getTime();
+    const cached = this.cache.get(tokenHash, now);
+    if (cached) return cached;
+    const session = await this.sessions.findByTokenHash(tokenHash);
+    if (!session || !this.isActive(session)) return null;
+    this.cache.set(tokenHash, session, now);
+    return session;
   }
 
   isActive(session: SessionEntity): boolean {
@@ -135,12 +149,19 @@ export class SessionService {
   }
 
   async revoke(id: string): Promise<void> {
+    this.cache.evict((s) => s.id === id);
     await this.sessions.revoke({ id }, this.clock.now());
   }
 
   /** Ends every session of an identity but one (logout elsewhere; `revoke_active_sessions`). */
   revokeOthers(identityId: string, exceptId?: string): Promise<number> {
+    this.cache.evict((s) => s.identityId === identityId && s.id !== exceptId);
     return this.sessions.revoke({ identityId, exceptId }, this.clock.now());
+  }
+
+  /** After an identity changed (traits, state), its cached sessions must be read afresh. */
+  forgetIdentity(identityId: string): void {
+    this.cache.evict((s) => s.identityId === identityId);
   }
 
   async revokeByLogoutToken(logoutToken: string): Promise<SessionEntity | null> {
@@ -150,6 +171,7 @@ export class SessionService {
   }
 
   deleteByIdentity(identityId: string): Promise<number> {
+    this.forgetIdentity(identityId);
     return this.sessions.deleteByIdentity(identityId);
   }
 
@@ -164,6 +186,7 @@ export class SessionService {
     if (session.expiresAt.getTime() - window <= now.getTime()) {
       session.expiresAt = new Date(now.getTime() + this.lifespanMs);
       session.updatedAt = now;
+      this.cache.evict((s) => s.id === id);
       await this.sessions.save(session);
     }
     return session;
