@@ -51,6 +51,22 @@ export class FlowFactory {
     return flow;
   }
 
+  /**
+   * The fresh flow that replaces an expired one: same kind of client, same request and return_to,
+   * still bound to the same browser. The caller adds its nodes and the expiry message.
+   */
+  successor<T extends SelfServiceFlow>(kind: FlowKind, expired: T, empty: T): T {
+    const flow = this.fill(empty, kind, {
+      type: expired.type,
+      requestUrl: expired.requestUrl,
+      returnTo: expired.returnTo,
+      identitySchema: expired.identitySchema,
+    });
+    flow.csrfTokenHash = expired.csrfTokenHash;
+    flow.ui.nodes[0] = expired.ui.nodes[0]!;
+    return flow;
+  }
+
   uiUrl(kind: FlowKind, flowId: string): string {
     const fallback = `https://www.ory.com/kratos/docs/fallback/${kind}`;
     const url = new URL(this.config.get<string>(`selfservice.flows.${kind}.ui_url`) ?? fallback);

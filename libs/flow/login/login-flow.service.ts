@@ -156,14 +156,7 @@ export class LoginFlowService {
 
   /** A fresh flow for an expired one, keeping where the user was going. */
   private async replace(expired: LoginFlowEntity): Promise<LoginFlowEntity> {
-    const flow = this.factory.fill(new LoginFlowEntity(), 'login', {
-      type: expired.type,
-      requestUrl: expired.requestUrl,
-      returnTo: expired.returnTo,
-      identitySchema: expired.identitySchema,
-    });
-    flow.csrfTokenHash = expired.csrfTokenHash;
-    flow.ui.nodes[0] = expired.ui.nodes[0]!;
+    const flow = this.factory.successor('login', expired, new LoginFlowEntity());
     flow.refresh = expired.refresh;
     flow.requestedAal = expired.requestedAal;
     for (const strategy of this.strategies) strategy.populateLogin(flow, null);

@@ -148,14 +148,7 @@ export class RegistrationFlowService {
   }
 
   private async replace(expired: RegistrationFlowEntity): Promise<RegistrationFlowEntity> {
-    const flow = this.factory.fill(new RegistrationFlowEntity(), 'registration', {
-      type: expired.type,
-      requestUrl: expired.requestUrl,
-      returnTo: expired.returnTo,
-      identitySchema: expired.identitySchema,
-    });
-    flow.csrfTokenHash = expired.csrfTokenHash;
-    flow.ui.nodes[0] = expired.ui.nodes[0]!;
+    const flow = this.factory.successor('registration', expired, new RegistrationFlowEntity());
     this.populate(flow);
     addUiMessage(flow.ui, Text.registrationExpired(expired.expiresAt, this.clock.now()));
     await this.flows.insert(flow);
