@@ -92,7 +92,7 @@ export const ApiListIdentitiesQuery = () =>
       'EXPERIMENTAL: accepted for compatibility; no similarity search is done.',
     ),
     ApiIncludeCredentialQuery(),
-    string('organization_id', 'Accepted for compatibility, and counted as a filter, but not applied yet.'),
+    string('organization_id', 'Only identities of this organization.'),
   );
 
 export interface ParsedListQuery extends IdentityPageQuery {
@@ -113,10 +113,14 @@ export function parseListQuery(query: Query): ParsedListQuery {
   const badId = ids.find((id) => !isUuid(id));
   if (badId) throw new ApiError(400, { reason: `The id "${badId}" is not a valid UUID.` });
   const identifier = one(query['credentials_identifier']);
+  const organizationId = one(query['organization_id']);
+  if (organizationId !== undefined && !isUuid(organizationId)) {
+    throw new ApiError(400, { reason: 'The organization_id parameter must be a UUID.' });
+  }
   const filters = [
     ids.length > 0,
     identifier !== undefined && identifier !== '',
-    one(query['organization_id']) !== undefined,
+    organizationId !== undefined,
   ];
   if (filters.filter(Boolean).length > 1) {
     throw new ApiError(400, { reason: 'You cannot combine multiple filters in this API' });
@@ -131,6 +135,7 @@ export function parseListQuery(query: Query): ParsedListQuery {
     after: token && token !== NIL_UUID ? token : undefined,
     ...(page !== undefined ? { page, offset: page * pageSize } : {}),
     ...(ids.length > 0 ? { ids } : {}),
+    ...(organizationId ? { organizationId } : {}),
     ...(identifier
       ? { credentialsIdentifiers: [...new Set([identifier, normalizeIdentifier(identifier)])] }
       : {}),

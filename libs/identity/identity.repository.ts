@@ -19,6 +19,7 @@ export interface IdentityPageQuery {
   /** Offset pages, for clients still on the legacy `page` parameter. */
   offset?: number;
   ids?: string[];
+  organizationId?: string;
   /** Exact identifiers to match (the raw and the normalised form). */
   credentialsIdentifiers?: string[];
 }
@@ -54,6 +55,7 @@ export class IdentityRepository {
   async list(query: IdentityPageQuery): Promise<{ identities: IdentityEntity[]; total?: number }> {
     const where: FindOptionsWhere<IdentityEntity> = {};
     if (query.ids) where.id = In(query.ids);
+    if (query.organizationId) where.organizationId = query.organizationId;
     if (query.after && query.offset === undefined) where.id = MoreThan(query.after);
     if (query.credentialsIdentifiers) {
       const matches = await this.db

@@ -176,6 +176,21 @@ describe('reading identities', () => {
     expect(data.map((i) => i.id)).toEqual([created.id]);
   });
 
+  it('filters by organization', async () => {
+    const organization = '0190f3b5-0000-7000-8000-0000000000aa';
+    const { data: member } = await admin.createIdentity({
+      createIdentityBody: {
+        schema_id: 'default',
+        traits: { email: 'member@example.org' },
+        organization_id: organization,
+      },
+    });
+    const { data } = await admin.listIdentities({ organizationId: organization });
+    expect(data.map((i) => i.id)).toEqual([member.id]);
+    expect(data[0]?.organization_id).toBe(organization);
+    expect((await errorOf(admin.listIdentities({ organizationId: 'not-a-uuid' }))).status).toBe(400);
+  });
+
   it('refuses to combine filters', async () => {
     const { status } = await errorOf(admin.listIdentities({ ids: [created.id], credentialsIdentifier: 'x' }));
     expect(status).toBe(400);
