@@ -39,17 +39,18 @@ export class IdentityRepository {
     return this.db.repository(IdentityEntity).findOne({ where: { externalId }, relations: RELATIONS });
   }
 
-  async findByCredentialsIdentifier(
+  /**
+   * Just the credential behind an identifier, in one query: a sign-in checks the secret before it
+   * loads anything else, so a wrong password costs the same as an unknown identifier.
+   */
+  async findCredentialByIdentifier(
     type: CredentialsType,
     identifier: string,
-  ): Promise<{ identity: IdentityEntity; credential: CredentialEntity } | null> {
+  ): Promise<CredentialEntity | null> {
     const row = await this.db
       .repository(CredentialIdentifierEntity)
       .findOne({ where: { type, identifier }, relations: { credential: true } });
-    if (!row?.credential) return null;
-    const identity = await this.findById(row.credential.identityId);
-    const credential = identity?.credentials?.find((c) => c.id === row.credentialId);
-    return identity && credential ? { identity, credential } : null;
+    return row?.credential ?? null;
   }
 
   async list(query: IdentityPageQuery): Promise<{ identities: IdentityEntity[]; total?: number }> {

@@ -49,8 +49,8 @@ export class PasswordLogin {
     const key = normalizeIdentifier(identifier as string);
     await this.guard.attempt('login', key, ctx.device.ipAddress);
 
-    const found = await this.identities.findByCredentialsIdentifier('password', key);
-    const hashed = found?.credential.config['hashed_password'];
+    const credential = await this.identities.findCredentialByIdentifier('password', key);
+    const hashed = credential?.config['hashed_password'];
     const valid = await this.guard.hash(async () => {
       if (typeof hashed !== 'string') {
         await this.hasher.verifyDummy(password as string);
@@ -58,16 +58,17 @@ export class PasswordLogin {
       }
       return this.hasher.verify(password as string, hashed).catch(() => false);
     });
-    this.logger.debug('password checked', { flow_id: flow.id, known_identifier: found !== null, valid });
-    if (!found || !valid) {
+    this.logger.debug('password checked', { flow_id: flow.id, known_identifier: credential !== null, valid });
+    const identity = valid && credential ? await this.identities.findById(credential.identityId) : null;
+    if (!identity) {
       addUiMessage(flow.ui, Text.invalidCredentials());
       return { kind: 'invalid' };
     }
     await this.guard.succeeded('login', key);
     if (this.hasher.needsRehash(hashed as string)) {
       const fresh = await this.guard.hash(() => this.hasher.hash(password as string));
-      await this.identityService.replacePasswordHash(found.identity.id, fresh);
+      await this.identityService.replacePasswordHash(identity.id, fresh);
     }
-    return { kind: 'identified', identity: found.identity, method: 'password', aal: 'aal1' };
+    return { kind: 'identified', identity, method: 'password', aal: 'aal1' };
   }
 }

@@ -81,13 +81,14 @@ describe.each(TEST_DATABASES)('IdentityRepository on $dialect', (database) => {
   it('stores the whole aggregate and finds it by credentials identifier', async () => {
     const identity = identityWith('ada@example.org');
     await repository.insert(identity);
-    const found = await repository.findByCredentialsIdentifier('password', 'ada@example.org');
-    expect(found?.identity.id).toBe(identity.id);
-    expect(found?.identity.metadataAdmin).toEqual({ note: 'x' });
-    expect(found?.credential.config).toEqual(identity.credentials![0]!.config);
-    expect(found?.identity.verifiableAddresses?.[0]?.value).toBe('ada@example.org');
-    expect(found?.identity.createdAt.getTime()).toBe(identity.createdAt.getTime());
-    expect(await repository.findByCredentialsIdentifier('password', 'nobody@example.org')).toBeNull();
+    const credential = await repository.findCredentialByIdentifier('password', 'ada@example.org');
+    expect(credential?.identityId).toBe(identity.id);
+    expect(credential?.config).toEqual(identity.credentials![0]!.config);
+    const found = await repository.findById(credential!.identityId);
+    expect(found?.metadataAdmin).toEqual({ note: 'x' });
+    expect(found?.verifiableAddresses?.[0]?.value).toBe('ada@example.org');
+    expect(found?.createdAt.getTime()).toBe(identity.createdAt.getTime());
+    expect(await repository.findCredentialByIdentifier('password', 'nobody@example.org')).toBeNull();
   });
 
   it('refuses a duplicate identifier as a conflict and leaves no half-written rows', async () => {
@@ -117,12 +118,9 @@ describe.each(TEST_DATABASES)('IdentityRepository on $dialect', (database) => {
     loaded.verifiableAddresses = [];
     loaded.traits = { email: 'new@example.org' };
     await repository.update(loaded);
-    expect(await repository.findByCredentialsIdentifier('password', 'old@example.org')).toBeNull();
-    expect(
-      (await repository.findByCredentialsIdentifier('password', 'new@example.org'))?.identity.traits,
-    ).toEqual({
-      email: 'new@example.org',
-    });
+    expect(await repository.findCredentialByIdentifier('password', 'old@example.org')).toBeNull();
+    const moved = await repository.findCredentialByIdentifier('password', 'new@example.org');
+    expect((await repository.findById(moved!.identityId))?.traits).toEqual({ email: 'new@example.org' });
     expect(await dataSource.getRepository(VerifiableAddressEntity).count()).toBe(0);
     expect(await dataSource.getRepository(CredentialIdentifierEntity).count()).toBe(1);
   });
