@@ -1,6 +1,12 @@
 import 'reflect-metadata';
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, packageVersion, type LoadedConfig } from '../../libs/config/index.js';
+import {
+  ConfigError,
+  ConfigService,
+  loadConfig,
+  packageVersion,
+  type LoadedConfig,
+} from '../../libs/config/index.js';
 import { AppLogger } from '../../libs/logging/index.js';
 import { migrateSql } from './migrate.js';
 import { startServer } from './serve.js';
@@ -18,9 +24,7 @@ function configOrExit(files: string[], dev: boolean, env: NodeJS.ProcessEnv = pr
 }
 
 function loggerFor(loaded: LoadedConfig): AppLogger {
-  const level = String((loaded.values['log'] as { level?: string } | undefined)?.level ?? 'info');
-  const pinoLevel = level === 'warning' ? 'warn' : level === 'panic' ? 'fatal' : level;
-  return new AppLogger({ level: pinoLevel, secrets: loaded.secrets });
+  return new AppLogger({ level: new ConfigService(loaded).logLevel, secrets: loaded.secrets });
 }
 
 const configOption = () =>
