@@ -49,6 +49,22 @@ describe('loadConfig', () => {
     expect(problems).toEqual([expect.stringMatching(/^secrets\.cookie: is required/)]);
   });
 
+  it('refuses totp without secrets.cipher unless --dev, where a fixed dev key is used with a warning', () => {
+    const env = { SECRETS_COOKIE: '["a-very-long-cookie-secret"]', SELFSERVICE_METHODS_TOTP_ENABLED: 'true' };
+    const problems = problemsOf(() => loadConfig({ configFiles: [], env, dev: false, cwd: '/' }));
+    expect(problems).toEqual([expect.stringMatching(/^secrets\.cipher: is required/)]);
+    const dev = loadConfig({ configFiles: [], env, dev: true, cwd: '/' });
+    expect(new ConfigService(dev).get<string[]>('secrets.cipher')).toHaveLength(1);
+    expect(dev.warnings).toEqual([expect.stringContaining('secrets.cipher is not set')]);
+    const configured = loadConfig({
+      configFiles: [],
+      env: { ...env, SECRETS_CIPHER: '["0123456789abcdef0123456789abcdef"]' },
+      dev: false,
+      cwd: '/',
+    });
+    expect(new ConfigService(configured).get('secrets.cipher')).toEqual(['0123456789abcdef0123456789abcdef']);
+  });
+
   it('lets environment variables named after the key path override the file', () => {
     const file = writeConfig(
       'serve:\n  public:\n    port: 5000\nselfservice:\n  allowed_return_urls: [https://a.example]\n',
@@ -99,10 +115,11 @@ describe('loadConfig', () => {
   it('accepts a Kratos quickstart config as it is and warns once per key it does not act on', () => {
     const loaded = loadConfig({ configFiles: [quickstart], env: {}, dev: false, cwd: '/' });
     expect(loaded.values['dsn']).toBe('memory');
-    expect(loaded.warnings).toContain(
-      'config key "selfservice.methods.totp" is not supported by Tessera yet and is ignored',
-    );
-    expect(loaded.warnings).toContain('config key "courier" is not supported by Tessera yet and is ignored');
+    expect(loaded.warnings).toContain('config key "ciphers" is not supported by Tessera yet and is ignored');
+    // The methods Tessera now implements are acted on, not warned about.
+    expect(loaded.warnings.filter((warning) => warning.includes('"selfservice.methods'))).toEqual([]);
+    // The courier acts on the quickstart's SMTP settings.
+    expect(loaded.warnings.filter((warning) => warning.includes('"courier'))).toEqual([]);
     expect(new Set(loaded.warnings).size).toBe(loaded.warnings.length);
     expect(loaded.secrets).toContain('PLEASE-CHANGE-ME-I-AM-VERY-INSECURE');
   });

@@ -16,6 +16,8 @@ export interface LoadOptions {
   env: Record<string, string | undefined>;
   dev: boolean;
   cwd: string;
+  /** False for processes that never set a cookie (`courier watch`): no cookie secret required. */
+  needsCookieSecret?: boolean;
 }
 
 export interface LoadedConfig {
@@ -77,15 +79,32 @@ function applyEmbeddedDefaults(values: Record<string, unknown>, cwd: string): vo
   // Signing up signs you in unless a config says what happens after registration.
   const flows = (selfservice['flows'] ??= {}) as Record<string, Record<string, unknown>>;
   const registration = (flows['registration'] ??= {});
-  registration['after'] ??= { password: { hooks: [{ hook: 'session' }] } };
+  registration['after'] ??= {
+    password: { hooks: [{ hook: 'session' }] },
+    passkey: { hooks: [{ hook: 'session' }] },
+  };
 }
 
-function semanticProblems(values: Record<string, unknown>, dev: boolean): string[] {
+/** Public on purpose: data sealed with it is only as secret as a --dev server's database. */
+const DEV_CIPHER_SECRET = 'tessera-dev-cipher-not-a-secret!';
+
+/** Whether an enabled method stores secrets encrypted with `secrets.cipher`. */
+function sealsSecrets(values: Record<string, unknown>): boolean {
+  const methods = (values['selfservice'] as { methods?: Record<string, { enabled?: boolean }> })?.methods;
+  return ['totp', 'lookup_secret'].some((method) => methods?.[method]?.enabled === true);
+}
+
+function semanticProblems(values: Record<string, unknown>, dev: boolean, needsCookieSecret = true): string[] {
   const problems: string[] = [];
   const secrets = (values['secrets'] ?? {}) as Record<string, string[] | undefined>;
-  if (!dev && !secrets['cookie']?.length && !secrets['default']?.length) {
+  if (needsCookieSecret && !dev && !secrets['cookie']?.length && !secrets['default']?.length) {
     problems.push(
       'secrets.cookie: is required (at least one secret of 16+ characters); only --dev runs without it',
+    );
+  }
+  if (!dev && sealsSecrets(values) && !secrets['cipher']?.length) {
+    problems.push(
+      'secrets.cipher: is required (32 characters) when totp or lookup_secret is enabled; only --dev runs without it',
     );
   }
   const identity = values['identity'] as { default_schema_id: string; schemas: { id: string }[] };
@@ -134,7 +153,8 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   applyEmbeddedDefaults(values, options.cwd);
   applyDefaults(schema, schema, values);
   const problems = createConfigValidator(schema)(values);
-  if (problems.length === 0) problems.push(...semanticProblems(values, options.dev));
+  if (problems.length === 0)
+    problems.push(...semanticProblems(values, options.dev, options.needsCookieSecret));
   if (problems.length > 0) throw new ConfigError(problems);
   if (options.dev) {
     const secrets = (values['secrets'] ??= {}) as Record<string, string[] | undefined>;
@@ -143,6 +163,13 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
       warnings.push(
         'secrets.cookie is not set: --dev uses a random one, so cookies do not survive a restart',
       );
+    }
+    if (!secrets['cipher']?.length) {
+      secrets['cipher'] = [DEV_CIPHER_SECRET];
+      if (sealsSecrets(values))
+        warnings.push(
+          'secrets.cipher is not set: --dev encrypts TOTP seeds and backup codes with a fixed, public development key',
+        );
     }
   }
   values['dev'] = options.dev;

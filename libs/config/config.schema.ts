@@ -16,9 +16,12 @@ const TESSERA_DEFAULTS: Patch[] = [
   [['serve', 'public', 'host'], { default: '127.0.0.1' }],
   [['serve', 'admin', 'host'], { default: '127.0.0.1' }],
   [['log', 'format'], { default: 'json' }],
+  // A password change or a new sign-in address wants a recent sign-in, not one from an hour ago.
+  [['selfservice', 'flows', 'settings', 'privileged_session_max_age'], { default: '15m' }],
 ];
 
 const window = { type: 'string', pattern: '^([0-9]+(ns|us|ms|s|m|h))+$' };
+const kratosCourier = (kratosSchema as unknown as SchemaNode).properties!['courier']!;
 
 /** Settings Kratos does not have: brute-force limits and the bound on concurrent hashing. */
 const TESSERA_EXTENSIONS: Patch[] = [
@@ -64,6 +67,34 @@ const TESSERA_EXTENSIONS: Patch[] = [
     },
   ],
   [['selfservice', 'flows', 'registration', 'style'], { default: 'unified' }],
+  [
+    ['courier'],
+    {
+      properties: {
+        ...kratosCourier.properties,
+        worker: {
+          ...kratosCourier.properties!['worker'],
+          additionalProperties: false,
+          properties: {
+            ...kratosCourier.properties!['worker']!.properties,
+            // A failed attempt waits this long, doubled per attempt, before the next one.
+            retry_backoff: { ...window, default: '1s' },
+            // A message `processing` for longer than this belongs to a dead worker and is sent again.
+            claim_timeout: { ...window, default: '1m' },
+          },
+        },
+        // Redis for the courier's BullMQ queue, when it is not the one of `redis.url`.
+        queue: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            redis_url: { type: 'string', pattern: '^rediss?://' },
+            prefix: { type: 'string', minLength: 1, default: 'tessera' },
+          },
+        },
+      },
+    },
+  ],
   [
     ['session', 'whoami'],
     {

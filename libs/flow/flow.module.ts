@@ -10,7 +10,23 @@ import {
   FlowResponder,
   HookRunner,
   ReturnToPolicy,
+  VerificationSender,
 } from './core/index.js';
+import { ThrottleModule } from '../throttle/index.js';
+import { AddressRepository } from './codes/address.repository.js';
+import { CodeMailer } from './codes/code-mailer.js';
+import { OneTimeCodeRepository } from './codes/one-time-code.repository.js';
+import { OneTimeCodes } from './codes/one-time-codes.js';
+import { CodeLimits } from './codes/send-limits.js';
+import { RecoveryAdminService } from './recovery/recovery-admin.service.js';
+import { RecoveryAdminController } from './recovery/recovery.admin.controller.js';
+import { RecoveryFlowController } from './recovery/recovery-flow.controller.js';
+import { RecoveryFlowService } from './recovery/recovery-flow.service.js';
+import { RecoverySettingsHandOff } from './recovery/recovery-settings-hand-off.js';
+import { SettingsHandOff } from './recovery/settings-hand-off.js';
+import { CodeVerificationSender } from './verification/code-verification.sender.js';
+import { VerificationFlowController } from './verification/verification-flow.controller.js';
+import { VerificationFlowService } from './verification/verification-flow.service.js';
 import { FlowErrorController } from './errors/flow-error.controller.js';
 import { LoginFlowController } from './login/login-flow.controller.js';
 import { LoginFlowService } from './login/login-flow.service.js';
@@ -19,14 +35,29 @@ import { LogoutController } from './logout/logout.controller.js';
 import { RegistrationFlowController } from './registration/registration-flow.controller.js';
 import { RegistrationFlowService } from './registration/registration-flow.service.js';
 import { RegistrationResponder } from './registration/registration-responder.js';
+import { ChangePasswordController } from './settings/change-password.controller.js';
+import { SettingsFlowController } from './settings/settings-flow.controller.js';
+import { SettingsFlowService } from './settings/settings-flow.service.js';
+import { SettingsResponder } from './settings/settings-responder.js';
 
 /**
- * The self-service flows. The strategy lists (LOGIN_STRATEGIES, REGISTRATION_STRATEGIES) and the
+ * The self-service flows. The strategy lists (LOGIN_STRATEGIES, REGISTRATION_STRATEGIES,
+ * SETTINGS_STRATEGIES) and the
  * after-hooks (FLOW_HOOKS) come from the application's global providers.
  */
 @Module({
-  imports: [IdentityModule, SchemaModule, SessionModule],
-  controllers: [LoginFlowController, RegistrationFlowController, LogoutController, FlowErrorController],
+  imports: [IdentityModule, SchemaModule, SessionModule, ThrottleModule],
+  controllers: [
+    LoginFlowController,
+    RegistrationFlowController,
+    SettingsFlowController,
+    ChangePasswordController,
+    LogoutController,
+    FlowErrorController,
+    VerificationFlowController,
+    RecoveryFlowController,
+    RecoveryAdminController,
+  ],
   providers: [
     CsrfTokens,
     FlowErrorRepository,
@@ -39,7 +70,30 @@ import { RegistrationResponder } from './registration/registration-responder.js'
     LoginResponder,
     RegistrationFlowService,
     RegistrationResponder,
+    SettingsFlowService,
+    SettingsResponder,
+    OneTimeCodeRepository,
+    OneTimeCodes,
+    AddressRepository,
+    CodeMailer,
+    CodeLimits,
+    VerificationFlowService,
+    RecoveryFlowService,
+    RecoveryAdminService,
+    { provide: VerificationSender, useClass: CodeVerificationSender },
+    { provide: SettingsHandOff, useClass: RecoverySettingsHandOff },
   ],
-  exports: [CsrfTokens, ReturnToPolicy, FlowFactory, FlowResponder],
+  exports: [
+    CsrfTokens,
+    ReturnToPolicy,
+    FlowFactory,
+    FlowResponder,
+    SettingsFlowService,
+    OneTimeCodes,
+    CodeMailer,
+    CodeLimits,
+    VerificationSender,
+    VerificationFlowService,
+  ],
 })
 export class FlowModule {}

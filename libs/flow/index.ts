@@ -1,6 +1,40 @@
-import { FlowErrorEntity, LoginFlowEntity, RegistrationFlowEntity } from './core/index.js';
+import {
+  FlowErrorEntity,
+  LoginFlowEntity,
+  RecoveryFlowEntity,
+  RegistrationFlowEntity,
+  SettingsFlowEntity,
+  VerificationFlowEntity,
+} from './core/index.js';
+import { OneTimeCodeEntity } from './codes/one-time-code.entity.js';
 
 export * from './core/index.js';
 export { FlowModule } from './flow.module.js';
+export { OneTimeCodeEntity, type OneTimeCodeKind } from './codes/one-time-code.entity.js';
+export { OneTimeCodes } from './codes/one-time-codes.js';
+export { CodeMailer } from './codes/code-mailer.js';
+export { CodeLimits } from './codes/send-limits.js';
+export { VerificationFlowService } from './verification/verification-flow.service.js';
+export {
+  SettingsFlowService,
+  type CreateSettingsFlowFor,
+  type SettingsOutcome,
+} from './settings/settings-flow.service.js';
+export { settingsFlowJson, type ContinueWith } from './settings/settings-flow.wire.js';
+export { SettingsFlow } from './settings/settings-flow.response.dto.js';
 
-export const FLOW_ENTITIES = [LoginFlowEntity, RegistrationFlowEntity, FlowErrorEntity];
+export const FLOW_ENTITIES = [
+  LoginFlowEntity,
+  RegistrationFlowEntity,
+  SettingsFlowEntity,
+  RecoveryFlowEntity,
+  VerificationFlowEntity,
+  FlowErrorEntity,
+  OneTimeCodeEntity,
+];
+export {
+  UpdateRecoveryFlowWithCodeMethod,
+  UpdateRecoveryFlowWithLinkMethod,
+  UpdateVerificationFlowWithCodeMethod,
+  UpdateVerificationFlowWithLinkMethod,
+} from './codes/code-bodies.dto.js';

@@ -5,3 +5,4 @@ export { detectHashFormat, HashFormat, isKnownHashFormat } from './hash-format.j
 export { checkImportedHash, IMPORTED_HASH_LIMITS, type ImportedHashCheck } from './hash-limits.js';
 export { PasswordTooLongError, UnknownHashFormatError } from './hash.errors.js';
 export { BCRYPT_MAX_PASSWORD_BYTES } from './formats/bcrypt.format.js';
+export { Cipher, CipherError, SecretCipher } from './cipher.js';

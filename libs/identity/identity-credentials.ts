@@ -4,7 +4,7 @@ import { codeAddresses, credentialIdentifiers, type LoadedIdentitySchema } from 
 import { CredentialEntity, CredentialIdentifierEntity, type CredentialsType } from './credential.entity.js';
 import { type IdentityEntity } from './identity.entity.js';
 import { InvalidIdentityError } from './identity.errors.js';
-import { type CredentialsImport, type ProviderImport } from './identity.input.js';
+import { type BuiltCredential, type CredentialsImport, type ProviderImport } from './identity.input.js';
 
 function credentialOf(identity: IdentityEntity, type: CredentialsType, now: Date): CredentialEntity {
   identity.credentials ??= [];
@@ -23,6 +23,13 @@ function credentialOf(identity: IdentityEntity, type: CredentialsType, now: Date
     identity.credentials.push(credential);
   }
   return credential;
+}
+
+/** Stores a new password hash, creating the password credential when the identity had none. */
+export function setPasswordCredential(identity: IdentityEntity, hashed: string, now: Date): void {
+  const credential = credentialOf(identity, 'password', now);
+  credential.config = { hashed_password: hashed };
+  credential.updatedAt = now;
 }
 
 /** Imports admin-supplied credentials: plaintext passwords are hashed, hashes must be known formats. */
@@ -71,6 +78,14 @@ export async function importCredentials(
     credential.config = { ...credential.config, providers: merged };
     credential.updatedAt = now;
   }
+}
+
+/** Puts a strategy-built credential in place of the identity's credential of that type. */
+export function putBuiltCredential(identity: IdentityEntity, built: BuiltCredential, now: Date): void {
+  const credential = credentialOf(identity, built.type, now);
+  credential.config = built.config;
+  credential.updatedAt = now;
+  setIdentifiers(credential, built.identifiers, now);
 }
 
 /** Login identifiers of each credential, recomputed from the traits (and providers) on every write. */

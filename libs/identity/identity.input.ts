@@ -30,6 +30,16 @@ export interface VerifiableAddressImport {
   verified_at?: string | null;
 }
 
+/**
+ * A credential a self-service strategy built itself (WebAuthn keys, passkeys): stored as given,
+ * with its own login identifiers. Never accepted from the admin API.
+ */
+export interface BuiltCredential {
+  type: 'webauthn' | 'passkey';
+  config: Record<string, unknown>;
+  identifiers: string[];
+}
+
 /** What admin create/update hand to the identity service (already shape-checked). */
 export interface IdentityInput {
   schemaId: string;
@@ -40,6 +50,7 @@ export interface IdentityInput {
   externalId?: string | null;
   organizationId?: string | null;
   credentials?: CredentialsImport;
+  builtCredentials?: BuiltCredential[];
   verifiableAddresses?: VerifiableAddressImport[];
   recoveryAddresses?: { value: string; via: AddressVia }[];
 }

@@ -53,6 +53,36 @@ export class IdentityRepository {
     return row?.credential ?? null;
   }
 
+  /** One credential of an identity, without loading the rest of the aggregate. */
+  async findCredential(identityId: string, type: CredentialsType): Promise<CredentialEntity | null> {
+    const [credential] = await this.db.repository(CredentialEntity).find({ where: { identityId, type } });
+    return credential ?? null;
+  }
+
+  /** The identity's credentials of the given types (identifiers included), and nothing else. */
+  findCredentials(identityId: string, types: CredentialsType[]): Promise<CredentialEntity[]> {
+    return this.db.repository(CredentialEntity).find({ where: { identityId, type: In(types) } });
+  }
+
+  /**
+   * Compare-and-set on a credential's config: written only if nobody changed the row since it was
+   * read at `version`. False when another request won (a TOTP step or backup code used twice).
+   */
+  async updateCredentialConfig(
+    credential: CredentialEntity,
+    config: Record<string, unknown>,
+    now: Date,
+  ): Promise<boolean> {
+    const result = await this.db
+      .repository(CredentialEntity)
+      .update({ id: credential.id, version: credential.version }, {
+        config,
+        version: credential.version + 1,
+        updatedAt: now,
+      } as never);
+    return (result.affected ?? 0) === 1;
+  }
+
   async list(query: IdentityPageQuery): Promise<{ identities: IdentityEntity[]; total?: number }> {
     const where: FindOptionsWhere<IdentityEntity> = {};
     if (query.ids) where.id = In(query.ids);

@@ -2,12 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { PasswordHasher } from '../hash/index.js';
 import { Clock, newId } from '../persistence/index.js';
 import { IdentitySchemaRegistry, type LoadedIdentitySchema } from '../schema/index.js';
-import { type CredentialsType } from './credential.entity.js';
+import { CredentialEntity, CredentialIdentifierEntity, type CredentialsType } from './credential.entity.js';
+import { isSecondFactor } from './identity-aal.js';
 import { reconcileAddresses } from './identity-addresses.js';
-import { importCredentials, syncCredentialIdentifiers } from './identity-credentials.js';
+import {
+  importCredentials,
+  putBuiltCredential,
+  setPasswordCredential,
+  syncCredentialIdentifiers,
+} from './identity-credentials.js';
 import { IdentityEntity } from './identity.entity.js';
 import { IdentityNotFoundError, InvalidIdentityError } from './identity.errors.js';
-import { type IdentityInput } from './identity.input.js';
+import { type BuiltCredential, type IdentityInput } from './identity.input.js';
 import { IdentityRepository, type IdentityPageQuery } from './identity.repository.js';
 
 /** Credentials that sign someone in on their own. `code` is derived from the traits, not removable. */
@@ -55,6 +61,7 @@ export class IdentityService {
       recoveryAddresses: [],
     });
     if (input.credentials) await importCredentials(identity, input.credentials, this.hasher, now);
+    for (const built of input.builtCredentials ?? []) putBuiltCredential(identity, built, now);
     syncCredentialIdentifiers(identity, schema, now);
     reconcileAddresses(identity, schema, now, input.verifiableAddresses);
     await this.repository.insert(identity);
@@ -134,6 +141,121 @@ export class IdentityService {
     syncCredentialIdentifiers(identity, this.schemaFor(identity.schemaId), now);
     await this.repository.update(identity);
     this.changed(id);
+  }
+
+  /**
+   * Sets (replaces) a credential that the identity keeps apart from its traits (TOTP, lookup
+   * secrets). Its identifier is the identity id, as in Kratos.
+   */
+  async putCredential(
+    id: string,
+    type: CredentialsType,
+    config: Record<string, unknown>,
+  ): Promise<IdentityEntity> {
+    const identity = await this.get(id);
+    const now = this.clock.now();
+    const existing = identity.credentials?.find((c) => c.type === type);
+    const credential =
+      existing ??
+      Object.assign(new CredentialEntity(), {
+        id: newId(now.getTime()),
+        identityId: id,
+        type,
+        version: 0,
+        createdAt: now,
+        identifiers: [],
+      });
+    credential.config = config;
+    credential.updatedAt = now;
+    if (credential.identifiers.length === 0) {
+      credential.identifiers = [
+        Object.assign(new CredentialIdentifierEntity(), {
+          id: newId(now.getTime()),
+          credentialId: credential.id,
+          type,
+          identifier: id,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      ];
+    }
+    if (!existing) identity.credentials = [...(identity.credentials ?? []), credential];
+    identity.updatedAt = now;
+    await this.repository.update(identity);
+    this.changed(id);
+    return identity;
+  }
+
+  /** Removes every credential of a type (no last-first-factor rule: for second factors). */
+  async removeCredential(id: string, type: CredentialsType): Promise<IdentityEntity> {
+    const identity = await this.get(id);
+    identity.credentials = (identity.credentials ?? []).filter((c) => c.type !== type);
+    identity.updatedAt = this.clock.now();
+    await this.repository.update(identity);
+    this.changed(id);
+    return identity;
+  }
+
+  /** aal2 when the identity has a usable second factor; reads just those credential rows. */
+  async availableAal(id: string): Promise<'aal1' | 'aal2'> {
+    const credentials = await this.repository.findCredentials(id, ['totp', 'lookup_secret', 'webauthn']);
+    return credentials.some(isSecondFactor) ? 'aal2' : 'aal1';
+  }
+
+  /** Tells listeners (session caches) that an identity's credentials changed outside this service. */
+  credentialsChanged(id: string): void {
+    this.changed(id);
+  }
+
+  /**
+   * A self-service profile change: new traits (validated), login identifiers and addresses
+   * derived again; an address that is new or changed starts unverified.
+   */
+  async updateTraits(id: string, traits: unknown): Promise<IdentityEntity> {
+    const identity = await this.get(id);
+    const now = this.clock.now();
+    const schema = this.schemaFor(identity.schemaId);
+    identity.traits = this.validTraits(schema, traits);
+    identity.updatedAt = now;
+    syncCredentialIdentifiers(identity, schema, now);
+    reconcileAddresses(identity, schema, now);
+    await this.repository.update(identity);
+    this.changed(identity.id);
+    return identity;
+  }
+
+  /** A self-service password change; creates the password credential when there was none. */
+  async setPasswordHash(id: string, hashed: string): Promise<IdentityEntity> {
+    const identity = await this.get(id);
+    const now = this.clock.now();
+    setPasswordCredential(identity, hashed, now);
+    identity.updatedAt = now;
+    syncCredentialIdentifiers(identity, this.schemaFor(identity.schemaId), now);
+    await this.repository.update(identity);
+    this.changed(identity.id);
+    return identity;
+  }
+
+  /**
+   * Replaces the identity's WebAuthn or passkey credential (a self-service strategy built it), or
+   * removes it when `built` lists no keys. Refuses to drop the last first factor.
+   */
+  async putKeyCredential(id: string, built: BuiltCredential): Promise<IdentityEntity> {
+    const identity = await this.get(id);
+    const now = this.clock.now();
+    const keys = built.config['credentials'];
+    if (Array.isArray(keys) && keys.length === 0) {
+      const firstFactors = (identity.credentials ?? []).filter((c) => FIRST_FACTORS.includes(c.type));
+      if (FIRST_FACTORS.includes(built.type) && firstFactors.length < 2) throw lastFirstFactor();
+      identity.credentials = (identity.credentials ?? []).filter((c) => c.type !== built.type);
+    } else {
+      putBuiltCredential(identity, built, now);
+    }
+    identity.updatedAt = now;
+    syncCredentialIdentifiers(identity, this.schemaFor(identity.schemaId), now);
+    await this.repository.update(identity);
+    this.changed(id);
+    return identity;
   }
 
   /** Upgrades a stored password hash after a successful login with an older algorithm or weaker cost. */

@@ -6,7 +6,7 @@ export { RecoveryAddressEntity, VerifiableAddressEntity, type AddressVia } from 
 export { CredentialEntity, CredentialIdentifierEntity, CredentialsType } from './credential.entity.js';
 export { IdentityEntity, IdentityState } from './identity.entity.js';
 export { IdentityConflictError, IdentityNotFoundError, InvalidIdentityError } from './identity.errors.js';
-export { type IdentityInput } from './identity.input.js';
+export { type BuiltCredential, type IdentityInput } from './identity.input.js';
 export { IdentityModule } from './identity.module.js';
 export { IdentityPatch, JsonPatch, PatchIdentitiesBody } from './identity-patch.dto.js';
 export { ANY_JSON, IDENTITY_OPENAPI_SCHEMAS } from './identity.openapi.js';
@@ -28,3 +28,4 @@ export const IDENTITY_ENTITIES = [
   VerifiableAddressEntity,
   RecoveryAddressEntity,
 ];
+export { availableAal, isSecondFactor } from './identity-aal.js';

@@ -14,3 +14,4 @@ export { appendSetCookie, SessionTransport } from './session-transport.js';
 export { hashToken } from './session-tokens.js';
 
 export const SESSION_ENTITIES = [SessionEntity, SessionDeviceEntity];
+export { aal2Required } from './session-aal.js';

@@ -8,8 +8,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ConfigService } from '../config/index.js';
 import { ApiError, ApiErrorResponses } from '../errors/index.js';
 import { isUuid } from '../persistence/index.js';
+import { aal2Required } from './session-aal.js';
 import { type SessionEntity } from './session.entity.js';
 import { ApiSessionHeaders, ApiSessionIdParam, ApiSessionPageQuery } from './session.openapi.js';
 import { SessionPresenter } from './session.presenter.js';
@@ -30,7 +32,19 @@ export class SessionPublicController {
     private readonly sessions: SessionService,
     private readonly transport: SessionTransport,
     private readonly presenter: SessionPresenter,
+    private readonly config: ConfigService,
   ) {}
+
+  /** The current session, if its AAL satisfies `session.whoami.required_aal`; else 403. */
+  private async sufficient(req: Request): Promise<SessionEntity> {
+    const session = await this.current(req);
+    if (await this.sessions.satisfiesWhoamiAal(session)) return session;
+    const login = new URL(this.config.url('public', 'self-service/login/browser'));
+    login.searchParams.set('aal', 'aal2');
+    const returnTo = req.query['return_to'];
+    if (typeof returnTo === 'string' && returnTo) login.searchParams.set('return_to', returnTo);
+    throw aal2Required(login.href);
+  }
 
   private async current(req: Request): Promise<SessionEntity> {
     const session = await this.sessions.findActive(this.transport.tokenFrom(req));
@@ -66,7 +80,7 @@ export class SessionPublicController {
   @All('whoami')
   @ApiExcludeEndpoint()
   async anyMethodWhoami(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const session = await this.current(req);
+    const session = await this.sufficient(req);
     res.setHeader('X-Kratos-Authenticated-Identity-Id', session.identityId);
     return this.presenter.present(session, { admin: false });
   }
@@ -81,7 +95,7 @@ export class SessionPublicController {
   })
   @ApiErrorResponses(400, 401)
   async listMine(@Req() req: Request, @Query() query: Query, @Res({ passthrough: true }) res: Response) {
-    const session = await this.current(req);
+    const session = await this.sufficient(req);
     const { pageSize, offset } = pageParams(query, 500);
     const page = await this.sessions.list({
       identityId: session.identityId,

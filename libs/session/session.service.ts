@@ -5,6 +5,7 @@ import { Clock, newId } from '../persistence/index.js';
 import { type Aal, type AuthenticationMethod, SessionDeviceEntity, SessionEntity } from './session.entity.js';
 import { IdentityDisabledError, SessionNotFoundError } from './session.errors.js';
 import { SessionRepository, type SessionListQuery } from './session.repository.js';
+import { AvailableAalCache } from './session-aal.js';
 import { SessionCache } from './session-cache.js';
 import { hashToken, logoutTokenFor, newSessionToken } from './session-tokens.js';
 
@@ -31,15 +32,33 @@ export function aalOf(methods: AuthenticationMethod[]): Aal {
 @Injectable()
 export class SessionService {
   private readonly cache: SessionCache;
+  private readonly availableAal: AvailableAalCache;
 
   constructor(
     private readonly sessions: SessionRepository,
     private readonly config: ConfigService,
     private readonly clock: Clock,
-    identities: IdentityService,
+    private readonly identities: IdentityService,
   ) {
-    this.cache = new SessionCache(config.duration('session.whoami.cache_ttl', '1s'));
+    const ttl = config.duration('session.whoami.cache_ttl', '1s');
+    this.cache = new SessionCache(ttl);
+    this.availableAal = new AvailableAalCache(ttl);
     identities.onChanged((identityId) => this.forgetIdentity(identityId));
+  }
+
+  /**
+   * Whether the session is strong enough for whoami (`session.whoami.required_aal`): with
+   * `highest_available`, an identity that has a second factor needs an aal2 session. aal2
+   * sessions and `aal1` configs answer without touching the database.
+   */
+  async satisfiesWhoamiAal(session: SessionEntity): Promise<boolean> {
+    if (session.aal === 'aal2') return true;
+    if ((this.config.get<string>('session.whoami.required_aal') ?? 'highest_available') === 'aal1')
+      return true;
+    const available = await this.availableAal.get(session.identityId, this.clock.now().getTime(), () =>
+      this.identities.availableAal(session.identityId),
+    );
+    return available !== 'aal2';
   }
 
   get lifespanMs(): number {
@@ -162,6 +181,7 @@ export class SessionService {
   /** After an identity changed (traits, state), its cached sessions must be read afresh. */
   forgetIdentity(identityId: string): void {
     this.cache.evict((s) => s.identityId === identityId);
+    this.availableAal.forget(identityId);
   }
 
   async revokeByLogoutToken(logoutToken: string): Promise<SessionEntity | null> {

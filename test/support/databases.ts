@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
+import { COURIER_ENTITIES } from '../../libs/courier/index.js';
 import { FLOW_ENTITIES } from '../../libs/flow/index.js';
 import { IDENTITY_ENTITIES } from '../../libs/identity/index.js';
 import { SESSION_ENTITIES } from '../../libs/session/index.js';
@@ -40,7 +41,7 @@ async function freshPostgresSchema(url: string): Promise<string> {
 /** A migrated DataSource with every entity, for repository tests. */
 export async function migratedDataSource(database: TestDatabase): Promise<DataSource> {
   const dataSource = createDataSource(await database.createDsn(), {
-    entities: [...IDENTITY_ENTITIES, ...SESSION_ENTITIES, ...FLOW_ENTITIES],
+    entities: [...IDENTITY_ENTITIES, ...SESSION_ENTITIES, ...FLOW_ENTITIES, ...COURIER_ENTITIES],
     migrations: MIGRATIONS,
   });
   await dataSource.initialize();

@@ -5,7 +5,7 @@ import { CsrfTokens, sha256 } from './csrf.js';
 import { type FlowType, type SelfServiceFlow } from './flow.entity.js';
 import { csrfNode } from './ui.js';
 
-export type FlowKind = 'login' | 'registration';
+export type FlowKind = 'login' | 'registration' | 'settings' | 'recovery' | 'verification';
 
 export interface NewFlow {
   type: FlowType;
@@ -45,6 +45,7 @@ export class FlowFactory {
       csrfTokenHash: input.csrfToken ? sha256(input.csrfToken) : '',
       identitySchema: input.identitySchema ?? null,
       transientPayload: null,
+      internalContext: null,
       createdAt: now,
       updatedAt: now,
     });

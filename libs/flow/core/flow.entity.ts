@@ -43,6 +43,13 @@ export abstract class SelfServiceFlow {
   @Column({ name: 'transient_payload', type: 'simple-json', nullable: true })
   transientPayload!: Record<string, unknown> | null;
 
+  /**
+   * Server-side state a method keeps between steps (a WebAuthn challenge, the address a code went
+   * to, failed attempts). Never sent to clients.
+   */
+  @Column({ name: 'internal_context', type: 'simple-json', nullable: true })
+  internalContext!: Record<string, unknown> | null;
+
   @Column({ name: 'created_at', type: Date })
   createdAt!: Date;
 
@@ -61,6 +68,28 @@ export class LoginFlowEntity extends SelfServiceFlow {
 
 @Entity('selfservice_registration_flows')
 export class RegistrationFlowEntity extends SelfServiceFlow {}
+
+/** A signed-in identity changing its profile or credentials. States: show_form, success. */
+@Entity('selfservice_settings_flows')
+export class SettingsFlowEntity extends SelfServiceFlow {
+  @Column({ name: 'identity_id', type: 'varchar', length: 36 })
+  identityId!: string;
+}
+
+/** States: choose_method, sent_email, passed_challenge. */
+@Entity('selfservice_recovery_flows')
+export class RecoveryFlowEntity extends SelfServiceFlow {
+  /** Failed code submissions; the flow is spent after five. */
+  @Column({ name: 'submit_count', type: 'integer', default: 0 })
+  submitCount!: number;
+}
+
+/** States: choose_method, sent_email, passed_challenge. */
+@Entity('selfservice_verification_flows')
+export class VerificationFlowEntity extends SelfServiceFlow {
+  @Column({ name: 'submit_count', type: 'integer', default: 0 })
+  submitCount!: number;
+}
 
 /** A stored error a browser was sent to the error UI for (`GET /self-service/errors?id=`). */
 @Entity('selfservice_errors')

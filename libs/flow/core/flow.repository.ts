@@ -22,4 +22,25 @@ export class FlowRepository<T extends SelfServiceFlow> {
       this.db.repository(this.entity).update({ id: flow.id } as never, flow as never),
     );
   }
+
+  /**
+   * Replaces `internal_context` only if the row still holds what this request read, so two
+   * requests racing to spend the same one-time value (a WebAuthn challenge) cannot both win.
+   */
+  async swapInternalContext(
+    id: string,
+    expected: Record<string, unknown> | null,
+    next: Record<string, unknown> | null,
+  ): Promise<boolean> {
+    if (expected === null) return false;
+    const result = await this.db.transaction(() =>
+      this.db.manager
+        .createQueryBuilder()
+        .update(this.entity)
+        .set({ internalContext: next } as never)
+        .where('id = :id AND internal_context = :expected', { id, expected: JSON.stringify(expected) })
+        .execute(),
+    );
+    return (result.affected ?? 0) === 1;
+  }
 }

@@ -73,7 +73,7 @@ export class UiNodeInputAttributes {
   required?: boolean;
 
   @ApiPropertyOptional({
-    enum: ['email', 'tel', 'url', 'current-password', 'new-password'],
+    enum: ['email', 'tel', 'url', 'current-password', 'new-password', 'one-time-code'],
     description: 'The autocomplete attribute for the input.',
   })
   autocomplete?: string;
@@ -88,6 +88,42 @@ export class UiNodeInputAttributes {
   node_type!: 'input';
 }
 
+@ApiSchema({
+  name: 'uiNodeTextAttributes',
+  description: 'TextAttributes represents the attributes of a text node.',
+})
+export class UiNodeTextAttributes {
+  @ApiProperty({ description: 'A unique identifier' })
+  id!: string;
+
+  @ApiProperty({ type: () => UiText })
+  text!: UiText;
+
+  @ApiProperty({ enum: ['text'], description: "NodeType represents this node's type." })
+  node_type!: 'text';
+}
+
+@ApiSchema({
+  name: 'uiNodeImageAttributes',
+  description: 'ImageAttributes represents the attributes of an image node.',
+})
+export class UiNodeImageAttributes {
+  @ApiProperty({ description: 'A unique identifier' })
+  id!: string;
+
+  @ApiProperty({ description: "The image's source URL (a data URI for the TOTP QR code)." })
+  src!: string;
+
+  @ApiProperty({ type: 'integer', format: 'int64', description: 'Width of the image' })
+  width!: number;
+
+  @ApiProperty({ type: 'integer', format: 'int64', description: 'Height of the image' })
+  height!: number;
+
+  @ApiProperty({ enum: ['img'], description: "NodeType represents this node's type." })
+  node_type!: 'img';
+}
+
 @ApiSchema({ name: 'uiNode', description: "Node represents a flow's nodes" })
 export class UiNode {
   @ApiProperty({ enum: ['input', 'text', 'img', 'a', 'script', 'div'] satisfies UiNodeShape['type'][] })
@@ -100,6 +136,7 @@ export class UiNode {
       'oidc',
       'profile',
       'code',
+      'link',
       'totp',
       'lookup_secret',
       'webauthn',
@@ -221,6 +258,8 @@ export const CONTINUE_WITH_PROPERTY = {
 /** The classes only the raw schemas below point at; the OpenAPI document registers them. */
 export const FLOW_OPENAPI_MODELS = [
   UiNodeInputAttributes,
+  UiNodeTextAttributes,
+  UiNodeImageAttributes,
   ContinueWithRedirectBrowserTo,
   ContinueWithSetOrySessionToken,
 ];
@@ -232,10 +271,18 @@ export const FLOW_OPENAPI_MODELS = [
 export const FLOW_OPENAPI_SCHEMAS: Record<string, SchemaObject> = {
   uiNodeAttributes: {
     title: 'Attributes represents a list of attributes (e.g. `href="foo"` for links).',
-    oneOf: [{ $ref: getSchemaPath(UiNodeInputAttributes) }],
+    oneOf: [
+      { $ref: getSchemaPath(UiNodeInputAttributes) },
+      { $ref: getSchemaPath(UiNodeTextAttributes) },
+      { $ref: getSchemaPath(UiNodeImageAttributes) },
+    ],
     discriminator: {
       propertyName: 'node_type',
-      mapping: { input: getSchemaPath(UiNodeInputAttributes) },
+      mapping: {
+        input: getSchemaPath(UiNodeInputAttributes),
+        text: getSchemaPath(UiNodeTextAttributes),
+        img: getSchemaPath(UiNodeImageAttributes),
+      },
     },
   },
   continueWith: {

@@ -3,8 +3,15 @@ import { ConfigService } from '../../config/index.js';
 import { type IdentityEntity } from '../../identity/index.js';
 import { AppLogger } from '../../logging/index.js';
 import { type DeviceInfo, type SessionEntity } from '../../session/index.js';
+import { type UiText } from '../../text/index.js';
 import { type FlowKind } from './flow-factory.js';
-import { type LoginFlowEntity, type RegistrationFlowEntity } from './flow.entity.js';
+import { type VerificationStarted } from './verification-sender.js';
+import {
+  type LoginFlowEntity,
+  type RecoveryFlowEntity,
+  type RegistrationFlowEntity,
+  type SettingsFlowEntity,
+} from './flow.entity.js';
 
 export interface AfterLogin {
   flow: LoginFlowEntity;
@@ -19,6 +26,37 @@ export interface AfterRegistration {
   device: DeviceInfo;
   /** Set by a hook that signs the new identity in (the `session` hook). */
   issued?: { session: SessionEntity; token: string };
+  /** The verification flows started for the new identity's addresses. */
+  verifications: VerificationStarted[];
+  /** Set by `show_verification_ui`: browsers go to the verification UI instead of the return URL. */
+  showVerificationUi?: boolean;
+}
+
+/**
+ * A hook refusing the flow with a message on it (e.g. `require_verified_address`); nothing the
+ * flow did in the same transaction is kept.
+ */
+export class FlowRejectedError extends Error {
+  constructor(readonly text: UiText) {
+    super(text.text);
+    this.name = 'FlowRejectedError';
+  }
+}
+
+export interface AfterRecovery {
+  flow: RecoveryFlowEntity;
+  identity: IdentityEntity;
+  /** The session the recovery issued. */
+  session: SessionEntity;
+}
+
+export interface AfterSettings {
+  flow: SettingsFlowEntity;
+  /** The identity as saved. */
+  identity: IdentityEntity;
+  /** The session the change was made with; it stays. */
+  session: SessionEntity;
+  method: string;
 }
 
 /** An after-hook, named as in `selfservice.flows.<flow>.after[.<method>].hooks[].hook`. */
@@ -26,6 +64,8 @@ export interface FlowHook {
   readonly name: string;
   afterLogin?(context: AfterLogin): Promise<void>;
   afterRegistration?(context: AfterRegistration): Promise<void>;
+  afterRecovery?(context: AfterRecovery): Promise<void>;
+  afterSettings?(context: AfterSettings): Promise<void>;
 }
 
 /** The hooks the application offers, provided by its composition root. */
@@ -72,5 +112,13 @@ export class HookRunner {
   async afterRegistration(context: AfterRegistration): Promise<void> {
     for (const hook of this.configured('registration', context.method))
       await hook.afterRegistration?.(context);
+  }
+
+  async afterRecovery(context: AfterRecovery): Promise<void> {
+    for (const hook of this.configured('recovery', 'code')) await hook.afterRecovery?.(context);
+  }
+
+  async afterSettings(context: AfterSettings): Promise<void> {
+    for (const hook of this.configured('settings', context.method)) await hook.afterSettings?.(context);
   }
 }

@@ -6,8 +6,11 @@ export { flowIdParam, FlowResponder, withQuery } from './flow-responder.js';
 export {
   FlowErrorEntity,
   LoginFlowEntity,
+  RecoveryFlowEntity,
   RegistrationFlowEntity,
   SelfServiceFlow,
+  SettingsFlowEntity,
+  VerificationFlowEntity,
   type FlowType,
 } from './flow.entity.js';
 export { FlowRepository } from './flow.repository.js';
@@ -15,7 +18,12 @@ export { ReturnToPolicy } from './return-to.js';
 export {
   LOGIN_STRATEGIES,
   REGISTRATION_STRATEGIES,
+  SETTINGS_STRATEGIES,
   type FlowContext,
+  type LoginAudience,
+  type SettingsContext,
+  type SettingsResult,
+  type SettingsStrategy,
   type LoginResult,
   type LoginStrategy,
   type RegistrationResult,
@@ -54,4 +62,19 @@ export {
   FLOW_OPENAPI_SCHEMAS,
   SelfServiceFlowResponse,
 } from './flow.response.dto.js';
-export { FLOW_HOOKS, HookRunner, type AfterLogin, type AfterRegistration, type FlowHook } from './hooks.js';
+export {
+  FLOW_HOOKS,
+  FlowRejectedError,
+  HookRunner,
+  type AfterLogin,
+  type AfterRecovery,
+  type AfterRegistration,
+  type AfterSettings,
+  type FlowHook,
+} from './hooks.js';
+export {
+  NoVerificationSender,
+  VerificationSender,
+  type AddressesToVerify,
+  type VerificationStarted,
+} from './verification-sender.js';

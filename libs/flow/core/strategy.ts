@@ -1,7 +1,7 @@
 import { type IdentityEntity } from '../../identity/index.js';
 import { type DeviceInfo, type SessionEntity } from '../../session/index.js';
 import { type ClientKind } from './client-kind.js';
-import { type LoginFlowEntity, type RegistrationFlowEntity } from './flow.entity.js';
+import { type LoginFlowEntity, type RegistrationFlowEntity, type SettingsFlowEntity } from './flow.entity.js';
 
 /** What a strategy may know about the request, without HTTP. */
 export interface FlowContext {
@@ -17,10 +17,22 @@ export type LoginResult =
   | { kind: 'invalid' }
   | { kind: 'identified'; identity: IdentityEntity; method: string; aal: 'aal1' | 'aal2' };
 
+/**
+ * Who a login flow is for. On a refresh flow or a second-factor (`aal=aal2`) flow, the signed-in
+ * session and its identity with credentials; otherwise both null.
+ */
+export interface LoginAudience {
+  session: SessionEntity | null;
+  identity: IdentityEntity | null;
+}
+
 export interface LoginStrategy {
   readonly id: string;
-  /** Adds the method's nodes; on a refresh flow, `session` is whose sign-in is being confirmed. */
-  populateLogin(flow: LoginFlowEntity, session: SessionEntity | null): void;
+  /**
+   * Adds the method's nodes. A first factor adds nothing on an aal2 flow (unless refreshing);
+   * a second factor adds nodes only on an aal2 flow whose identity has that credential.
+   */
+  populateLogin(flow: LoginFlowEntity, audience: LoginAudience): Promise<void>;
   login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult>;
 }
 
@@ -42,3 +54,39 @@ export interface RegistrationStrategy {
 /** Ordered strategy lists, provided by the application's composition root. */
 export const LOGIN_STRATEGIES = Symbol('LOGIN_STRATEGIES');
 export const REGISTRATION_STRATEGIES = Symbol('REGISTRATION_STRATEGIES');
+
+/** What a settings strategy may know: the signed-in identity and whether the session is fresh. */
+export interface SettingsContext extends FlowContext {
+  session: SessionEntity;
+  identity: IdentityEntity;
+  /** The session authenticated within `selfservice.flows.settings.privileged_session_max_age`. */
+  privileged: boolean;
+}
+
+export type SettingsResult =
+  | { kind: 'not_responsible' }
+  /** The flow's ui now holds the messages; it goes back to the client. */
+  | { kind: 'invalid' }
+  /** A privileged change on a session that is too old: the user must sign in again first. */
+  | { kind: 'privileged_session_required' }
+  /** Saved. `identity` is the identity as it is now; the flow service sets state `success`. */
+  | { kind: 'updated'; identity: IdentityEntity }
+  /**
+   * A step that needs another round on the same flow without saving yet (TOTP or lookup codes
+   * shown for confirmation, a WebAuthn challenge): the flow goes back to the client with state
+   * `show_form` and a 200.
+   */
+  | { kind: 'continue' };
+
+export interface SettingsStrategy {
+  readonly id: string;
+  /** Adds the method's nodes for this identity (group = the strategy id). May read credentials. */
+  populateSettings(flow: SettingsFlowEntity, identity: IdentityEntity): Promise<void>;
+  settings(
+    flow: SettingsFlowEntity,
+    body: Record<string, unknown>,
+    ctx: SettingsContext,
+  ): Promise<SettingsResult>;
+}
+
+export const SETTINGS_STRATEGIES = Symbol('SETTINGS_STRATEGIES');

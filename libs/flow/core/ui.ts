@@ -1,7 +1,16 @@
 import { type UiText } from '../../text/index.js';
 
 export type NodeGroup =
-  'default' | 'password' | 'oidc' | 'profile' | 'code' | 'totp' | 'lookup_secret' | 'webauthn' | 'passkey';
+  | 'default'
+  | 'password'
+  | 'oidc'
+  | 'profile'
+  | 'code'
+  | 'link'
+  | 'totp'
+  | 'lookup_secret'
+  | 'webauthn'
+  | 'passkey';
 
 export interface InputAttributes {
   name: string;

@@ -163,4 +163,21 @@ describe.each(TEST_DATABASES)('IdentityRepository on $dialect', (database) => {
     ).toBe(true);
     expect(await dataSource.getRepository(IdentityEntity).count()).toBe(1);
   });
+
+  it('writes a credential config only if nobody changed it since it was read (compare-and-set)', async () => {
+    const identity = identityWith('cas@example.org');
+    await repository.insert(identity);
+    const read = await repository.findCredential(identity.id, 'password');
+    const sameRead = await repository.findCredential(identity.id, 'password');
+    const now = new Date();
+    expect(await repository.updateCredentialConfig(read!, { last_used_step: 1 }, now)).toBe(true);
+    expect(await repository.updateCredentialConfig(sameRead!, { last_used_step: 2 }, now)).toBe(false);
+    const after = await repository.findCredential(identity.id, 'password');
+    expect(after?.config).toEqual({ last_used_step: 1 });
+    expect(after?.version).toBe(1);
+    expect(await repository.findCredentials(identity.id, ['totp', 'lookup_secret'])).toEqual([]);
+    expect((await repository.findCredentials(identity.id, ['password'])).map((c) => c.id)).toEqual([
+      read!.id,
+    ]);
+  });
 });

@@ -15,8 +15,14 @@ const TABLES = [
   'session_devices',
   'selfservice_login_flows',
   'selfservice_registration_flows',
+  'selfservice_settings_flows',
+  'selfservice_recovery_flows',
+  'selfservice_verification_flows',
   'selfservice_errors',
   'rate_limits',
+  'identity_one_time_codes',
+  'courier_messages',
+  'courier_message_dispatches',
 ];
 
 describe.each(TEST_DATABASES)('migrations on $dialect', (database) => {
