@@ -1,13 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, type LoadedConfig } from '../../libs/config/index.js';
+import { ConfigModule, ConfigService, type LoadedConfig } from '../../libs/config/index.js';
+import { COURIER_ENTITIES, CourierModule, courierUsesRedis } from '../../libs/courier/index.js';
 import { type AppLogger, LoggingModule } from '../../libs/logging/index.js';
 import { PersistenceModule } from '../../libs/persistence/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 
-/**
- * Composition root of `tessera courier watch`: no HTTP, only what sending messages needs.
- * The courier module joins it when the courier lands.
- */
+/** Composition root of `tessera courier watch`: no HTTP, only what sending messages needs. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: LoadedConfig, logger: AppLogger): DynamicModule {
@@ -16,7 +14,12 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
-        PersistenceModule.forRoot({ entities: [], migrations: MIGRATIONS, migrateOnStart: false }),
+        PersistenceModule.forRoot({
+          entities: [...COURIER_ENTITIES],
+          migrations: MIGRATIONS,
+          migrateOnStart: false,
+        }),
+        CourierModule.forRoot({ role: 'worker', redis: courierUsesRedis(new ConfigService(config)) }),
       ],
     };
   }

@@ -1,0 +1,227 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets, In, type WhereExpressionBuilder } from 'typeorm';
+import { Database, newId } from '../persistence/index.js';
+import {
+  CourierMessageDispatchEntity,
+  CourierMessageEntity,
+  MessageStatus,
+  type MessageType,
+} from './courier-message.entity.js';
+
+export interface MessagePageQuery {
+  pageSize: number;
+  /** Keyset: only ids after this one (ids are time-ordered UUIDv7). */
+  after?: string;
+  status?: MessageStatus;
+  recipient?: string;
+}
+
+export interface ClaimOptions {
+  now: Date;
+  /** A `processing` row claimed before this is taken over: its worker died. */
+  staleBefore: Date;
+  types: readonly MessageType[];
+  /** Claim a queued row even before its `send_after`: the queue keeps the retry schedule. */
+  ignoreSchedule?: boolean;
+  /** Only queued rows last touched before this (the sweeper leaves fresh rows to their job). */
+  queuedBefore?: Date;
+}
+
+export interface FailureOutcome {
+  status: 'queued' | 'abandoned';
+  sendAfter: Date | null;
+}
+
+/** The only code touching the courier tables. Claiming is one conditional UPDATE, so two workers never both win a row. */
+@Injectable()
+export class CourierMessageRepository {
+  constructor(private readonly db: Database) {}
+
+  private get messages() {
+    return this.db.repository(CourierMessageEntity);
+  }
+
+  private get dispatches() {
+    return this.db.repository(CourierMessageDispatchEntity);
+  }
+
+  async insert(message: CourierMessageEntity): Promise<void> {
+    // simple-json columns are beyond TypeORM's deep-partial typing.
+    await this.messages.insert(message as never);
+  }
+
+  async findById(id: string): Promise<CourierMessageEntity | null> {
+    const message = await this.messages.findOne({ where: { id } });
+    if (!message) return null;
+    message.dispatches = await this.dispatches.find({
+      where: { messageId: id },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return message;
+  }
+
+  async page(query: MessagePageQuery): Promise<CourierMessageEntity[]> {
+    const builder = this.messages.createQueryBuilder('m').orderBy('m.id', 'ASC').take(query.pageSize);
+    if (query.after) builder.andWhere('m.id > :after', { after: query.after });
+    if (query.status) builder.andWhere('m.status = :status', { status: query.status });
+    if (query.recipient) builder.andWhere('m.recipient = :recipient', { recipient: query.recipient });
+    const messages = await builder.getMany();
+    if (messages.length === 0) return messages;
+    const dispatches = await this.dispatches.find({
+      where: { messageId: In(messages.map((m) => m.id)) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    for (const message of messages) message.dispatches = dispatches.filter((d) => d.messageId === message.id);
+    return messages;
+  }
+
+  /** Claims up to `limit` due rows (oldest first) and counts the attempt; returns them. */
+  async claimDue(limit: number, options: ClaimOptions): Promise<CourierMessageEntity[]> {
+    // In a transaction of its own: on SQLite's one connection that also waits for a caller's open
+    // transaction to commit instead of claiming its uncommitted rows.
+    return this.db.transaction(() => this.claimDueNow(limit, options));
+  }
+
+  private async claimDueNow(limit: number, options: ClaimOptions): Promise<CourierMessageEntity[]> {
+    const query = this.messages
+      .createQueryBuilder('m')
+      .select('m.id', 'id')
+      .where(new Brackets((qb) => this.claimable(qb, options, 'm.')))
+      .orderBy('m.created_at', 'ASC')
+      .limit(limit);
+    // Concurrent pollers on PostgreSQL pick different rows instead of queueing on the same ones.
+    if (this.db.dialect === 'postgres') query.setLock('pessimistic_write').setOnLocked('skip_locked');
+    const candidates = await query.getRawMany<{ id: string }>();
+    if (candidates.length === 0) return [];
+    return this.claimIds(
+      candidates.map((c) => c.id),
+      options,
+    );
+  }
+
+  /** Claims one message if it is due or stale; null when another worker has it or it is done. */
+  async claimById(id: string, options: ClaimOptions): Promise<CourierMessageEntity | null> {
+    const [claimed] = await this.db.transaction(() => this.claimIds([id], options));
+    return claimed ?? null;
+  }
+
+  private async claimIds(ids: string[], options: ClaimOptions): Promise<CourierMessageEntity[]> {
+    const token = newId();
+    await this.messages
+      .createQueryBuilder()
+      .update(CourierMessageEntity)
+      .set({
+        status: MessageStatus.processing,
+        claimToken: token,
+        claimedAt: options.now,
+        updatedAt: options.now,
+        sendCount: () => 'send_count + 1',
+      })
+      .where('id IN (:...ids)', { ids })
+      .andWhere(new Brackets((qb) => this.claimable(qb, options, '')))
+      .execute();
+    return this.messages.find({ where: { claimToken: token }, order: { createdAt: 'ASC' } });
+  }
+
+  private claimable(qb: WhereExpressionBuilder, options: ClaimOptions, alias: string): void {
+    qb.where(`${alias}type IN (:...types)`, { types: options.types }).andWhere(
+      new Brackets((inner) =>
+        inner
+          .where(
+            new Brackets((queued) =>
+              queued
+                .where(`${alias}status = :queued`, { queued: MessageStatus.queued })
+                .andWhere(options.queuedBefore ? `${alias}updated_at <= :queuedBefore` : '1 = 1', {
+                  queuedBefore: options.queuedBefore,
+                })
+                .andWhere(
+                  new Brackets((due) =>
+                    options.ignoreSchedule
+                      ? due.where('1 = 1')
+                      : due
+                          .where(`${alias}send_after IS NULL`)
+                          .orWhere(`${alias}send_after <= :now`, { now: options.now }),
+                  ),
+                ),
+            ),
+          )
+          .orWhere(
+            new Brackets((stale) =>
+              stale
+                .where(`${alias}status = :processing`, { processing: MessageStatus.processing })
+                .andWhere(`${alias}claimed_at < :staleBefore`, { staleBefore: options.staleBefore }),
+            ),
+          ),
+      ),
+    );
+  }
+
+  /** Ids of rows a queue should be carrying: queued and due, or stuck in processing. */
+  async idsNeedingDelivery(limit: number, options: ClaimOptions): Promise<string[]> {
+    const rows = await this.db.transaction(() =>
+      this.messages
+        .createQueryBuilder('m')
+        .select('m.id', 'id')
+        .where(new Brackets((qb) => this.claimable(qb, options, 'm.')))
+        .orderBy('m.created_at', 'ASC')
+        .limit(limit)
+        .getRawMany<{ id: string }>(),
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async recordSuccess(message: CourierMessageEntity, now: Date): Promise<void> {
+    await this.db.transaction(async () => {
+      await this.addDispatch(message.id, 'success', null, now);
+      await this.messages.update(
+        { id: message.id, claimToken: message.claimToken! },
+        { status: MessageStatus.sent, claimToken: null, sendAfter: null, updatedAt: now },
+      );
+    });
+  }
+
+  async recordFailure(
+    message: CourierMessageEntity,
+    error: Record<string, unknown>,
+    outcome: FailureOutcome,
+    now: Date,
+  ): Promise<void> {
+    await this.db.transaction(async () => {
+      await this.addDispatch(message.id, 'failed', error, now);
+      await this.messages.update(
+        { id: message.id, claimToken: message.claimToken! },
+        { status: outcome.status, claimToken: null, sendAfter: outcome.sendAfter, updatedAt: now },
+      );
+    });
+  }
+
+  /** Gives a claimed row up without counting the attempt (the process is stopping). */
+  async release(message: CourierMessageEntity, now: Date): Promise<void> {
+    await this.messages.update(
+      { id: message.id, claimToken: message.claimToken! },
+      {
+        status: MessageStatus.queued,
+        claimToken: null,
+        sendCount: Math.max(0, message.sendCount - 1),
+        updatedAt: now,
+      },
+    );
+  }
+
+  async abandon(message: CourierMessageEntity, now: Date): Promise<void> {
+    await this.messages.update(
+      { id: message.id, claimToken: message.claimToken! },
+      { status: MessageStatus.abandoned, claimToken: null, updatedAt: now },
+    );
+  }
+
+  private async addDispatch(
+    messageId: string,
+    status: 'failed' | 'success',
+    error: Record<string, unknown> | null,
+    now: Date,
+  ): Promise<void> {
+    const dispatch = { id: newId(now.getTime()), messageId, status, error, createdAt: now, updatedAt: now };
+    await this.dispatches.insert(dispatch as never);
+  }
+}
