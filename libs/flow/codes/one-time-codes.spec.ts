@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { type ConfigService } from '../../config/index.js';
+import { type Clock } from '../../persistence/index.js';
+import { type OneTimeCodeEntity, type OneTimeCodeKind } from './one-time-code.entity.js';
+import { type OneTimeCodeRepository } from './one-time-code.repository.js';
+import { OneTimeCodes, sixDigitCode } from './one-time-codes.js';
+
+/** The repository's contract in memory: the SQL behind it is covered by the e2e suites. */
+class MemoryCodes {
+  rows: OneTimeCodeEntity[] = [];
+  async insert(row: OneTimeCodeEntity) {
+    this.rows.push({ ...row });
+  }
+  async usable(flowId: string, kind: OneTimeCodeKind, now: Date) {
+    return this.rows.filter((r) => r.flowId === flowId && r.kind === kind && !r.usedAt && r.expiresAt > now);
+  }
+  async markUsed(id: string, now: Date) {
+    const row = this.rows.find((r) => r.id === id && !r.usedAt);
+    if (!row) return false;
+    row.usedAt = now;
+    return true;
+  }
+  async invalidate(flowId: string, kind: OneTimeCodeKind, now: Date) {
+    for (const r of this.rows) if (r.flowId === flowId && r.kind === kind && !r.usedAt) r.usedAt = now;
+  }
+}
+
+function setup(secret = 'a-secret-of-sixteen-chars') {
+  const store = new MemoryCodes();
+  let now = new Date('2026-01-01T00:00:00Z');
+  const clock = { now: () => now } as Clock;
+  const config = {
+    get: (path: string) => (path === 'secrets.default' ? [secret] : undefined),
+  } as ConfigService;
+  const codes = new OneTimeCodes(store as unknown as OneTimeCodeRepository, config, clock);
+  return { store, codes, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+}
+
+const FLOW = '0190a3c4-0000-7000-8000-000000000001';
+const OTHER = '0190a3c4-0000-7000-8000-000000000002';
+const target = { address: 'a@example.org', via: 'email' as const, identityId: 'id-1' };
+const inAnHour = () => new Date('2026-01-01T01:00:00Z');
+
+describe('OneTimeCodes', () => {
+  it('makes six-digit codes, leading zeros kept, spread over the range', () => {
+    const codes = Array.from({ length: 2000 }, sixDigitCode);
+    for (const code of codes) expect(code).toMatch(/^\d{6}$/);
+    expect(new Set(codes).size).toBeGreaterThan(1990);
+    expect(codes.some((c) => c.startsWith('0'))).toBe(true);
+  });
+
+  it('stores only a keyed hash, redeems a code once, and never for another flow or purpose', async () => {
+    const { store, codes } = setup();
+    const code = await codes.issue('recovery_code', FLOW, target, inAnHour());
+    expect(store.rows[0]!.codeHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(store.rows)).not.toContain(`"${code}"`);
+    expect(await codes.redeem('recovery_code', OTHER, code)).toBeNull();
+    expect(await codes.redeem('verification_code', FLOW, code)).toBeNull();
+    expect((await codes.redeem('recovery_code', FLOW, code))?.identityId).toBe('id-1');
+    expect(await codes.redeem('recovery_code', FLOW, code)).toBeNull();
+  });
+
+  it('a new code replaces the unused earlier ones', async () => {
+    const { codes } = setup();
+    const first = await codes.issue('login_code', FLOW, target, inAnHour());
+    const second = await codes.issue('login_code', FLOW, target, inAnHour());
+    if (first !== second) expect(await codes.redeem('login_code', FLOW, first)).toBeNull();
+    expect(await codes.redeem('login_code', FLOW, second)).not.toBeNull();
+  });
+
+  it('expired codes do not work', async () => {
+    const { codes, advance } = setup();
+    const code = await codes.issue('verification_code', FLOW, target, inAnHour());
+    advance(60 * 60_000);
+    expect(await codes.redeem('verification_code', FLOW, code)).toBeNull();
+  });
+
+  it('link tokens are long and random', async () => {
+    const { codes } = setup();
+    const token = await codes.issue('recovery_link', FLOW, target, inAnHour());
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await codes.redeem('recovery_link', FLOW, token)).not.toBeNull();
+  });
+
+  it('the hash depends on the secret', async () => {
+    const a = setup('first-secret-0123456789');
+    const b = setup('other-secret-0123456789');
+    const code = await a.codes.issue('recovery_code', FLOW, target, inAnHour());
+    b.store.rows = a.store.rows.map((r) => ({ ...r }));
+    expect(await b.codes.redeem('recovery_code', FLOW, code)).toBeNull();
+  });
+});

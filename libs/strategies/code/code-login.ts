@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '../../config/index.js';
+import {
+  addUiMessage,
+  CodeLimits,
+  CodeMailer,
+  type FlowContext,
+  type LoginFlowEntity,
+  type LoginResult,
+  OneTimeCodes,
+  setNodeValue,
+} from '../../flow/index.js';
+import { IdentityRepository, IdentityService } from '../../identity/index.js';
+import { Database } from '../../persistence/index.js';
+import { normalizeIdentifier } from '../../schema/index.js';
+import { CodeText, Text } from '../../text/index.js';
+import { toCodeStep } from './code-nodes.js';
+
+const str = (body: Record<string, unknown>, name: string) =>
+  typeof body[name] === 'string' ? (body[name] as string).trim() : '';
+
+/**
+ * Sign-in with a one-time code: `identifier` sends a code (flow state sent_email, a 400 with the
+ * flow, as Kratos answers), `code` signs in. As a second factor (`aal=aal2`), `address` picks one of
+ * the identity's code addresses. Unknown identifiers get the same answer and no message.
+ */
+@Injectable()
+export class CodeLogin {
+  constructor(
+    private readonly codes: OneTimeCodes,
+    private readonly mailer: CodeMailer,
+    private readonly limits: CodeLimits,
+    private readonly identities: IdentityService,
+    private readonly repository: IdentityRepository,
+    private readonly config: ConfigService,
+    private readonly db: Database,
+  ) {}
+
+  async login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult> {
+    const mfa = flow.requestedAal === 'aal2' && !flow.refresh;
+    const code = str(body, 'code');
+    const resend = body['resend'] === 'code';
+    if (flow.state === 'sent_email' && code && !resend) return this.redeem(flow, code, mfa, ctx);
+    return mfa ? this.sendSecondFactor(flow, body, ctx) : this.sendFirstFactor(flow, body, ctx);
+  }
+
+  private async sendFirstFactor(
+    flow: LoginFlowEntity,
+    body: Record<string, unknown>,
+    ctx: FlowContext,
+  ): Promise<LoginResult> {
+    const raw =
+      str(body, 'identifier') || String((flow.internalContext?.['code_identifier'] as string) ?? '');
+    if (!raw) {
+      addUiMessage(flow.ui, Text.missingProperty('identifier'));
+      return { kind: 'invalid' };
+    }
+    const identifier = normalizeIdentifier(raw, 'email');
+    const credential = await this.repository.findCredentialByIdentifier('code', identifier);
+    await this.send(flow, identifier, credential?.identityId ?? null, ctx);
+    flow.internalContext = { ...flow.internalContext, code_identifier: identifier };
+    setNodeValue(flow.ui, 'identifier', raw);
+    toCodeStep(flow.ui, (name) => name === 'identifier', CodeText.labelLoginCode());
+    setNodeValue(flow.ui, 'identifier', raw);
+    return { kind: 'invalid' };
+  }
+
+  private async sendSecondFactor(
+    flow: LoginFlowEntity,
+    body: Record<string, unknown>,
+    ctx: FlowContext,
+  ): Promise<LoginResult> {
+    if (!ctx.session) return { kind: 'not_responsible' };
+    const identity = await this.identities.get(ctx.session.identityId);
+    const addresses = (identity.credentials ?? [])
+      .filter((c) => c.type === 'code')
+      .flatMap((c) =>
+        ((c.config['addresses'] as { address: string }[] | undefined) ?? []).map((a) => a.address),
+      );
+    const chosen =
+      str(body, 'address') || String((flow.internalContext?.['code_identifier'] as string) ?? '');
+    const address = addresses.find((a) => a === normalizeIdentifier(chosen, 'email'));
+    if (!address) {
+      addUiMessage(flow.ui, CodeText.noCodeUser());
+      return { kind: 'invalid' };
+    }
+    await this.send(flow, address, identity.id, ctx);
+    flow.internalContext = { ...flow.internalContext, code_identifier: address };
+    toCodeStep(flow.ui, () => false, CodeText.labelLoginCode());
+    return { kind: 'invalid' };
+  }
+
+  private async send(
+    flow: LoginFlowEntity,
+    address: string,
+    identityId: string | null,
+    ctx: FlowContext,
+  ): Promise<void> {
+    await this.db.transaction(async () => {
+      const allowed = await this.limits.maySend(address, ctx.device.ipAddress);
+      const code = await this.codes.issue(
+        'login_code',
+        flow.id,
+        { address, via: 'email', identityId },
+        flow.expiresAt,
+      );
+      flow.state = 'sent_email';
+      addUiMessage(flow.ui, CodeText.loginCodeSent());
+      if (!allowed || !identityId) return;
+      const identity = await this.identities.get(identityId);
+      await this.mailer.send({
+        template: 'login_code_valid',
+        to: address,
+        via: 'email',
+        flow,
+        identity,
+        fields: { LoginCode: code },
+      });
+    });
+  }
+
+  private async redeem(
+    flow: LoginFlowEntity,
+    code: string,
+    mfa: boolean,
+    ctx: FlowContext,
+  ): Promise<LoginResult> {
+    const lifespan = flow.expiresAt.getTime() - flow.issuedAt.getTime();
+    const allowed = await this.limits.mayTryCode('login_code', flow.id, lifespan, ctx.device.ipAddress);
+    if (!allowed) await this.codes.invalidate('login_code', flow.id);
+    const redeemed = allowed ? await this.codes.redeem('login_code', flow.id, code) : null;
+    const identity = redeemed?.identityId
+      ? await this.identities.get(redeemed.identityId).catch(() => null)
+      : null;
+    if (!identity || (mfa && identity.id !== ctx.session?.identityId)) {
+      addUiMessage(flow.ui, CodeText.loginCodeInvalid());
+      return { kind: 'invalid' };
+    }
+    return { kind: 'identified', identity, method: 'code', aal: mfa ? 'aal2' : 'aal1' };
+  }
+
+  get passwordless(): boolean {
+    return this.config.get<boolean>('selfservice.methods.code.passwordless_enabled') === true;
+  }
+
+  get mfa(): boolean {
+    return this.config.get<boolean>('selfservice.methods.code.mfa_enabled') === true;
+  }
+}

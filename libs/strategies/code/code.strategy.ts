@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '../../config/index.js';
+import {
+  type FlowContext,
+  inputNode,
+  type LoginAudience,
+  type LoginFlowEntity,
+  type LoginResult,
+  type LoginStrategy,
+  type RegistrationFlowEntity,
+  type RegistrationResult,
+  type RegistrationStrategy,
+  submitNode,
+} from '../../flow/index.js';
+import { CodeText, Text } from '../../text/index.js';
+import { CodeLogin } from './code-login.js';
+import { hasNode } from './code-nodes.js';
+import { CodeRegistration } from './code-registration.js';
+
+/** The one-time code method (`selfservice.methods.code`): passwordless sign-in and sign-up, and MFA. */
+@Injectable()
+export class CodeStrategy implements LoginStrategy, RegistrationStrategy {
+  readonly id = 'code';
+
+  constructor(
+    private readonly config: ConfigService,
+    private readonly codeLogin: CodeLogin,
+    private readonly codeRegistration: CodeRegistration,
+  ) {}
+
+  private flag(name: 'enabled' | 'passwordless_enabled' | 'mfa_enabled', fallback: boolean): boolean {
+    return this.config.get<boolean>(`selfservice.methods.code.${name}`) ?? fallback;
+  }
+
+  private get passwordless(): boolean {
+    return this.flag('enabled', true) && this.flag('passwordless_enabled', false);
+  }
+
+  private get mfa(): boolean {
+    return this.flag('enabled', true) && this.flag('mfa_enabled', false);
+  }
+
+  async populateLogin(flow: LoginFlowEntity, { identity }: LoginAudience): Promise<void> {
+    if (flow.requestedAal === 'aal2' && !flow.refresh) {
+      if (!this.mfa || !identity) return;
+      const addresses = (identity.credentials ?? [])
+        .filter((c) => c.type === 'code')
+        .flatMap((c) =>
+          ((c.config['addresses'] as { address: string }[] | undefined) ?? []).map((a) => a.address),
+        );
+      for (const address of addresses)
+        flow.ui.nodes.push(submitNode('code', 'address', address, CodeText.sendCodeTo(address)));
+      return;
+    }
+    if (!this.passwordless || flow.refresh) return;
+    if (!hasNode(flow.ui, 'identifier')) {
+      flow.ui.nodes.push(
+        inputNode('default', { name: 'identifier', type: 'text', value: '', required: true }, Text.labelId()),
+      );
+    }
+    flow.ui.nodes.push(submitNode('code', 'method', 'code', CodeText.signInWithCode()));
+  }
+
+  login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult> {
+    const mfa = flow.requestedAal === 'aal2' && !flow.refresh;
+    if (body['method'] !== this.id || !(mfa ? this.mfa : this.passwordless))
+      return Promise.resolve({ kind: 'not_responsible' });
+    return this.codeLogin.login(flow, body, ctx);
+  }
+
+  populateRegistration(flow: RegistrationFlowEntity): void {
+    if (this.passwordless)
+      flow.ui.nodes.push(submitNode('code', 'method', 'code', CodeText.signUpWithCode()));
+  }
+
+  register(
+    flow: RegistrationFlowEntity,
+    body: Record<string, unknown>,
+    ctx: FlowContext,
+  ): Promise<RegistrationResult> {
+    if (body['method'] !== this.id || !this.passwordless) return Promise.resolve({ kind: 'not_responsible' });
+    return this.codeRegistration.register(flow, body, ctx);
+  }
+}
