@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '../../errors/index.js';
+import { ConfigService } from '../../config/index.js';
+import { availableAal, IdentityService } from '../../identity/index.js';
 import { Clock, Database } from '../../persistence/index.js';
 import {
   type DeviceInfo,
@@ -13,6 +15,7 @@ import {
   type ClientKind,
   clearMessages,
   FlowFactory,
+  FlowRejectedError,
   FlowRepository,
   HookRunner,
   LOGIN_STRATEGIES,
@@ -44,7 +47,17 @@ export type LoginOutcome =
   | { kind: 'flow'; flow: LoginFlowEntity }
   | { kind: 'expired'; flow: LoginFlowEntity; replacement: LoginFlowEntity }
   | { kind: 'already_signed_in'; flow: LoginFlowEntity }
-  | { kind: 'signed_in'; flow: LoginFlowEntity; session: SessionEntity; token?: string };
+  | {
+      kind: 'signed_in';
+      flow: LoginFlowEntity;
+      session: SessionEntity;
+      token?: string;
+      /**
+       * Signed in with a first factor, but whoami will want aal2 (`session.whoami.required_aal:
+       * highest_available` and the identity has a second factor): the client goes on to an aal2 login.
+       */
+      secondFactorRequired?: boolean;
+    };
 
 /** The login state machine: create, expire, pick a strategy, issue or refresh the session. */
 @Injectable()
@@ -52,13 +65,15 @@ export class LoginFlowService {
   private readonly flows: FlowRepository<LoginFlowEntity>;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     @Inject(LOGIN_STRATEGIES) private readonly strategies: LoginStrategy[],
     private readonly factory: FlowFactory,
     private readonly returnTo: ReturnToPolicy,
     private readonly sessions: SessionService,
     private readonly hooks: HookRunner,
     private readonly clock: Clock,
+    private readonly identities: IdentityService,
+    private readonly config: ConfigService,
   ) {
     this.flows = new FlowRepository(db, LoginFlowEntity);
   }
@@ -77,11 +92,16 @@ export class LoginFlowService {
     const flow = this.factory.fill(new LoginFlowEntity(), 'login', { ...input, returnTo });
     flow.refresh = input.refresh;
     flow.requestedAal = input.aal;
-    for (const strategy of this.strategies)
-      strategy.populateLogin(flow, input.refresh ? input.session : null);
+    await this.populate(flow, input.refresh || upgrading ? input.session : null);
     if (input.refresh && input.session) addUiMessage(flow.ui, Text.loginReauth());
+    else if (upgrading) addUiMessage(flow.ui, Text.loginMfa());
     await this.flows.insert(flow);
     return flow;
+  }
+
+  private async populate(flow: LoginFlowEntity, session: SessionEntity | null): Promise<void> {
+    const identity = session ? await this.identities.get(session.identityId) : null;
+    for (const strategy of this.strategies) await strategy.populateLogin(flow, { session, identity });
   }
 
   async get(id: string): Promise<LoginFlowEntity> {
@@ -96,7 +116,8 @@ export class LoginFlowService {
   }
 
   async submit(flow: LoginFlowEntity, input: SubmitLogin): Promise<LoginOutcome> {
-    if (this.isExpired(flow)) return { kind: 'expired', flow, replacement: await this.replace(flow) };
+    if (this.isExpired(flow))
+      return { kind: 'expired', flow, replacement: await this.replace(flow, input.session) };
     const signedIn = input.session && !flow.refresh && flow.requestedAal !== 'aal2';
     if (signedIn) {
       clearMessages(flow.ui);
@@ -115,6 +136,10 @@ export class LoginFlowService {
       try {
         return await this.signIn(flow, input, result.identity, { method: result.method, aal: result.aal });
       } catch (error) {
+        if (error instanceof FlowRejectedError) {
+          addUiMessage(flow.ui, error.text);
+          return this.rejected(flow);
+        }
         if (!(error instanceof IdentityDisabledError)) throw error;
         addUiMessage(flow.ui, Text.identityDisabled());
         return this.rejected(flow);
@@ -136,10 +161,18 @@ export class LoginFlowService {
       await this.complete(flow);
       return { kind: 'signed_in', flow, session, token: input.token };
     }
-    const { session, token } = await this.sessions.issue(identity, auth, input.device);
-    await this.hooks.afterLogin({ flow, session, method: auth.method });
+    // A hook that refuses the login (require_verified_address) rolls the new session back.
+    const { session, token } = await this.db.transaction(async () => {
+      const issued = await this.sessions.issue(identity, auth, input.device);
+      await this.hooks.afterLogin({ flow, session: issued.session, method: auth.method });
+      return issued;
+    });
     await this.complete(flow);
-    return { kind: 'signed_in', flow, session, token };
+    const secondFactorRequired =
+      session.aal !== 'aal2' &&
+      this.config.get<string>('session.whoami.required_aal') !== 'aal1' &&
+      availableAal(identity) === 'aal2';
+    return { kind: 'signed_in', flow, session, token, secondFactorRequired };
   }
 
   private async complete(flow: LoginFlowEntity): Promise<void> {
@@ -155,11 +188,13 @@ export class LoginFlowService {
   }
 
   /** A fresh flow for an expired one, keeping where the user was going. */
-  private async replace(expired: LoginFlowEntity): Promise<LoginFlowEntity> {
+  private async replace(expired: LoginFlowEntity, session: SessionEntity | null): Promise<LoginFlowEntity> {
     const flow = this.factory.successor('login', expired, new LoginFlowEntity());
     flow.refresh = expired.refresh;
     flow.requestedAal = expired.requestedAal;
-    for (const strategy of this.strategies) strategy.populateLogin(flow, null);
+    // A second-factor flow keeps offering the identity's second factors.
+    const upgrading = expired.requestedAal === 'aal2' && session?.aal !== 'aal2' ? session : null;
+    await this.populate(flow, upgrading);
     addUiMessage(flow.ui, Text.loginExpired(expired.expiresAt, this.clock.now()));
     await this.flows.insert(flow);
     return flow;

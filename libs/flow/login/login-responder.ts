@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
+import { ConfigService } from '../../config/index.js';
+import { ApiError } from '../../errors/index.js';
 import { SessionPresenter, SessionTransport } from '../../session/index.js';
-import { type ClientKind, FlowFactory, flowExpired, FlowHttp, FlowResponder } from '../core/index.js';
+import {
+  type ClientKind,
+  FlowFactory,
+  flowExpired,
+  FlowHttp,
+  FlowResponder,
+  type LoginFlowEntity,
+  withQuery,
+} from '../core/index.js';
 import { type LoginOutcome } from './login-flow.service.js';
 import { loginFlowJson } from './login-flow.wire.js';
 
@@ -14,7 +24,16 @@ export class LoginResponder {
     private readonly factory: FlowFactory,
     private readonly transport: SessionTransport,
     private readonly presenter: SessionPresenter,
+    private readonly config: ConfigService,
   ) {}
+
+  /** The aal2 login a browser continues with after a first factor, keeping where it was going. */
+  private stepUpUrl(flow: LoginFlowEntity): string {
+    return withQuery(this.config.url('public', 'self-service/login/browser'), {
+      aal: 'aal2',
+      ...(flow.returnTo ? { return_to: flow.returnTo } : {}),
+    });
+  }
 
   async respond(res: Response, client: ClientKind, outcome: LoginOutcome): Promise<void> {
     switch (outcome.kind) {
@@ -32,8 +51,20 @@ export class LoginResponder {
         const { session, token, flow } = outcome;
         const target = this.http.returnUrl('login', flow.returnTo, flow.active ?? undefined);
         if (client !== 'api' && token) this.transport.setCookie(res, token, session.expiresAt);
+        if (outcome.secondFactorRequired && client !== 'api') {
+          const stepUp = this.stepUpUrl(flow);
+          if (client === 'browser') return this.responder.redirect(res, stepUp);
+          throw new ApiError(422, {
+            id: 'browser_location_change_required',
+            reason: `In order to complete this flow please redirect the browser to: ${stepUp}`,
+            message: 'browser location change required',
+            extra: { redirect_browser_to: stepUp },
+          });
+        }
         if (client === 'browser') return this.responder.redirect(res, target);
         const sessionJson = this.presenter.present(session, { admin: false });
+        // The app is to run an aal2 login with the token; until then the identity is not shown.
+        if (outcome.secondFactorRequired) delete (sessionJson as { identity?: unknown }).identity;
         if (client === 'spa') {
           return this.responder.json(res, 200, {
             session: sessionJson,

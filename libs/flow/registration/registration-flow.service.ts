@@ -21,6 +21,8 @@ import {
   sessionAlreadyAvailable,
   transientPayloadOf,
   type UiNode,
+  VerificationSender,
+  type VerificationStarted,
 } from '../core/index.js';
 import { orderRegistrationNodes } from './registration-nodes.js';
 import { type IdentityEntity } from '../../identity/index.js';
@@ -47,6 +49,8 @@ export type RegistrationOutcome =
       identity: IdentityEntity;
       session?: SessionEntity;
       token?: string;
+      verifications: VerificationStarted[];
+      showVerificationUi: boolean;
     };
 
 /** The registration state machine, one-step ("unified") style. */
@@ -55,7 +59,7 @@ export class RegistrationFlowService {
   private readonly flows: FlowRepository<RegistrationFlowEntity>;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     @Inject(REGISTRATION_STRATEGIES) private readonly strategies: RegistrationStrategy[],
     private readonly factory: FlowFactory,
     private readonly returnTo: ReturnToPolicy,
@@ -63,6 +67,7 @@ export class RegistrationFlowService {
     private readonly hooks: HookRunner,
     private readonly config: ConfigService,
     private readonly clock: Clock,
+    private readonly verification: VerificationSender,
   ) {
     this.flows = new FlowRepository(db, RegistrationFlowEntity);
   }
@@ -127,15 +132,32 @@ export class RegistrationFlowService {
       if (result.kind === 'invalid') return this.rejected(flow);
       flow.state = 'passed_challenge';
       flow.updatedAt = this.clock.now();
-      await this.flows.update(flow);
       const after: AfterRegistration = {
         flow,
         identity: result.identity,
         method: result.method,
         device: input.device,
+        verifications: [],
       };
-      await this.hooks.afterRegistration(after);
-      return { kind: 'registered', flow, identity: result.identity, ...after.issued };
+      await this.db.transaction(async () => {
+        await this.flows.update(flow);
+        after.verifications = await this.verification.start({
+          identity: result.identity,
+          addresses: (result.identity.verifiableAddresses ?? []).filter((a) => !a.verified),
+          flowType: flow.type,
+          returnTo: flow.returnTo,
+          transientPayload: flow.transientPayload,
+        });
+        await this.hooks.afterRegistration(after);
+      });
+      return {
+        kind: 'registered',
+        flow,
+        identity: result.identity,
+        ...after.issued,
+        verifications: after.verifications,
+        showVerificationUi: after.showVerificationUi === true,
+      };
     }
     addUiMessage(flow.ui, Text.noRegistrationStrategy());
     return this.rejected(flow);

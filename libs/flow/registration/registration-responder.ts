@@ -29,7 +29,20 @@ export class RegistrationResponder {
     const { flow, identity, session, token } = outcome;
     const target = this.http.returnUrl('registration', flow.returnTo, flow.active ?? undefined);
     if (client !== 'api' && session && token) this.transport.setCookie(res, token, session.expiresAt);
-    if (client === 'browser') return this.responder.redirect(res, target);
+    const verifications = outcome.verifications.map((started) => ({
+      action: 'show_verification_ui',
+      flow: {
+        id: started.flowId,
+        verifiable_address: started.address,
+        url: this.factory.uiUrl('verification', started.flowId),
+      },
+    }));
+    if (client === 'browser') {
+      const first = outcome.verifications[0];
+      if (outcome.showVerificationUi && first)
+        return this.responder.redirect(res, this.factory.uiUrl('verification', first.flowId));
+      return this.responder.redirect(res, target);
+    }
     const body = {
       identity: this.identities.present(identity, { admin: false }),
       ...(session ? { session: this.sessions.present(session, { admin: false }) } : {}),
@@ -37,13 +50,16 @@ export class RegistrationResponder {
     if (client === 'spa') {
       return this.responder.json(res, 200, {
         ...body,
-        continue_with: [{ action: 'redirect_browser_to', redirect_browser_to: target }],
+        continue_with: [...verifications, { action: 'redirect_browser_to', redirect_browser_to: target }],
       });
     }
     return this.responder.json(res, 200, {
       ...body,
       ...(token ? { session_token: token } : {}),
-      continue_with: token ? [{ action: 'set_ory_session_token', ory_session_token: token }] : [],
+      continue_with: [
+        ...(token ? [{ action: 'set_ory_session_token', ory_session_token: token }] : []),
+        ...verifications,
+      ],
     });
   }
 }

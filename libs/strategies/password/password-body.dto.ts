@@ -59,3 +59,25 @@ export class UpdateRegistrationFlowWithPasswordMethod {
   })
   transient_payload?: Record<string, unknown>;
 }
+
+@ApiSchema({
+  name: 'updateSettingsFlowWithPasswordMethod',
+  description: 'Update Settings Flow with Password Method',
+})
+export class UpdateSettingsFlowWithPasswordMethod {
+  @ApiProperty({ description: 'Must be `password` for this method.' })
+  method!: string;
+
+  @ApiProperty({ description: 'The new password.' })
+  password!: string;
+
+  @ApiPropertyOptional({ description: 'The anti-CSRF token; required for browser flows only.' })
+  csrf_token?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Data passed along to webhooks, and kept on the flow.',
+  })
+  transient_payload?: Record<string, unknown>;
+}

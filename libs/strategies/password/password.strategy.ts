@@ -1,33 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import {
   type FlowContext,
+  type LoginAudience,
   type LoginFlowEntity,
   type LoginResult,
   type LoginStrategy,
   type RegistrationFlowEntity,
   type RegistrationResult,
   type RegistrationStrategy,
+  type SettingsContext,
+  type SettingsFlowEntity,
+  type SettingsResult,
+  type SettingsStrategy,
 } from '../../flow/index.js';
+import { type IdentityEntity } from '../../identity/index.js';
 import { credentialIdentifiers, IdentitySchemaRegistry } from '../../schema/index.js';
-import { type SessionEntity } from '../../session/index.js';
 import { PasswordLogin } from './password-login.js';
 import { loginNodes, refreshNodes, registrationNodes } from './password-nodes.js';
 import { PasswordRegistration } from './password-registration.js';
+import { PasswordSettings, passwordSettingsNodes } from './password-settings.js';
 
-/** The password credential in the login and registration flows. */
+/** The password credential in the login, registration and settings flows. */
 @Injectable()
-export class PasswordStrategy implements LoginStrategy, RegistrationStrategy {
+export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, SettingsStrategy {
   readonly id = 'password';
 
   constructor(
     private readonly schemas: IdentitySchemaRegistry,
     private readonly passwordLogin: PasswordLogin,
     private readonly passwordRegistration: PasswordRegistration,
+    private readonly passwordSettings: PasswordSettings,
   ) {}
 
-  populateLogin(flow: LoginFlowEntity, session: SessionEntity | null): void {
-    const identity = session?.identity;
-    if (identity) {
+  async populateLogin(flow: LoginFlowEntity, { identity }: LoginAudience): Promise<void> {
+    if (flow.requestedAal === 'aal2' && !flow.refresh) return;
+    if (identity && flow.refresh) {
       const schema = this.schemas.find(identity.schemaId) ?? this.schemas.getDefault();
       const identifier = credentialIdentifiers(schema, identity.traits).password[0];
       if (identifier) return void flow.ui.nodes.push(...refreshNodes(identifier));
@@ -52,5 +59,18 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy {
   ): Promise<RegistrationResult> {
     if (body['method'] !== this.id) return Promise.resolve({ kind: 'not_responsible' });
     return this.passwordRegistration.register(flow, body, ctx);
+  }
+
+  async populateSettings(flow: SettingsFlowEntity, _identity: IdentityEntity): Promise<void> {
+    flow.ui.nodes.push(...passwordSettingsNodes());
+  }
+
+  settings(
+    flow: SettingsFlowEntity,
+    body: Record<string, unknown>,
+    ctx: SettingsContext,
+  ): Promise<SettingsResult> {
+    if (body['method'] !== this.id) return Promise.resolve({ kind: 'not_responsible' });
+    return this.passwordSettings.settings(flow, body, ctx);
   }
 }

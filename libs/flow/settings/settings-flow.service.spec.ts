@@ -1,0 +1,226 @@
+import { describe, expect, it, vi } from 'vitest';
+import { type ConfigService } from '../../config/index.js';
+import { ApiError } from '../../errors/index.js';
+import {
+  CredentialEntity,
+  IdentityEntity,
+  type IdentityService,
+  VerifiableAddressEntity,
+} from '../../identity/index.js';
+import { type Clock, type Database } from '../../persistence/index.js';
+import { SessionEntity } from '../../session/index.js';
+import {
+  type CsrfTokens,
+  FlowFactory,
+  type HookRunner,
+  inputNode,
+  type ReturnToPolicy,
+  type SettingsContext,
+  type SettingsResult,
+  type SettingsStrategy,
+  type VerificationSender,
+} from '../core/index.js';
+import { SettingsFlowService } from './settings-flow.service.js';
+
+const NOW = new Date('2026-01-01T12:00:00Z');
+const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
+
+function address(value: string, verified: boolean): VerifiableAddressEntity {
+  return Object.assign(new VerifiableAddressEntity(), {
+    id: `id-${value}`,
+    value,
+    via: 'email',
+    verified,
+    status: verified ? 'completed' : 'pending',
+  });
+}
+
+function identity(extra: Partial<IdentityEntity> = {}): IdentityEntity {
+  return Object.assign(new IdentityEntity(), {
+    id: 'identity-1',
+    schemaId: 'default',
+    traits: { email: 'ada@example.org' },
+    credentials: [],
+    verifiableAddresses: [address('ada@example.org', true)],
+    ...extra,
+  });
+}
+
+function session(authenticatedAt: Date, aal: 'aal1' | 'aal2' = 'aal1'): SessionEntity {
+  return Object.assign(new SessionEntity(), {
+    id: 'session-1',
+    identityId: 'identity-1',
+    authenticatedAt,
+    aal,
+  });
+}
+
+/** A strategy that answers `result` and remembers what it was told. */
+class FakeStrategy implements SettingsStrategy {
+  readonly id = 'fake';
+  seen?: SettingsContext;
+  constructor(private readonly result: SettingsResult) {}
+  async populateSettings(flow: Parameters<SettingsStrategy['populateSettings']>[0]) {
+    flow.ui.nodes.push(inputNode('profile', { name: 'traits.email', type: 'email' }));
+  }
+  async settings(_flow: unknown, _body: unknown, ctx: SettingsContext) {
+    this.seen = ctx;
+    return this.result;
+  }
+}
+
+function build(strategy: SettingsStrategy, config: Record<string, unknown> = {}, owner = identity()) {
+  const values: Record<string, unknown> = {
+    'selfservice.flows.settings.ui_url': 'https://ui.example/settings',
+    ...config,
+  };
+  const fakeConfig = {
+    get: (path: string) => values[path],
+    duration: (path: string, fallback: string) => {
+      const value = String(values[path] ?? fallback);
+      return Number(value.replace(/m$/, '')) * 60_000;
+    },
+    url: (_kind: string, path: string) => `https://public.example/${path}`,
+  } as unknown as ConfigService;
+  const clock = { now: () => NOW } as Clock;
+  const db = {
+    transaction: <T>(work: () => Promise<T>) => work(),
+    manager: { insert: async () => undefined },
+    repository: () => ({ update: async () => undefined, findOne: async () => null }),
+  } as unknown as Database;
+  const hooks = { afterSettings: vi.fn(async () => undefined) };
+  const verification = {
+    start: vi.fn(async (input: { addresses: VerifiableAddressEntity[] }) =>
+      input.addresses.map((a) => ({ flowId: `verify-${a.value}`, address: a.value, via: 'email' as const })),
+    ),
+  };
+  const service = new SettingsFlowService(
+    db,
+    [strategy],
+    new FlowFactory(fakeConfig, clock, {} as CsrfTokens),
+    { validate: (v?: string) => v ?? null } as unknown as ReturnToPolicy,
+    { get: async () => owner } as unknown as IdentityService,
+    hooks as unknown as HookRunner,
+    verification as unknown as VerificationSender,
+    fakeConfig,
+    clock,
+  );
+  return { service, hooks, verification };
+}
+
+async function submitOnce(
+  service: SettingsFlowService,
+  owner: IdentityEntity,
+  s: SessionEntity,
+  type: 'api' | 'browser' = 'api',
+) {
+  const flow = await service.createFor({
+    type,
+    requestUrl: 'https://public.example/x',
+    returnTo: null,
+    identity: owner,
+    session: s,
+  });
+  const outcome = await service.submit(flow, {
+    client: type === 'api' ? 'api' : 'browser',
+    device: { ipAddress: null, userAgent: null, location: '' },
+    session: s,
+    identity: owner,
+    body: { method: 'fake' },
+  });
+  return { flow, outcome };
+}
+
+describe('SettingsFlowService', () => {
+  it('calls a session privileged within privileged_session_max_age (15m by default) only', async () => {
+    const strategy = new FakeStrategy({ kind: 'invalid' });
+    const { service } = build(strategy);
+    await submitOnce(service, identity(), session(minutesAgo(14)));
+    expect(strategy.seen?.privileged).toBe(true);
+    await submitOnce(service, identity(), session(minutesAgo(16)));
+    expect(strategy.seen?.privileged).toBe(false);
+  });
+
+  it('turns privileged_session_required into 403 session_refresh_required pointing at a refresh login', async () => {
+    const { service } = build(new FakeStrategy({ kind: 'privileged_session_required' }));
+    const error = await submitOnce(service, identity(), session(minutesAgo(30))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    const envelope = (error as ApiError).envelope();
+    expect(envelope.error).toMatchObject({ id: 'session_refresh_required', code: 403 });
+    const target = new URL(envelope['redirect_browser_to'] as string);
+    expect(target.pathname).toBe('/self-service/login/browser');
+    expect(target.searchParams.get('refresh')).toBe('true');
+    expect(target.searchParams.get('return_to')).toMatch(
+      /^https:\/\/public\.example\/self-service\/settings\?flow=/,
+    );
+  });
+
+  it('on success starts verification of new unverified addresses only, runs the hooks, and saves', async () => {
+    const owner = identity();
+    const updated = identity({
+      verifiableAddresses: [address('ada@example.org', true), address('new@example.org', false)],
+    });
+    const { service, hooks, verification } = build(
+      new FakeStrategy({ kind: 'updated', identity: updated }),
+      {},
+      owner,
+    );
+    const { outcome } = await submitOnce(service, owner, session(minutesAgo(1)), 'browser');
+    expect(outcome.kind).toBe('updated');
+    if (outcome.kind !== 'updated') return;
+    expect(verification.start).toHaveBeenCalledTimes(1);
+    expect(verification.start.mock.calls[0]![0].addresses.map((a) => a.value)).toEqual(['new@example.org']);
+    expect(outcome.continueWith).toEqual([
+      {
+        action: 'show_verification_ui',
+        flow: {
+          id: 'verify-new@example.org',
+          verifiable_address: 'new@example.org',
+          url: 'https://www.ory.com/kratos/docs/fallback/verification?flow=verify-new%40example.org',
+        },
+      },
+    ]);
+    expect(hooks.afterSettings).toHaveBeenCalledWith(
+      expect.objectContaining({ method: 'fake', identity: updated }),
+    );
+    expect(outcome.flow.state).toBe('success');
+    expect(outcome.flow.ui.messages?.map((m) => m.id)).toEqual([1050001]);
+    expect(outcome.flow.ui.nodes.map((n) => n.attributes['name'])).toEqual(['csrf_token', 'traits.email']);
+  });
+
+  it('keeps the flow in show_form for a step that continues', async () => {
+    const { service, hooks } = build(new FakeStrategy({ kind: 'continue' }));
+    const { outcome } = await submitOnce(service, identity(), session(minutesAgo(1)));
+    expect(outcome).toMatchObject({ kind: 'continue', flow: { state: 'show_form' } });
+    expect(hooks.afterSettings).not.toHaveBeenCalled();
+  });
+
+  it('refuses another identity, and an aal1 session of an identity with a second factor', async () => {
+    const totp = Object.assign(new CredentialEntity(), { type: 'totp', config: {} });
+    const owner = identity({ credentials: [totp] });
+    const { service } = build(new FakeStrategy({ kind: 'invalid' }), {}, owner);
+    const flow = await service.createFor({
+      type: 'api',
+      requestUrl: 'x',
+      returnTo: null,
+      identity: owner,
+      session: session(NOW),
+    });
+    const stranger = Object.assign(session(NOW), { identityId: 'identity-2' });
+    await expect(service.authorize(flow, stranger)).rejects.toMatchObject({
+      init: { id: 'security_identity_mismatch' },
+    });
+    await expect(service.authorize(flow, session(NOW, 'aal1'))).rejects.toMatchObject({
+      init: { id: 'session_aal2_required' },
+    });
+    await expect(service.authorize(flow, session(NOW, 'aal2'))).resolves.toBe(owner);
+    const relaxed = build(
+      new FakeStrategy({ kind: 'invalid' }),
+      {
+        'selfservice.flows.settings.required_aal': 'aal1',
+      },
+      owner,
+    ).service;
+    await expect(relaxed.authorize(flow, session(NOW, 'aal1'))).resolves.toBe(owner);
+  });
+});

@@ -1,0 +1,282 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '../../config/index.js';
+import { ApiError } from '../../errors/index.js';
+import { availableAal, type IdentityEntity, IdentityService } from '../../identity/index.js';
+import { Clock, Database } from '../../persistence/index.js';
+import { type DeviceInfo, type SessionEntity } from '../../session/index.js';
+import { SettingsText } from '../../text/index.js';
+import {
+  addUiMessage,
+  type ClientKind,
+  clearMessages,
+  FlowFactory,
+  FlowRepository,
+  HookRunner,
+  nodeNamed,
+  type NewFlow,
+  ReturnToPolicy,
+  SETTINGS_STRATEGIES,
+  type SettingsContext,
+  SettingsFlowEntity,
+  type SettingsStrategy,
+  transientPayloadOf,
+  VerificationSender,
+  withQuery,
+} from '../core/index.js';
+import {
+  aal2Required,
+  identityMismatch,
+  refreshRequired,
+  sessionInactive,
+  sessionMissing,
+} from './settings-errors.js';
+import { orderSettingsNodes } from './settings-nodes.js';
+import { type ContinueWith } from './settings-flow.wire.js';
+
+/** What the recovery flow (and the init endpoints) hand over to start a settings flow. */
+export interface CreateSettingsFlowFor extends Omit<NewFlow, 'returnTo' | 'identitySchema'> {
+  returnTo: string | null;
+  identity: IdentityEntity;
+  session: SessionEntity;
+}
+
+export interface CreateSettingsFlow extends Omit<NewFlow, 'returnTo' | 'identitySchema'> {
+  returnTo?: string;
+  session: SessionEntity | null;
+}
+
+export interface SubmitSettings {
+  client: ClientKind;
+  device: DeviceInfo;
+  session: SessionEntity;
+  identity: IdentityEntity;
+  body: Record<string, unknown>;
+}
+
+export type SettingsOutcome =
+  /** Invalid input: the flow with its messages. */
+  | { kind: 'flow'; flow: SettingsFlowEntity; identity: IdentityEntity }
+  /** Another round on the same flow (a code to confirm, a challenge to answer). */
+  | { kind: 'continue'; flow: SettingsFlowEntity; identity: IdentityEntity }
+  | { kind: 'expired'; flow: SettingsFlowEntity; replacement: SettingsFlowEntity }
+  | { kind: 'updated'; flow: SettingsFlowEntity; identity: IdentityEntity; continueWith: ContinueWith[] };
+
+/**
+ * The settings state machine (show_form → success): who may use a flow (its identity, at the
+ * assurance level it can reach), expiry, the strategy loop, privileged changes, after-hooks.
+ */
+@Injectable()
+export class SettingsFlowService {
+  private readonly flows: FlowRepository<SettingsFlowEntity>;
+
+  constructor(
+    private readonly db: Database,
+    @Inject(SETTINGS_STRATEGIES) private readonly strategies: SettingsStrategy[],
+    private readonly factory: FlowFactory,
+    private readonly returnTo: ReturnToPolicy,
+    private readonly identities: IdentityService,
+    private readonly hooks: HookRunner,
+    private readonly verification: VerificationSender,
+    private readonly config: ConfigService,
+    private readonly clock: Clock,
+  ) {
+    this.flows = new FlowRepository(db, SettingsFlowEntity);
+  }
+
+  /** The init endpoints: a session is required and must have the assurance level the identity can reach. */
+  async create(input: CreateSettingsFlow): Promise<{ flow: SettingsFlowEntity; identity: IdentityEntity }> {
+    if (!input.session) throw sessionInactive();
+    const returnTo = this.returnTo.validate(input.returnTo);
+    const identity = await this.identities.get(input.session.identityId);
+    this.assertAal(identity, input.session, input.requestUrl);
+    const flow = await this.createFor({ ...input, returnTo, identity, session: input.session });
+    return { flow, identity };
+  }
+
+  /** A new flow for a signed-in identity with every strategy's nodes; joins the current transaction. */
+  async createFor(input: CreateSettingsFlowFor): Promise<SettingsFlowEntity> {
+    const flow = this.factory.fill(new SettingsFlowEntity(), 'settings', input);
+    flow.identityId = input.identity.id;
+    flow.state = 'show_form';
+    await this.populate(flow, input.identity);
+    await this.flows.insert(flow);
+    return flow;
+  }
+
+  private async populate(flow: SettingsFlowEntity, identity: IdentityEntity): Promise<void> {
+    for (const strategy of this.strategies) await strategy.populateSettings(flow, identity);
+    flow.ui.nodes = orderSettingsNodes(flow.ui.nodes);
+  }
+
+  async get(id: string): Promise<SettingsFlowEntity> {
+    const flow = await this.flows.findById(id);
+    if (!flow)
+      throw new ApiError(404, {
+        reason: 'The settings request could not be found. Please restart the flow.',
+      });
+    return flow;
+  }
+
+  /** Only the identity the flow is for may read or submit it, at the assurance level required. */
+  async authorize(flow: SettingsFlowEntity, session: SessionEntity | null): Promise<IdentityEntity> {
+    if (!session) throw sessionMissing();
+    if (session.identityId !== flow.identityId) throw identityMismatch();
+    const identity = await this.identities.get(flow.identityId);
+    this.assertAal(identity, session, this.resumeUrl(flow.id));
+    return identity;
+  }
+
+  isExpired(flow: SettingsFlowEntity): boolean {
+    return flow.expiresAt <= this.clock.now();
+  }
+
+  /** The settings UI showing this flow. */
+  uiUrl(flowId: string): string {
+    return this.factory.uiUrl('settings', flowId);
+  }
+
+  /** A public URL that brings a browser back to this flow's UI (allowed as a return_to). */
+  resumeUrl(flowId: string): string {
+    return withQuery(this.config.url('public', 'self-service/settings'), { flow: flowId });
+  }
+
+  /** Where a browser goes once saved: return_to, the method's or the flow's URL, else the settings UI. */
+  successUrl(flow: SettingsFlowEntity): string {
+    if (flow.returnTo && this.returnTo.isAllowed(flow.returnTo)) {
+      return new URL(flow.returnTo, this.returnTo.defaultReturnUrl()).href;
+    }
+    const after = 'selfservice.flows.settings.after';
+    return (
+      (flow.active && this.config.get<string>(`${after}.${flow.active}.default_browser_return_url`)) ||
+      this.config.get<string>(`${after}.default_browser_return_url`) ||
+      this.uiUrl(flow.id)
+    );
+  }
+
+  private assertAal(identity: IdentityEntity, session: SessionEntity, returnTo: string): void {
+    const required =
+      this.config.get<string>('selfservice.flows.settings.required_aal') ?? 'highest_available';
+    if (required !== 'highest_available') return;
+    if (availableAal(identity) === 'aal2' && session.aal !== 'aal2') {
+      throw aal2Required(this.loginUrl({ aal: 'aal2', return_to: returnTo }));
+    }
+  }
+
+  /** Where a browser without a session goes from the init endpoint: sign in, then come back. */
+  signInUrl(returnTo: string): string {
+    return this.loginUrl({ return_to: returnTo });
+  }
+
+  /** Where a browser without a session goes when it opens a settings flow: the login UI. */
+  loginUiUrl(): string {
+    return (
+      this.config.get<string>('selfservice.flows.login.ui_url') ??
+      'https://www.ory.com/kratos/docs/fallback/login'
+    );
+  }
+
+  private loginUrl(query: Record<string, string>): string {
+    return withQuery(this.config.url('public', 'self-service/login/browser'), query);
+  }
+
+  private privileged(session: SessionEntity): boolean {
+    const maxAge = this.config.duration('selfservice.flows.settings.privileged_session_max_age', '15m');
+    return this.clock.now().getTime() - session.authenticatedAt.getTime() < maxAge;
+  }
+
+  async submit(flow: SettingsFlowEntity, input: SubmitSettings): Promise<SettingsOutcome> {
+    if (this.isExpired(flow))
+      return { kind: 'expired', flow, replacement: await this.replace(flow, input.identity) };
+    clearMessages(flow.ui);
+    flow.transientPayload = null;
+    flow.transientPayload = transientPayloadOf(input.body);
+    const before = new Set((input.identity.verifiableAddresses ?? []).map((a) => a.id));
+    const ctx: SettingsContext = {
+      client: input.client,
+      device: input.device,
+      session: input.session,
+      identity: input.identity,
+      privileged: this.privileged(input.session),
+      now: this.clock.now(),
+    };
+    for (const strategy of this.strategies) {
+      const result = await strategy.settings(flow, input.body, ctx);
+      if (result.kind === 'not_responsible') continue;
+      flow.active = strategy.id;
+      switch (result.kind) {
+        case 'invalid':
+          return { kind: 'flow', flow: await this.saveShown(flow), identity: input.identity };
+        case 'continue':
+          return { kind: 'continue', flow: await this.saveShown(flow), identity: input.identity };
+        case 'privileged_session_required':
+          await this.saveShown(flow);
+          throw refreshRequired(this.loginUrl({ refresh: 'true', return_to: this.resumeUrl(flow.id) }));
+        case 'updated':
+          return this.updated(flow, input, result.identity, strategy.id, before);
+      }
+    }
+    addUiMessage(flow.ui, SettingsText.noStrategy());
+    return { kind: 'flow', flow: await this.saveShown(flow), identity: input.identity };
+  }
+
+  private async updated(
+    flow: SettingsFlowEntity,
+    input: SubmitSettings,
+    identity: IdentityEntity,
+    method: string,
+    addressesBefore: Set<string>,
+  ): Promise<SettingsOutcome> {
+    const fresh = (identity.verifiableAddresses ?? []).filter(
+      (a) => !a.verified && !addressesBefore.has(a.id),
+    );
+    const continueWith = await this.db.transaction(async () => {
+      const started = fresh.length
+        ? await this.verification.start({
+            identity,
+            addresses: fresh,
+            flowType: flow.type,
+            returnTo: flow.returnTo,
+            transientPayload: flow.transientPayload,
+          })
+        : [];
+      await this.hooks.afterSettings({ flow, identity, session: input.session, method });
+      flow.ui = {
+        action: flow.ui.action,
+        method: flow.ui.method,
+        nodes: [nodeNamed(flow.ui, 'csrf_token')!],
+      };
+      await this.populate(flow, identity);
+      addUiMessage(flow.ui, SettingsText.saved());
+      flow.state = 'success';
+      flow.updatedAt = this.clock.now();
+      await this.flows.update(flow);
+      return started.map((s): ContinueWith => ({
+        action: 'show_verification_ui',
+        flow: {
+          id: s.flowId,
+          verifiable_address: s.address,
+          ...(flow.type === 'browser' ? { url: this.factory.uiUrl('verification', s.flowId) } : {}),
+        },
+      }));
+    });
+    return { kind: 'updated', flow, identity, continueWith };
+  }
+
+  private async saveShown(flow: SettingsFlowEntity): Promise<SettingsFlowEntity> {
+    flow.state = 'show_form';
+    flow.updatedAt = this.clock.now();
+    await this.flows.update(flow);
+    return flow;
+  }
+
+  /** A fresh flow for an expired one, for the same identity and browser. */
+  private async replace(expired: SettingsFlowEntity, identity: IdentityEntity): Promise<SettingsFlowEntity> {
+    const flow = this.factory.successor('settings', expired, new SettingsFlowEntity());
+    flow.identityId = expired.identityId;
+    flow.state = 'show_form';
+    await this.populate(flow, identity);
+    addUiMessage(flow.ui, SettingsText.expired(expired.expiresAt, this.clock.now()));
+    await this.flows.insert(flow);
+    return flow;
+  }
+}

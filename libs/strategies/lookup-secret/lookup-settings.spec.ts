@@ -1,0 +1,153 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type SettingsContext, SettingsFlowEntity, type UiNode } from '../../flow/index.js';
+import { type Cipher, SecretCipher } from '../../hash/index.js';
+import { CredentialEntity, IdentityEntity, type IdentityService } from '../../identity/index.js';
+import { findLookupCode, newLookupCodes } from './lookup-codes.js';
+import { LookupSecretSettings } from './lookup-settings.js';
+
+class FakeIdentities {
+  identity!: IdentityEntity;
+  async putCredential(_id: string, type: string, config: Record<string, unknown>) {
+    this.identity.credentials = [
+      ...(this.identity.credentials ?? []).filter((c) => c.type !== type),
+      Object.assign(new CredentialEntity(), { type, config, identifiers: [], version: 0 }),
+    ];
+    return this.identity;
+  }
+  async removeCredential(_id: string, type: string) {
+    this.identity.credentials = (this.identity.credentials ?? []).filter((c) => c.type !== type);
+    return this.identity;
+  }
+}
+
+const cipher = new SecretCipher(['k'.repeat(32)]) as Cipher;
+const names = (nodes: UiNode[]) => nodes.map((n) => n.attributes['name'] ?? n.attributes['id']);
+const codesText = (nodes: UiNode[]) =>
+  nodes.find((n) => n.attributes['id'] === 'lookup_secret_codes')?.attributes['text'] as {
+    id: number;
+    text: string;
+    context: { secrets: { id: number; text: string }[] };
+  };
+
+describe('LookupSecretSettings', () => {
+  let identities: FakeIdentities;
+  let settings: LookupSecretSettings;
+  let flow: SettingsFlowEntity;
+  let ctx: SettingsContext;
+
+  beforeEach(() => {
+    identities = new FakeIdentities();
+    identities.identity = Object.assign(new IdentityEntity(), { id: 'identity-1', credentials: [] });
+    settings = new LookupSecretSettings(identities as unknown as IdentityService, cipher);
+    flow = Object.assign(new SettingsFlowEntity(), {
+      id: 'flow-1',
+      identityId: 'identity-1',
+      ui: { action: '', method: 'POST', nodes: [] },
+      internalContext: null,
+    });
+    ctx = {
+      client: 'api',
+      device: { ipAddress: null, userAgent: null, location: '' },
+      session: { aal: 'aal2' },
+      identity: identities.identity,
+      privileged: true,
+      now: new Date('2026-01-02T03:04:05Z'),
+    } as unknown as SettingsContext;
+  });
+
+  it('generates twelve codes, saves them only on confirm, sealed', async () => {
+    await settings.populate(flow, identities.identity);
+    expect(names(flow.ui.nodes)).toEqual(['lookup_secret_regenerate']);
+    const shown = await settings.settings(
+      flow,
+      { method: 'lookup_secret', lookup_secret_regenerate: true },
+      ctx,
+    );
+    expect(shown.kind).toBe('continue');
+    expect(names(flow.ui.nodes)).toEqual(['lookup_secret_codes', 'lookup_secret_confirm']);
+    const text = codesText(flow.ui.nodes);
+    expect(text.id).toBe(1050015);
+    const codes = text.context.secrets.map((s) => s.text);
+    expect(codes).toHaveLength(12);
+    for (const code of codes) expect(code).toMatch(/^[a-z0-9]{8}$/);
+    expect(text.text).toBe(codes.join(', '));
+    expect(identities.identity.credentials).toEqual([]);
+
+    const saved = await settings.settings(
+      flow,
+      { method: 'lookup_secret', lookup_secret_confirm: 'true' },
+      ctx,
+    );
+    expect(saved.kind).toBe('updated');
+    const stored = identities.identity.credentials![0]!.config['recovery_codes'] as { code: string }[];
+    expect(JSON.stringify(stored)).not.toContain(codes[0]);
+    expect(stored.map((c) => cipher.decrypt(c.code, 'lookup_secret:identity-1'))).toEqual(codes);
+  });
+
+  it('reveals saved codes with the used ones marked, then disables them', async () => {
+    const codes = newLookupCodes();
+    identities.identity.credentials = [
+      Object.assign(new CredentialEntity(), {
+        type: 'lookup_secret',
+        identifiers: [],
+        config: {
+          recovery_codes: codes.map((code, i) => ({
+            code: cipher.encrypt(code, 'lookup_secret:identity-1'),
+            ...(i === 0 ? { used_at: '2026-01-01T00:00:00.000Z' } : {}),
+          })),
+        },
+      }),
+    ];
+    await settings.populate(flow, identities.identity);
+    expect(names(flow.ui.nodes)).toEqual(['lookup_secret_reveal', 'lookup_secret_disable']);
+    const revealed = await settings.settings(
+      flow,
+      { method: 'lookup_secret', lookup_secret_reveal: true },
+      ctx,
+    );
+    expect(revealed.kind).toBe('continue');
+    const text = codesText(flow.ui.nodes);
+    expect(text.context.secrets[0]).toMatchObject({ id: 1050014 });
+    expect(text.context.secrets.slice(1).map((s) => s.text)).toEqual(codes.slice(1));
+    expect(text.text.startsWith('used, ')).toBe(true);
+
+    const disabled = await settings.settings(
+      flow,
+      { method: 'lookup_secret', lookup_secret_disable: true },
+      ctx,
+    );
+    expect(disabled.kind).toBe('updated');
+    expect(identities.identity.credentials).toEqual([]);
+  });
+
+  it('needs a privileged session for every action, and a generated set before confirm', async () => {
+    for (const action of ['regenerate', 'reveal', 'confirm', 'disable']) {
+      const body = { method: 'lookup_secret', [`lookup_secret_${action}`]: true };
+      expect((await settings.settings(flow, body, { ...ctx, privileged: false })).kind).toBe(
+        'privileged_session_required',
+      );
+    }
+    const confirm = await settings.settings(
+      flow,
+      { method: 'lookup_secret', lookup_secret_confirm: true },
+      ctx,
+    );
+    expect(confirm.kind).toBe('invalid');
+    const reveal = await settings.settings(
+      flow,
+      { method: 'lookup_secret', lookup_secret_reveal: true },
+      ctx,
+    );
+    expect(reveal.kind).toBe('invalid');
+    expect(flow.ui.messages?.map((m) => m.id)).toContain(4000014);
+  });
+});
+
+describe('findLookupCode', () => {
+  it('finds a code regardless of case and surrounding spaces, and nothing else', () => {
+    const codes = ['abcd1234', 'zzzz9999'];
+    expect(findLookupCode(codes, ' ZZZZ9999 ')).toBe(1);
+    expect(findLookupCode(codes, 'abcd123')).toBe(-1);
+    expect(findLookupCode(codes, '')).toBe(-1);
+  });
+});

@@ -1,0 +1,2 @@
+export { PasskeyStrategyModule } from './passkey.module.js';
+export { PasskeyStrategy } from './passkey.strategy.js';

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '../../config/index.js';
+import {
+  addUiMessage,
+  type FlowContext,
+  type LoginAudience,
+  type LoginFlowEntity,
+  type LoginResult,
+} from '../../flow/index.js';
+import { IdentityRepository } from '../../identity/index.js';
+import { Text, WebAuthnText } from '../../text/index.js';
+import {
+  assertedUserHandle,
+  hiddenNode,
+  KeyStore,
+  methodEnabled,
+  newChallenge,
+  relyingParty,
+  rememberCeremony,
+  requestOptions,
+  scriptNode,
+  triggerNode,
+  verifyAssertion,
+  CeremonyStore,
+  passkeyUserVerification,
+  type UserVerification,
+} from '../webauthn/index.js';
+
+const CEREMONY = 'passkey_login';
+
+/** Sign-in with a discoverable key: the assertion's user handle names the identity. */
+@Injectable()
+export class PasskeyLogin {
+  constructor(
+    private readonly config: ConfigService,
+    private readonly ceremonies: CeremonyStore,
+    private readonly identities: IdentityRepository,
+    private readonly keys: KeyStore,
+  ) {}
+
+  populate(flow: LoginFlowEntity, { identity }: LoginAudience): Promise<void> {
+    if (!methodEnabled(this.config, 'passkey') || flow.type !== 'browser') return Promise.resolve();
+    // Passkeys are a first factor: not offered to step up to aal2.
+    if (flow.requestedAal === 'aal2' && !flow.refresh) return Promise.resolve();
+    const allow = identity && flow.refresh ? this.keys.configOf(identity, 'passkey').credentials : [];
+    if (identity && flow.refresh && allow.length === 0) return Promise.resolve();
+    flow.ui.nodes = flow.ui.nodes.filter((n) => n.group !== 'passkey');
+    const challenge = newChallenge();
+    rememberCeremony(flow, CEREMONY, { challenge });
+    const options = requestOptions(
+      relyingParty(this.config, 'passkey'),
+      challenge,
+      allow,
+      this.verification(),
+    );
+    flow.ui.nodes.push(
+      hiddenNode('passkey', 'passkey_challenge', JSON.stringify(options)),
+      hiddenNode('passkey', 'passkey_login'),
+      triggerNode('passkey', 'passkey_login_trigger', 'oryPasskeyLogin', WebAuthnText.loginWithPasskey()),
+      scriptNode('passkey', this.config.url('public', '/.well-known/ory/webauthn.js')),
+    );
+    return Promise.resolve();
+  }
+
+  private verification(): UserVerification {
+    return passkeyUserVerification(this.config);
+  }
+
+  async login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult> {
+    const submitted = body['passkey_login'];
+    const responsible = body['method'] === 'passkey' || (body['method'] === undefined && Boolean(submitted));
+    if (!responsible || !methodEnabled(this.config, 'passkey')) return { kind: 'not_responsible' };
+    if (typeof submitted !== 'string' || submitted === '') {
+      addUiMessage(flow.ui, Text.missingProperty('passkey_login'));
+      return { kind: 'invalid' };
+    }
+    const ceremony = await this.ceremonies.take(flow, CEREMONY);
+    const audience =
+      ctx.session && flow.refresh ? await this.identities.findById(ctx.session.identityId) : null;
+    await this.populate(flow, { session: ctx.session, identity: audience });
+    const handle = assertedUserHandle(submitted);
+    const credential = handle ? await this.identities.findCredentialByIdentifier('passkey', handle) : null;
+    const identity = credential ? await this.identities.findById(credential.identityId) : null;
+    const wrongPerson = audience !== null && identity !== null && audience.id !== identity.id;
+    if (!ceremony || !identity || wrongPerson) {
+      addUiMessage(flow.ui, Text.invalidCredentials());
+      return { kind: 'invalid' };
+    }
+    const keys = this.keys.configOf(identity, 'passkey').credentials;
+    const rp = relyingParty(this.config, 'passkey');
+    const outcome = await verifyAssertion(submitted, ceremony, rp, keys, this.verification() === 'required');
+    if (!outcome.ok) {
+      if (outcome.reason === 'cloned' && outcome.key)
+        await this.keys.flagClone(identity, 'passkey', outcome.key);
+      addUiMessage(flow.ui, Text.invalidCredentials());
+      return { kind: 'invalid' };
+    }
+    const updated = await this.keys.recordUse(identity, 'passkey', outcome.key, outcome.signCount);
+    return { kind: 'identified', identity: updated, method: 'passkey', aal: 'aal1' };
+  }
+}
