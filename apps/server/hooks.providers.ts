@@ -1,6 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { FLOW_HOOKS, type FlowHook } from '../../libs/flow/index.js';
-import { HooksModule, SessionIssuerHook, SessionRevokerHook } from '../../libs/hooks/index.js';
+import {
+  HooksModule,
+  RequireVerifiedAddressHook,
+  SessionIssuerHook,
+  SessionRevokerHook,
+  ShowVerificationUiHook,
+} from '../../libs/hooks/index.js';
 
 /** The after-hooks a configuration may name; a new hook is added here. */
 @Global()
@@ -9,7 +15,7 @@ import { HooksModule, SessionIssuerHook, SessionRevokerHook } from '../../libs/h
   providers: [
     {
       provide: FLOW_HOOKS,
-      inject: [SessionIssuerHook, SessionRevokerHook],
+      inject: [SessionIssuerHook, SessionRevokerHook, ShowVerificationUiHook, RequireVerifiedAddressHook],
       useFactory: (...hooks: FlowHook[]) => hooks,
     },
   ],

@@ -8,12 +8,19 @@ import {
   type LoadedConfig,
 } from '../../libs/config/index.js';
 import { AppLogger } from '../../libs/logging/index.js';
+import { identitiesCommand } from '../cli/identities.command.js';
 import { migrateSql } from './migrate.js';
 import { startServer } from './serve.js';
+import { startCourierWorker } from './courier-watch.js';
 
-function configOrExit(files: string[], dev: boolean, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+function configOrExit(
+  files: string[],
+  dev: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+  needsCookieSecret = true,
+): LoadedConfig {
   try {
-    return loadConfig({ configFiles: files, env, dev, cwd: process.cwd() });
+    return loadConfig({ configFiles: files, env, dev, cwd: process.cwd(), needsCookieSecret });
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const line of error.problems) process.stderr.write(`config: ${line}\n`);
@@ -21,6 +28,13 @@ function configOrExit(files: string[], dev: boolean, env: NodeJS.ProcessEnv = pr
     }
     throw error;
   }
+}
+
+/** A config problem found while starting (e.g. a courier template) ends the start like a bad key. */
+function exitOnConfigError(error: unknown): void {
+  if (!(error instanceof ConfigError)) return;
+  for (const line of error.problems) process.stderr.write(`config: ${line}\n`);
+  process.exit(1);
 }
 
 function loggerFor(loaded: LoadedConfig): AppLogger {
@@ -41,12 +55,12 @@ export function cli(): Command {
     .addOption(configOption())
     .option('--dev', 'development mode: no Secure cookies, random cookie secret if none is set', false)
     .option('--watch-courier', 'also run the courier worker in this process', false)
-    .action(async (options: { config: string[]; dev: boolean }) => {
+    .action(async (options: { config: string[]; dev: boolean; watchCourier: boolean }) => {
       const loaded = configOrExit(options.config, options.dev);
       const logger = loggerFor(loaded);
       for (const warning of loaded.warnings) logger.warn(warning);
       try {
-        const server = await startServer(loaded, logger);
+        const server = await startServer(loaded, logger, { watchCourier: options.watchCourier });
         const stop = async (signal: string) => {
           logger.info('shutting down', { signal });
           await server.close();
@@ -55,6 +69,7 @@ export function cli(): Command {
         process.once('SIGTERM', () => void stop('SIGTERM'));
         process.once('SIGINT', () => void stop('SIGINT'));
       } catch (error) {
+        exitOnConfigError(error);
         logger.fatal('tessera could not start', { err: error });
         process.exit(1);
       }
@@ -76,6 +91,33 @@ export function cli(): Command {
         process.exitCode = await migrateSql(loaded, loggerFor(loaded), options.yes);
       },
     );
+
+  program.addCommand(identitiesCommand(process.env));
+  const courier = program.command('courier').description('the courier: sends queued email and SMS');
+  courier
+    .command('watch')
+    .description('run only the courier worker (BullMQ consumer with Redis, database poller without)')
+    .addOption(configOption())
+    .option('--dev', 'development mode: messages without a configured channel are logged, not kept', false)
+    .action(async (options: { config: string[]; dev: boolean }) => {
+      const loaded = configOrExit(options.config, options.dev, process.env, false);
+      const logger = loggerFor(loaded);
+      for (const warning of loaded.warnings) logger.warn(warning);
+      try {
+        const worker = await startCourierWorker(loaded, logger);
+        const stop = async (signal: string) => {
+          logger.info('shutting down', { signal });
+          await worker.close();
+          process.exit(0);
+        };
+        process.once('SIGTERM', () => void stop('SIGTERM'));
+        process.once('SIGINT', () => void stop('SIGINT'));
+      } catch (error) {
+        exitOnConfigError(error);
+        logger.fatal('tessera courier worker could not start', { err: error });
+        process.exit(1);
+      }
+    });
 
   program
     .command('version')

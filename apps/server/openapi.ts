@@ -7,20 +7,73 @@ import {
   type SchemaObject,
 } from '@nestjs/swagger';
 import { packageVersion } from '../../libs/config/index.js';
-import { FLOW_OPENAPI_MODELS, FLOW_OPENAPI_SCHEMAS } from '../../libs/flow/index.js';
+import {
+  FLOW_OPENAPI_MODELS,
+  FLOW_OPENAPI_SCHEMAS,
+  UpdateRecoveryFlowWithCodeMethod,
+  UpdateRecoveryFlowWithLinkMethod,
+  UpdateVerificationFlowWithCodeMethod,
+  UpdateVerificationFlowWithLinkMethod,
+} from '../../libs/flow/index.js';
 import { IDENTITY_OPENAPI_SCHEMAS } from '../../libs/identity/index.js';
 import { SCHEMA_OPENAPI_SCHEMAS } from '../../libs/schema/index.js';
 import {
   UpdateLoginFlowWithPasswordMethod,
   UpdateRegistrationFlowWithPasswordMethod,
+  UpdateSettingsFlowWithPasswordMethod,
 } from '../../libs/strategies/password/index.js';
+import {
+  UpdateLoginFlowWithPasskeyMethod,
+  UpdateLoginFlowWithWebAuthnMethod,
+  UpdateRegistrationFlowWithPasskeyMethod,
+  UpdateSettingsFlowWithPasskeyMethod,
+  UpdateSettingsFlowWithWebAuthnMethod,
+  WEBAUTHN_OPENAPI_SCHEMAS,
+} from '../../libs/strategies/webauthn/index.js';
+import {
+  UpdateLoginFlowWithLookupSecretMethod,
+  UpdateSettingsFlowWithLookupMethod,
+} from '../../libs/strategies/lookup-secret/index.js';
+import {
+  UpdateLoginFlowWithTotpMethod,
+  UpdateSettingsFlowWithTotpMethod,
+} from '../../libs/strategies/totp/index.js';
+import { UpdateSettingsFlowWithProfileMethod } from '../../libs/strategies/profile/index.js';
+import {
+  UpdateLoginFlowWithCodeMethod,
+  UpdateRegistrationFlowWithCodeMethod,
+} from '../../libs/strategies/code/index.js';
 
 /**
  * The submission bodies of the strategies in strategies.providers.ts, by method; a strategy added
  * there adds its body here.
  */
-const LOGIN_BODIES = { password: UpdateLoginFlowWithPasswordMethod };
-const REGISTRATION_BODIES = { password: UpdateRegistrationFlowWithPasswordMethod };
+const LOGIN_BODIES = {
+  password: UpdateLoginFlowWithPasswordMethod,
+  code: UpdateLoginFlowWithCodeMethod,
+  totp: UpdateLoginFlowWithTotpMethod,
+  lookup_secret: UpdateLoginFlowWithLookupSecretMethod,
+  webauthn: UpdateLoginFlowWithWebAuthnMethod,
+  passkey: UpdateLoginFlowWithPasskeyMethod,
+};
+const REGISTRATION_BODIES = {
+  password: UpdateRegistrationFlowWithPasswordMethod,
+  code: UpdateRegistrationFlowWithCodeMethod,
+  passkey: UpdateRegistrationFlowWithPasskeyMethod,
+};
+const RECOVERY_BODIES = { link: UpdateRecoveryFlowWithLinkMethod, code: UpdateRecoveryFlowWithCodeMethod };
+const VERIFICATION_BODIES = {
+  link: UpdateVerificationFlowWithLinkMethod,
+  code: UpdateVerificationFlowWithCodeMethod,
+};
+const SETTINGS_BODIES = {
+  profile: UpdateSettingsFlowWithProfileMethod,
+  password: UpdateSettingsFlowWithPasswordMethod,
+  totp: UpdateSettingsFlowWithTotpMethod,
+  lookup_secret: UpdateSettingsFlowWithLookupMethod,
+  webauthn: UpdateSettingsFlowWithWebAuthnMethod,
+  passkey: UpdateSettingsFlowWithPasskeyMethod,
+};
 
 /** A submission body of the contract: one of the methods' bodies, told apart by `method`. */
 function bodyUnion(bodies: Record<string, new () => object>): SchemaObject {
@@ -36,8 +89,12 @@ const NAMED_SCHEMAS = {
   ...IDENTITY_OPENAPI_SCHEMAS,
   ...SCHEMA_OPENAPI_SCHEMAS,
   ...FLOW_OPENAPI_SCHEMAS,
+  ...WEBAUTHN_OPENAPI_SCHEMAS,
   updateLoginFlowBody: bodyUnion(LOGIN_BODIES),
   updateRegistrationFlowBody: bodyUnion(REGISTRATION_BODIES),
+  updateSettingsFlowBody: bodyUnion(SETTINGS_BODIES),
+  updateRecoveryFlowBody: bodyUnion(RECOVERY_BODIES),
+  updateVerificationFlowBody: bodyUnion(VERIFICATION_BODIES),
 };
 
 /** The classes only the named schemas point at. */
@@ -45,6 +102,9 @@ const EXTRA_MODELS = [
   ...FLOW_OPENAPI_MODELS,
   ...Object.values(LOGIN_BODIES),
   ...Object.values(REGISTRATION_BODIES),
+  ...Object.values(SETTINGS_BODIES),
+  ...Object.values(RECOVERY_BODIES),
+  ...Object.values(VERIFICATION_BODIES),
 ];
 
 /** One OpenAPI document for the public and the admin API, as Kratos publishes one. */

@@ -28,14 +28,23 @@ function listen(server: Server, host: string, port: number): Promise<void> {
 }
 
 /** Starts both listeners on one Nest application and one dependency-injection container. */
-export async function startServer(loaded: LoadedConfig, logger: AppLogger): Promise<RunningServer> {
+export async function startServer(
+  loaded: LoadedConfig,
+  logger: AppLogger,
+  options: { watchCourier?: boolean } = {},
+): Promise<RunningServer> {
   const startedAt = performance.now();
   const config = new ConfigService(loaded);
   const embedded = config.dsn === 'memory' || config.dsn.startsWith('sqlite://');
   const expressApp = express();
   expressApp.disable('x-powered-by');
   const app = await NestFactory.create<NestExpressApplication>(
-    ServerModule.forRoot({ config: loaded, logger, migrateOnStart: embedded }),
+    ServerModule.forRoot({
+      config: loaded,
+      logger,
+      migrateOnStart: embedded,
+      watchCourier: options.watchCourier,
+    }),
     new ExpressAdapter(expressApp),
     { logger, bodyParser: false, abortOnError: false },
   );

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, type LoadedConfig } from '../../libs/config/index.js';
+import { ConfigModule, ConfigService, type LoadedConfig } from '../../libs/config/index.js';
 import { HashModule } from '../../libs/hash/index.js';
 import { HealthModule } from '../../libs/health/index.js';
 import { IDENTITY_ENTITIES, IdentityModule } from '../../libs/identity/index.js';
@@ -8,6 +8,7 @@ import { PersistenceModule } from '../../libs/persistence/index.js';
 import { SchemaModule } from '../../libs/schema/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { FLOW_ENTITIES, FlowModule } from '../../libs/flow/index.js';
+import { COURIER_ENTITIES, CourierModule, courierUsesRedis } from '../../libs/courier/index.js';
 import { SESSION_ENTITIES, SessionModule } from '../../libs/session/index.js';
 import { ServerOptionsModule } from './server-options.module.js';
 import { HooksProvidersModule } from './hooks.providers.js';
@@ -18,6 +19,8 @@ export interface ServerModuleOptions {
   logger: AppLogger;
   /** Apply pending migrations at start (the embedded SQLite default does). */
   migrateOnStart: boolean;
+  /** `--watch-courier`: deliver courier messages in this process even with a queue configured. */
+  watchCourier?: boolean;
 }
 
 /** Composition root of `tessera serve`: every module, one container, both ports. */
@@ -31,7 +34,7 @@ export class ServerModule {
         LoggingModule.forRoot(options.logger),
         ServerOptionsModule,
         PersistenceModule.forRoot({
-          entities: [...IDENTITY_ENTITIES, ...SESSION_ENTITIES, ...FLOW_ENTITIES],
+          entities: [...IDENTITY_ENTITIES, ...SESSION_ENTITIES, ...FLOW_ENTITIES, ...COURIER_ENTITIES],
           migrations: MIGRATIONS,
           migrateOnStart: options.migrateOnStart,
         }),
@@ -43,6 +46,15 @@ export class ServerModule {
         StrategiesModule,
         HooksProvidersModule,
         FlowModule,
+        // Global, so that the flows (recovery, verification, code) reach the Courier port.
+        {
+          ...CourierModule.forRoot({
+            role: 'server',
+            watch: options.watchCourier === true,
+            redis: courierUsesRedis(new ConfigService(options.config)),
+          }),
+          global: true,
+        },
       ],
     };
   }

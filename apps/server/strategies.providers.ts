@@ -1,23 +1,87 @@
 import { Global, Module } from '@nestjs/common';
-import { LOGIN_STRATEGIES, REGISTRATION_STRATEGIES } from '../../libs/flow/index.js';
+import { ConfigService } from '../../libs/config/index.js';
+import { LOGIN_STRATEGIES, REGISTRATION_STRATEGIES, SETTINGS_STRATEGIES } from '../../libs/flow/index.js';
+import { CodeStrategy, CodeStrategyModule } from '../../libs/strategies/code/index.js';
+import {
+  LookupSecretStrategy,
+  LookupSecretStrategyModule,
+} from '../../libs/strategies/lookup-secret/index.js';
+import { PasskeyStrategy, PasskeyStrategyModule } from '../../libs/strategies/passkey/index.js';
 import { PasswordStrategy, PasswordStrategyModule } from '../../libs/strategies/password/index.js';
+import { ProfileStrategy, ProfileStrategyModule } from '../../libs/strategies/profile/index.js';
+import { TotpStrategy, TotpStrategyModule } from '../../libs/strategies/totp/index.js';
+import { WebAuthnStrategy, WebAuthnStrategyModule } from '../../libs/strategies/webauthn/index.js';
+
+/** The second factors switched on by `selfservice.methods.<id>.enabled` (off by default, as in Kratos). */
+function secondFactors(config: ConfigService, ...strategies: (TotpStrategy | LookupSecretStrategy)[]) {
+  return strategies.filter((s) => config.get<boolean>(`selfservice.methods.${s.id}.enabled`) === true);
+}
 
 /** The ordered strategy lists the flows ask in turn; a new credential type is added here. */
 @Global()
 @Module({
-  imports: [PasswordStrategyModule],
+  imports: [
+    PasswordStrategyModule,
+    ProfileStrategyModule,
+    CodeStrategyModule,
+    TotpStrategyModule,
+    LookupSecretStrategyModule,
+    WebAuthnStrategyModule,
+    PasskeyStrategyModule,
+  ],
   providers: [
     {
       provide: LOGIN_STRATEGIES,
-      inject: [PasswordStrategy],
-      useFactory: (password: PasswordStrategy) => [password],
+      inject: [
+        ConfigService,
+        PasswordStrategy,
+        CodeStrategy,
+        TotpStrategy,
+        LookupSecretStrategy,
+        WebAuthnStrategy,
+        PasskeyStrategy,
+      ],
+      useFactory: (
+        config: ConfigService,
+        password: PasswordStrategy,
+        code: CodeStrategy,
+        totp: TotpStrategy,
+        lookup: LookupSecretStrategy,
+        webauthn: WebAuthnStrategy,
+        passkey: PasskeyStrategy,
+      ) => [password, code, ...secondFactors(config, totp, lookup), webauthn, passkey],
     },
     {
       provide: REGISTRATION_STRATEGIES,
-      inject: [PasswordStrategy],
-      useFactory: (password: PasswordStrategy) => [password],
+      inject: [PasswordStrategy, CodeStrategy, PasskeyStrategy],
+      useFactory: (password: PasswordStrategy, code: CodeStrategy, passkey: PasskeyStrategy) => [
+        password,
+        code,
+        passkey,
+      ],
+    },
+    {
+      provide: SETTINGS_STRATEGIES,
+      inject: [
+        ConfigService,
+        ProfileStrategy,
+        PasswordStrategy,
+        TotpStrategy,
+        LookupSecretStrategy,
+        WebAuthnStrategy,
+        PasskeyStrategy,
+      ],
+      useFactory: (
+        config: ConfigService,
+        profile: ProfileStrategy,
+        password: PasswordStrategy,
+        totp: TotpStrategy,
+        lookup: LookupSecretStrategy,
+        webauthn: WebAuthnStrategy,
+        passkey: PasskeyStrategy,
+      ) => [profile, password, ...secondFactors(config, totp, lookup), webauthn, passkey],
     },
   ],
-  exports: [LOGIN_STRATEGIES, REGISTRATION_STRATEGIES],
+  exports: [LOGIN_STRATEGIES, REGISTRATION_STRATEGIES, SETTINGS_STRATEGIES],
 })
 export class StrategiesModule {}

@@ -42,7 +42,9 @@ export interface StartOptions {
 
 /** Runs the real `tessera serve --dev` on free ports and waits until both ports are ready. */
 export async function startTessera(options: StartOptions = {}): Promise<TesseraProcess> {
-  const [publicPort, adminPort] = [await freePort(), await freePort()];
+  // A test that must know the public port up front (for `serve.public.base_url`) passes it in env.
+  const publicPort = Number(options.env?.['SERVE_PUBLIC_PORT'] ?? (await freePort()));
+  const adminPort = await freePort();
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
   const dsn = options.dsn ?? (await TEST_DATABASES.at(-1)!.createDsn());
   if (dsn && !dsn.startsWith('memory') && !dsn.startsWith('sqlite')) {
@@ -61,10 +63,10 @@ export async function startTessera(options: StartOptions = {}): Promise<TesseraP
       env: {
         PATH: process.env['PATH'] ?? '',
         ...(dsn ? { DSN: dsn } : {}),
-        SERVE_PUBLIC_PORT: String(publicPort),
-        SERVE_ADMIN_PORT: String(adminPort),
         LOG_LEVEL: 'debug',
         ...options.env,
+        SERVE_PUBLIC_PORT: String(publicPort),
+        SERVE_ADMIN_PORT: String(adminPort),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
