@@ -37,6 +37,7 @@ import { RegistrationFlowService } from './registration/registration-flow.servic
 import { RegistrationResponder } from './registration/registration-responder.js';
 import { ChangePasswordController } from './settings/change-password.controller.js';
 import { SettingsFlowController } from './settings/settings-flow.controller.js';
+import { SettingsContinuity } from './settings/settings-continuity.js';
 import { SettingsFlowService } from './settings/settings-flow.service.js';
 import { SettingsResponder } from './settings/settings-responder.js';
 
@@ -71,6 +72,7 @@ import { SettingsResponder } from './settings/settings-responder.js';
     RegistrationFlowService,
     RegistrationResponder,
     SettingsFlowService,
+    SettingsContinuity,
     SettingsResponder,
     OneTimeCodeRepository,
     OneTimeCodes,

@@ -100,11 +100,31 @@ export class SettingsFlowController {
     this.responder.json(res, 200, this.settings.json(flow, identity));
   }
 
-  /** Where a re-authenticated browser is sent back to (`return_to` of the refresh login): the flow's UI. */
+  /**
+   * Where a re-authenticated browser is sent back to (`return_to` of the refresh login): the change
+   * it was asked to sign in again for is applied, then on to where a saved flow goes; otherwise to
+   * the flow's UI.
+   */
   @Get()
   @ApiExcludeEndpoint()
-  resume(@Query('flow') id: string | undefined, @Res() res: Response): void {
-    this.responder.redirect(res, this.flows.uiUrl(flowIdParam(id)));
+  async resume(
+    @Query('flow') id: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    try {
+      const flow = await this.flows.get(flowIdParam(id));
+      const session = await this.sessions.findActive(this.transport.cookieTokenFrom(req));
+      if (session?.identityId === flow.identityId) {
+        const identity = await this.flows.authorize(flow, session);
+        const device = this.transport.deviceFrom(req);
+        const outcome = await this.flows.resume(flow, { session, identity, device });
+        if (outcome) return await this.settings.respond(res, 'browser', outcome);
+      }
+      this.responder.redirect(res, this.flows.uiUrl(flow.id));
+    } catch (error) {
+      await this.settings.error(req, res, error, 'browser');
+    }
   }
 
   @Post()

@@ -20,6 +20,7 @@ import {
   type SettingsStrategy,
   type VerificationSender,
 } from '../core/index.js';
+import { type SettingsContinuity } from './settings-continuity.js';
 import { SettingsFlowService } from './settings-flow.service.js';
 
 const NOW = new Date('2026-01-01T12:00:00Z');
@@ -94,6 +95,7 @@ function build(strategy: SettingsStrategy, config: Record<string, unknown> = {},
       input.addresses.map((a) => ({ flowId: `verify-${a.value}`, address: a.value, via: 'email' as const })),
     ),
   };
+  const continuity = { hold: vi.fn(), take: vi.fn(async () => null) };
   const service = new SettingsFlowService(
     db,
     [strategy],
@@ -104,8 +106,9 @@ function build(strategy: SettingsStrategy, config: Record<string, unknown> = {},
     verification as unknown as VerificationSender,
     fakeConfig,
     clock,
+    continuity as unknown as SettingsContinuity,
   );
-  return { service, hooks, verification };
+  return { service, hooks, verification, continuity };
 }
 
 async function submitOnce(
@@ -153,6 +156,56 @@ describe('SettingsFlowService', () => {
     expect(target.searchParams.get('return_to')).toMatch(
       /^https:\/\/public\.example\/self-service\/settings\?flow=/,
     );
+  });
+
+  it("keeps a refused browser change for after the refresh login, but not an app's", async () => {
+    const refused = () => new FakeStrategy({ kind: 'privileged_session_required' });
+    const browser = build(refused());
+    await submitOnce(browser.service, identity(), session(minutesAgo(30)), 'browser').catch(() => null);
+    expect(browser.continuity.hold).toHaveBeenCalledTimes(1);
+    expect(browser.continuity.hold.mock.calls[0]![2]).toEqual({ method: 'fake' });
+    const api = build(refused());
+    await submitOnce(api.service, identity(), session(minutesAgo(30)), 'api').catch(() => null);
+    expect(api.continuity.hold).not.toHaveBeenCalled();
+  });
+
+  it('applies a held change on resume only for a privileged session of a browser flow', async () => {
+    const owner = identity();
+    const strategy = new FakeStrategy({ kind: 'updated', identity: owner });
+    const { service, continuity } = build(strategy, {}, owner);
+    continuity.take.mockResolvedValue({ method: 'fake', password: 'held' } as never);
+    const device = { ipAddress: null, userAgent: null, location: '' };
+    const flowFor = (type: 'api' | 'browser') =>
+      service.createFor({
+        type,
+        requestUrl: 'https://public.example/x',
+        returnTo: null,
+        identity: owner,
+        session: session(NOW),
+      });
+
+    const stale = await service.resume(await flowFor('browser'), {
+      session: session(minutesAgo(30)),
+      identity: owner,
+      device,
+    });
+    expect(stale).toBeNull();
+    const app = await service.resume(await flowFor('api'), {
+      session: session(NOW),
+      identity: owner,
+      device,
+    });
+    expect(app).toBeNull();
+    expect(continuity.take).not.toHaveBeenCalled();
+
+    const resumed = await service.resume(await flowFor('browser'), {
+      session: session(NOW),
+      identity: owner,
+      device,
+    });
+    expect(resumed?.kind).toBe('updated');
+    expect(strategy.seen?.client).toBe('browser');
+    expect(strategy.seen?.privileged).toBe(true);
   });
 
   it('on success starts verification of new unverified addresses only, runs the hooks, and saves', async () => {

@@ -30,6 +30,7 @@ import {
   sessionInactive,
   sessionMissing,
 } from './settings-errors.js';
+import { SettingsContinuity } from './settings-continuity.js';
 import { orderSettingsNodes } from './settings-nodes.js';
 import { type ContinueWith } from './settings-flow.wire.js';
 
@@ -79,6 +80,7 @@ export class SettingsFlowService {
     private readonly verification: VerificationSender,
     private readonly config: ConfigService,
     private readonly clock: Clock,
+    private readonly continuity: SettingsContinuity,
   ) {
     this.flows = new FlowRepository(db, SettingsFlowEntity);
   }
@@ -209,6 +211,7 @@ export class SettingsFlowService {
         case 'continue':
           return { kind: 'continue', flow: await this.saveShown(flow), identity: input.identity };
         case 'privileged_session_required':
+          if (flow.type === 'browser') this.continuity.hold(flow, input.session, input.body);
           await this.saveShown(flow);
           throw refreshRequired(this.loginUrl({ refresh: 'true', return_to: this.resumeUrl(flow.id) }));
         case 'updated':
@@ -217,6 +220,19 @@ export class SettingsFlowService {
     }
     addUiMessage(flow.ui, SettingsText.noStrategy());
     return { kind: 'flow', flow: await this.saveShown(flow), identity: input.identity };
+  }
+
+  /**
+   * A browser back from the refresh login a privileged change asked for: the change it submitted
+   * then is applied now, once, if this session holds one and is privileged. Null: nothing to apply.
+   */
+  async resume(
+    flow: SettingsFlowEntity,
+    input: Omit<SubmitSettings, 'body' | 'client'>,
+  ): Promise<SettingsOutcome | null> {
+    if (flow.type !== 'browser' || !this.privileged(input.session)) return null;
+    const body = await this.continuity.take(flow, input.session);
+    return body && this.submit(flow, { ...input, client: 'browser', body });
   }
 
   private async updated(

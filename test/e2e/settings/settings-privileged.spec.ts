@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CookieJar } from '../../support/cookie-jar.js';
+import { CookieJar } from '../../support/cookie-jar.js';
 import {
   browserWithSession,
   csrfTokenOf,
   expectError,
   fetchFlow,
+  initBrowserFlow,
+  loginWithApi,
   LOGIN_UI,
   postForm,
   postJson,
@@ -41,6 +43,25 @@ afterAll(async () => {
 });
 
 const waitOutPrivilege = () => sleep(MAX_AGE_MS + 300);
+
+async function passwordWorks(email: string, password: string): Promise<boolean> {
+  return (await loginWithApi(server.frontend, email, password)).status === 200;
+}
+
+/** Another browser, signed in through the login form. */
+async function browserSession(email: string, password: string): Promise<CookieJar> {
+  const jar = new CookieJar();
+  const { flowId } = await initBrowserFlow(jar, server.publicUrl, 'login');
+  const { body: login } = await fetchFlow(jar, server.publicUrl, 'login', flowId);
+  const response = await postForm(jar, (login as { ui: { action: string } }).ui.action, {
+    csrf_token: csrfTokenOf(login as never),
+    method: 'password',
+    identifier: email,
+    password,
+  });
+  expect(response.status).toBe(303);
+  return jar;
+}
 
 /** The refresh login a session_refresh_required asks for, and the settings flow it returns to. */
 function expectRefreshUrl(url: string, flowId: string): void {
@@ -139,15 +160,39 @@ describe('a browser on an old session', () => {
     expect(signedIn.status).toBe(303);
     const back = signedIn.headers.get('location')!;
     expect(back).toBe(`${server.publicUrl}/self-service/settings?flow=${flow.id}`);
+    // Back on the flow, the change the browser was asked to sign in again for is applied, once.
     const toSettings = await followTo(jar, back);
     expect(toSettings.status).toBe(303);
     expect(toSettings.headers.get('location')).toBe(`${SETTINGS_UI}?flow=${flow.id}`);
-
-    const saved = await postForm(jar, flow.ui.action, fields);
-    expect(saved.status).toBe(303);
-    expect(saved.headers.get('location')).toBe(`${SETTINGS_UI}?flow=${flow.id}`);
     const { body } = await fetchSettingsFlow(jar, server.publicUrl, flow.id);
     expect(settingsFlowOf(body).state).toBe('success');
+    expect(settingsFlowOf(body).ui.messages?.map((m) => m.id)).toEqual([1050001]);
+    expect(await passwordWorks(email, NEW_PASSWORD)).toBe(true);
+    expect(await passwordWorks(email, password)).toBe(false);
+
+    const revisit = await followTo(jar, back);
+    expect(revisit.headers.get('location')).toBe(`${SETTINGS_UI}?flow=${flow.id}`);
+    const { body: after } = await fetchSettingsFlow(jar, server.publicUrl, flow.id);
+    // Applied again, the same password would be refused (4000039) and the flow shown again.
+    expect(settingsFlowOf(after).state).toBe('success');
+    expect(settingsFlowOf(after).ui.messages?.map((m) => m.id)).toEqual([1050001]);
+  });
+
+  it('applies the held change only for the browser that submitted it', async () => {
+    const { jar, email, password } = await browserWithSession(server.publicUrl, uniqueEmail('refresh-other'));
+    await waitOutPrivilege();
+    const flow = await browserSettingsFlow(jar, server.publicUrl);
+    const fields = { csrf_token: csrfTokenOf(flow), method: 'password', password: NEW_PASSWORD };
+    expect((await postForm(jar, flow.ui.action, fields)).status).toBe(303);
+
+    // A second browser of the same person, freshly signed in, opens the flow's resume URL.
+    const other = await browserSession(email, password);
+    const resume = `${server.publicUrl}/self-service/settings?flow=${flow.id}`;
+    const visited = await followTo(other, resume);
+    expect(visited.status).toBe(303);
+    expect(visited.headers.get('location')).toBe(`${SETTINGS_UI}?flow=${flow.id}`);
+    expect(await passwordWorks(email, password)).toBe(true);
+    expect(await passwordWorks(email, NEW_PASSWORD)).toBe(false);
   });
 
   it('as an SPA gets 403 session_refresh_required with where to send the browser', async () => {
