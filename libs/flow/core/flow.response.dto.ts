@@ -237,15 +237,18 @@ export abstract class SelfServiceFlowResponse {
   @ApiProperty({ type: UiContainer })
   ui!: UiContainer;
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Always null.' })
-  organization_id?: null;
-
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
     description: 'The transient payload of the last submission, passed on to webhooks.',
   })
   transient_payload?: Record<string, unknown>;
+}
+
+/** Login and registration flows also name the organization (B2B SSO) they belong to. */
+export abstract class OrganizationFlowResponse extends SelfServiceFlowResponse {
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Always null.' })
+  organization_id?: null;
 }
 
 /** `@ApiProperty` options for the continue_with list of a successful native login or registration. */

@@ -60,6 +60,7 @@ export {
   CONTINUE_WITH_PROPERTY,
   FLOW_OPENAPI_MODELS,
   FLOW_OPENAPI_SCHEMAS,
+  OrganizationFlowResponse,
   SelfServiceFlowResponse,
 } from './flow.response.dto.js';
 export {

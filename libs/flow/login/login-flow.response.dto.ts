@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { AAL_PROPERTY, type Aal, Session } from '../../session/index.js';
-import { CONTINUE_WITH_PROPERTY, SelfServiceFlowResponse } from '../core/index.js';
+import { CONTINUE_WITH_PROPERTY, OrganizationFlowResponse } from '../core/index.js';
 
 // Documentation classes for what `loginFlowJson` and `LoginResponder` write; nothing validates them.
 
@@ -8,7 +8,7 @@ import { CONTINUE_WITH_PROPERTY, SelfServiceFlowResponse } from '../core/index.j
   name: 'loginFlow',
   description: 'A login flow: the form to show, and what was submitted to it.',
 })
-export class LoginFlow extends SelfServiceFlowResponse {
+export class LoginFlow extends OrganizationFlowResponse {
   @ApiProperty({
     enum: ['choose_method', 'sent_email', 'passed_challenge'],
     enumName: 'loginFlowState',

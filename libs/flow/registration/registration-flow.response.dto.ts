@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Identity } from '../../identity/index.js';
 import { Session } from '../../session/index.js';
-import { CONTINUE_WITH_PROPERTY, SelfServiceFlowResponse } from '../core/index.js';
+import { CONTINUE_WITH_PROPERTY, OrganizationFlowResponse } from '../core/index.js';
 
 // Documentation classes for what `registrationFlowJson` and `RegistrationResponder` write.
 
@@ -9,7 +9,7 @@ import { CONTINUE_WITH_PROPERTY, SelfServiceFlowResponse } from '../core/index.j
   name: 'registrationFlow',
   description: 'A registration flow: the form to show, and what was submitted to it.',
 })
-export class RegistrationFlow extends SelfServiceFlowResponse {
+export class RegistrationFlow extends OrganizationFlowResponse {
   @ApiProperty({
     enum: ['choose_method', 'sent_email', 'passed_challenge'],
     enumName: 'registrationFlowState',

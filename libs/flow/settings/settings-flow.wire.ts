@@ -29,7 +29,6 @@ export function settingsFlowJson(
     ui: uiJson(flow.ui),
     identity,
     state: flow.state,
-    organization_id: null,
     ...(continueWith && continueWith.length > 0 ? { continue_with: continueWith } : {}),
     ...(flow.transientPayload ? { transient_payload: flow.transientPayload } : {}),
   };
