@@ -16,9 +16,14 @@ export interface TestDatabase {
 
 const postgresUrl = process.env['TEST_DATABASE_POSTGRES'];
 
-/** SQLite always; PostgreSQL too when TEST_DATABASE_POSTGRES is set (CI sets it). */
+/**
+ * SQLite, and PostgreSQL too when TEST_DATABASE_POSTGRES is set (CI sets it). CI's PostgreSQL pass
+ * also sets TEST_POSTGRES_ONLY=1: the README's test command has already run the SQLite side.
+ */
+const sqliteToo = !(postgresUrl && process.env['TEST_POSTGRES_ONLY'] === '1');
+
 export const TEST_DATABASES: TestDatabase[] = [
-  { dialect: 'sqlite', createDsn: async () => 'memory' },
+  ...(sqliteToo ? [{ dialect: 'sqlite' as const, createDsn: async () => 'memory' }] : []),
   ...(postgresUrl
     ? [{ dialect: 'postgres' as const, createDsn: () => freshPostgresSchema(postgresUrl) }]
     : []),
