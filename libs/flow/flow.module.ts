@@ -37,6 +37,7 @@ import { RegistrationFlowService } from './registration/registration-flow.servic
 import { RegistrationResponder } from './registration/registration-responder.js';
 import { ChangePasswordController } from './settings/change-password.controller.js';
 import { SettingsFlowController } from './settings/settings-flow.controller.js';
+import { SendFloor } from './codes/send-floor.js';
 import { SettingsContinuity } from './settings/settings-continuity.js';
 import { SettingsFlowService } from './settings/settings-flow.service.js';
 import { SettingsResponder } from './settings/settings-responder.js';
@@ -79,6 +80,7 @@ import { SettingsResponder } from './settings/settings-responder.js';
     AddressRepository,
     CodeMailer,
     CodeLimits,
+    { provide: SendFloor, useFactory: () => new SendFloor() },
     VerificationFlowService,
     RecoveryFlowService,
     RecoveryAdminService,
@@ -94,6 +96,7 @@ import { SettingsResponder } from './settings/settings-responder.js';
     OneTimeCodes,
     CodeMailer,
     CodeLimits,
+    SendFloor,
     VerificationSender,
     VerificationFlowService,
   ],

@@ -14,6 +14,7 @@ export { OneTimeCodeEntity, type OneTimeCodeKind } from './codes/one-time-code.e
 export { OneTimeCodes } from './codes/one-time-codes.js';
 export { CodeMailer } from './codes/code-mailer.js';
 export { CodeLimits } from './codes/send-limits.js';
+export { SendFloor } from './codes/send-floor.js';
 export { VerificationFlowService } from './verification/verification-flow.service.js';
 export {
   SettingsFlowService,

@@ -8,6 +8,7 @@ import {
   type LoginFlowEntity,
   type LoginResult,
   OneTimeCodes,
+  SendFloor,
   setNodeValue,
 } from '../../flow/index.js';
 import { IdentityRepository, IdentityService } from '../../identity/index.js';
@@ -22,7 +23,8 @@ const str = (body: Record<string, unknown>, name: string) =>
 /**
  * Sign-in with a one-time code: `identifier` sends a code (flow state sent_email, a 400 with the
  * flow, as Kratos answers), `code` signs in. As a second factor (`aal=aal2`), `address` picks one of
- * the identity's code addresses. Unknown identifiers get the same answer and no message.
+ * the identity's code addresses. Unknown identifiers get the same answer, in the same time, and no
+ * message.
  */
 @Injectable()
 export class CodeLogin {
@@ -34,6 +36,7 @@ export class CodeLogin {
     private readonly repository: IdentityRepository,
     private readonly config: ConfigService,
     private readonly db: Database,
+    private readonly floor: SendFloor,
   ) {}
 
   async login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult> {
@@ -56,8 +59,11 @@ export class CodeLogin {
       return { kind: 'invalid' };
     }
     const identifier = normalizeIdentifier(raw, 'email');
-    const credential = await this.repository.findCredentialByIdentifier('code', identifier);
-    await this.send(flow, identifier, credential?.identityId ?? null, ctx);
+    // As long for an unknown identifier as for a known one (SendFloor).
+    await this.floor.hold(async () => {
+      const credential = await this.repository.findCredentialByIdentifier('code', identifier);
+      await this.send(flow, identifier, credential?.identityId ?? null, ctx);
+    });
     flow.internalContext = { ...flow.internalContext, code_identifier: identifier };
     setNodeValue(flow.ui, 'identifier', raw);
     toCodeStep(flow.ui, (name) => name === 'identifier', CodeText.labelLoginCode());
