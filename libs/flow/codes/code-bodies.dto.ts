@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
-// Documentation classes for the submission bodies of recovery, verification and the code method.
+// Documentation classes for the submission bodies of recovery and verification.
 
 const TRANSIENT = {
   type: 'object',
@@ -8,68 +8,52 @@ const TRANSIENT = {
   description: 'Passed on to webhooks; not stored.',
 } as const;
 
-@ApiSchema({ name: 'updateRecoveryFlowWithCodeMethod' })
-export class UpdateRecoveryFlowWithCodeMethod {
-  @ApiProperty({ enum: ['code'] })
-  method!: 'code';
+/** The `code` and `link` method bodies of one flow; they differ only in names and wording. */
+function methodBodies(flow: 'Recovery' | 'Verification', email: { code: string; link: string }) {
+  @ApiSchema({ name: `update${flow}FlowWithCodeMethod` })
+  class CodeMethodBody {
+    @ApiProperty({ enum: ['code'] })
+    method!: 'code';
 
-  @ApiPropertyOptional({ description: 'The address to send a code to (step 1, or to resend).' })
-  email?: string;
+    @ApiPropertyOptional({ description: email.code })
+    email?: string;
 
-  @ApiPropertyOptional({ description: 'The code from the message (step 2).' })
-  code?: string;
+    @ApiPropertyOptional({ description: 'The code from the message (step 2).' })
+    code?: string;
 
-  @ApiPropertyOptional({ description: 'The anti-CSRF token of browser flows.' })
-  csrf_token?: string;
+    @ApiPropertyOptional({ description: 'The anti-CSRF token of browser flows.' })
+    csrf_token?: string;
 
-  @ApiPropertyOptional(TRANSIENT)
-  transient_payload?: Record<string, unknown>;
+    @ApiPropertyOptional(TRANSIENT)
+    transient_payload?: Record<string, unknown>;
+  }
+
+  @ApiSchema({ name: `update${flow}FlowWithLinkMethod` })
+  class LinkMethodBody {
+    @ApiProperty({ enum: ['link'] })
+    method!: 'link';
+
+    @ApiProperty({ description: email.link })
+    email!: string;
+
+    @ApiPropertyOptional({ description: 'The anti-CSRF token of browser flows.' })
+    csrf_token?: string;
+
+    @ApiPropertyOptional(TRANSIENT)
+    transient_payload?: Record<string, unknown>;
+  }
+
+  return { code: CodeMethodBody, link: LinkMethodBody };
 }
 
-@ApiSchema({ name: 'updateRecoveryFlowWithLinkMethod' })
-export class UpdateRecoveryFlowWithLinkMethod {
-  @ApiProperty({ enum: ['link'] })
-  method!: 'link';
+export const { code: UpdateRecoveryFlowWithCodeMethod, link: UpdateRecoveryFlowWithLinkMethod } =
+  methodBodies('Recovery', {
+    code: 'The address to send a code to (step 1, or to resend).',
+    link: 'The address to send the recovery link to.',
+  });
 
-  @ApiProperty({ description: 'The address to send the recovery link to.' })
-  email!: string;
-
-  @ApiPropertyOptional({ description: 'The anti-CSRF token of browser flows.' })
-  csrf_token?: string;
-
-  @ApiPropertyOptional(TRANSIENT)
-  transient_payload?: Record<string, unknown>;
-}
-
-@ApiSchema({ name: 'updateVerificationFlowWithCodeMethod' })
-export class UpdateVerificationFlowWithCodeMethod {
-  @ApiProperty({ enum: ['code'] })
-  method!: 'code';
-
-  @ApiPropertyOptional({ description: 'The address to verify (step 1, or to resend).' })
-  email?: string;
-
-  @ApiPropertyOptional({ description: 'The code from the message (step 2).' })
-  code?: string;
-
-  @ApiPropertyOptional({ description: 'The anti-CSRF token of browser flows.' })
-  csrf_token?: string;
-
-  @ApiPropertyOptional(TRANSIENT)
-  transient_payload?: Record<string, unknown>;
-}
-
-@ApiSchema({ name: 'updateVerificationFlowWithLinkMethod' })
-export class UpdateVerificationFlowWithLinkMethod {
-  @ApiProperty({ enum: ['link'] })
-  method!: 'link';
-
-  @ApiProperty({ description: 'The address to send the verification link to.' })
-  email!: string;
-
-  @ApiPropertyOptional({ description: 'The anti-CSRF token of browser flows.' })
-  csrf_token?: string;
-
-  @ApiPropertyOptional(TRANSIENT)
-  transient_payload?: Record<string, unknown>;
-}
+export const { code: UpdateVerificationFlowWithCodeMethod, link: UpdateVerificationFlowWithLinkMethod } =
+  methodBodies('Verification', {
+    code: 'The address to verify (step 1, or to resend).',
+    link: 'The address to send the verification link to.',
+  });

@@ -24,22 +24,27 @@ export function chooseMethodNodes(ui: UiContainer, method: AddressMethod): void 
   ];
 }
 
+/** The input for a six-digit code from a message. */
+export function codeInputNode(label: UiText): UiNode {
+  return inputNode(
+    'code',
+    {
+      name: 'code',
+      type: 'text',
+      required: true,
+      pattern: '[0-9]+',
+      maxlength: 6,
+      autocomplete: 'one-time-code',
+    },
+    label,
+  );
+}
+
 /** After a code went out: the code input, the submit, and a resend button carrying the address. */
 export function codeSentNodes(ui: UiContainer, label: UiText, address: string): void {
   ui.nodes = [
     ...csrfOnly(ui),
-    inputNode(
-      'code',
-      {
-        name: 'code',
-        type: 'text',
-        required: true,
-        pattern: '[0-9]+',
-        maxlength: 6,
-        autocomplete: 'one-time-code',
-      },
-      label,
-    ),
+    codeInputNode(label),
     inputNode('code', { name: 'method', type: 'hidden', value: 'code' }),
     submitNode('code', 'method', 'code', CodeText.labelContinue()),
     submitNode('code', 'email', address, CodeText.labelResendCode()),

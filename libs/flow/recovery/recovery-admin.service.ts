@@ -5,7 +5,8 @@ import { IdentityRepository } from '../../identity/index.js';
 import { Database } from '../../persistence/index.js';
 import { CodeText } from '../../text/index.js';
 import { OneTimeCodes } from '../codes/one-time-codes.js';
-import { inputNode, ReturnToPolicy, submitNode } from '../core/index.js';
+import { codeInputNode } from '../codes/code-nodes.js';
+import { ReturnToPolicy, submitNode } from '../core/index.js';
 import { RecoveryFlowService } from './recovery-flow.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -77,18 +78,7 @@ export class RecoveryAdminService {
     flow.internalContext = { skip_csrf: true };
     flow.ui.nodes = [
       flow.ui.nodes[0]!,
-      inputNode(
-        'code',
-        {
-          name: 'code',
-          type: 'text',
-          required: true,
-          pattern: '[0-9]+',
-          maxlength: 6,
-          autocomplete: 'one-time-code',
-        },
-        CodeText.labelRecoveryCode(),
-      ),
+      codeInputNode(CodeText.labelRecoveryCode()),
       submitNode('code', 'method', 'code', CodeText.labelContinue()),
     ];
     const code = await this.db.transaction(async () => {

@@ -1,57 +1,31 @@
 import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiExcludeEndpoint,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiErrorResponses, ApiError } from '../../errors/index.js';
-import { ApiCookieHeader, SessionTransport } from '../../session/index.js';
+import { ApiError, ApiErrorResponses } from '../../errors/index.js';
+import { ApiCookieHeader } from '../../session/index.js';
+import { ApiLinkTokenQuery, CodeFlowController } from '../codes/code-flow.controller.js';
+import { type CodeSubmission } from '../codes/code-flow.service.js';
 import {
   ApiFlowIdQuery,
   ApiFlowSubmissionBody,
   ApiReturnToQuery,
   ApiSeeOtherResponse,
-  clientKind,
-  CsrfTokens,
-  flowIdParam,
-  FlowFactory,
-  FlowHttp,
-  FlowResponder,
-  flowExpired,
+  type ClientKind,
   submittedBody,
   type VerificationFlowEntity,
-  wantsJson,
 } from '../core/index.js';
-import { VerificationFlowService, type VerificationOutcome } from './verification-flow.service.js';
+import { VerificationFlowService } from './verification-flow.service.js';
 import { VerificationFlow } from './verification-flow.response.dto.js';
-import { verificationFlowJson } from './verification-flow.wire.js';
 
 type Query = Record<string, string | undefined>;
-
-const ApiTokenQuery = () =>
-  ApiQuery({
-    name: 'token',
-    required: false,
-    description: 'The token of a verification link, when the link is followed.',
-    schema: { type: 'string' },
-  });
 
 /** HTTP shape of the verification flow. */
 @ApiTags('frontend')
 @Controller('self-service/verification')
-export class VerificationFlowController {
-  constructor(
-    private readonly flows: VerificationFlowService,
-    private readonly csrf: CsrfTokens,
-    private readonly factory: FlowFactory,
-    private readonly http: FlowHttp,
-    private readonly responder: FlowResponder,
-    private readonly transport: SessionTransport,
-  ) {}
+export class VerificationFlowController extends CodeFlowController<VerificationFlowEntity> {
+  constructor(private readonly flows: VerificationFlowService) {
+    super(flows);
+  }
 
   @Get('browser')
   @ApiOperation({
@@ -63,20 +37,7 @@ export class VerificationFlowController {
   @ApiSeeOtherResponse('To the verification UI with the new flow.')
   @ApiErrorResponses()
   async createBrowser(@Query() query: Query, @Req() req: Request, @Res() res: Response): Promise<void> {
-    try {
-      this.flows.assertEnabled();
-      const csrfToken = this.csrf.ensure(req, res);
-      const flow = await this.flows.create({
-        type: 'browser',
-        requestUrl: this.http.requestUrl(req),
-        returnTo: query['return_to'],
-        csrfToken,
-      });
-      if (wantsJson(req)) return this.responder.json(res, 200, verificationFlowJson(flow));
-      this.responder.redirect(res, this.factory.uiUrl('verification', flow.id));
-    } catch (error) {
-      await this.responder.error(req, res, error);
-    }
+    await this.createBrowserFlow(query, req, res);
   }
 
   @Get('api')
@@ -88,12 +49,7 @@ export class VerificationFlowController {
   @ApiOkResponse({ type: VerificationFlow, description: 'verificationFlow' })
   @ApiErrorResponses(400)
   async createApi(@Query() query: Query, @Req() req: Request) {
-    const flow = await this.flows.create({
-      type: 'api',
-      requestUrl: this.http.requestUrl(req),
-      returnTo: query['return_to'],
-    });
-    return verificationFlowJson(flow);
+    return this.createNativeFlow(req, query['return_to']);
   }
 
   @Get('flows')
@@ -103,25 +59,13 @@ export class VerificationFlowController {
   @ApiOkResponse({ type: VerificationFlow, description: 'verificationFlow' })
   @ApiErrorResponses(403, 404)
   async get(@Query('id') id: string | undefined, @Req() req: Request) {
-    const flow = await this.flows.get(flowIdParam(id));
-    // Flows the server started (after registration) are bound to no browser.
-    if (flow.internalContext?.['skip_csrf'] === true) {
-      return verificationFlowJson(
-        this.http.readable(
-          'verification',
-          { ...flow, csrfTokenHash: '', type: 'api' },
-          req,
-          this.flows.isExpired(flow),
-        ) && flow,
-      );
-    }
-    return verificationFlowJson(this.http.readable('verification', flow, req, this.flows.isExpired(flow)));
+    return this.getFlow(id, req);
   }
 
   @Post()
   @ApiOperation({ operationId: 'updateVerificationFlow', summary: 'Complete Verification Flow' })
   @ApiFlowIdQuery('flow', 'verification')
-  @ApiTokenQuery()
+  @ApiLinkTokenQuery('verification')
   @ApiCookieHeader()
   @ApiFlowSubmissionBody('updateVerificationFlowBody')
   @ApiOkResponse({ type: VerificationFlow, description: 'verificationFlow' })
@@ -132,67 +76,31 @@ export class VerificationFlowController {
     await this.handle(query, req, res, submittedBody(req));
   }
 
-  /** The link in a message: `token` completes a link flow, `code` fills the code into the form. */
-  @Get()
-  @ApiExcludeEndpoint()
-  async follow(@Query() query: Query, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.handle(query, req, res, {});
+  protected async followLink(
+    flow: VerificationFlowEntity,
+    query: Query,
+    client: ClientKind,
+    res: Response,
+  ): Promise<boolean> {
+    if (query['token']) return false;
+    if (!query['code'])
+      throw new ApiError(400, { reason: 'The verification link is missing its token or code.' });
+    this.show(res, client, await this.flows.prefill(flow, query['code']), 200);
+    return true;
   }
 
-  private async handle(
+  protected submission(
+    _flow: VerificationFlowEntity,
     query: Query,
     req: Request,
-    res: Response,
+    _res: Response,
     body: Record<string, unknown>,
-  ): Promise<void> {
-    let flow: VerificationFlowEntity | undefined;
-    try {
-      flow = await this.flows.get(flowIdParam(query['flow']));
-      const fromLink = req.method === 'GET';
-      if (fromLink && !query['token'] && !query['code'])
-        throw new ApiError(400, { reason: 'The verification link is missing its token or code.' });
-      const client =
-        fromLink || flow.internalContext?.['skip_csrf'] === true
-          ? clientKind(flow.type, req)
-          : this.http.checkSubmission(flow, req, res, body, verificationFlowJson);
-      if (!client) return;
-      if (fromLink && query['code'] && !query['token']) {
-        const prefilled = await this.flows.prefill(flow, query['code']);
-        if (client === 'browser') {
-          return this.responder.redirect(res, this.factory.uiUrl('verification', prefilled.id));
-        }
-        return this.responder.json(res, 200, verificationFlowJson(prefilled));
-      }
-      const outcome = await this.flows.submit(flow, {
-        body,
-        token: query['token'],
-        ip: this.transport.deviceFrom(req).ipAddress,
-      });
-      this.respond(res, client, outcome);
-    } catch (error) {
-      await this.http.failed('verification', req, res, flow, error, verificationFlowJson);
-    }
+  ): CodeSubmission {
+    return { body, token: query['token'], device: this.transport.deviceFrom(req) };
   }
 
-  private respond(res: Response, client: ReturnType<typeof clientKind>, outcome: VerificationOutcome): void {
-    if (outcome.kind === 'flow') {
-      if (client === 'browser')
-        return this.responder.redirect(res, this.factory.uiUrl('verification', outcome.flow.id));
-      return this.responder.json(res, outcome.status, verificationFlowJson(outcome.flow));
-    }
-    if (client === 'browser')
-      return this.responder.redirect(res, this.factory.uiUrl('verification', outcome.replacement.id));
-    if (outcome.kind === 'expired') throw flowExpired(outcome.flow, outcome.replacement, new Date());
-    throw flowReplaced(outcome.replacement.id);
+  /** Verification has no outcome beyond the flow itself. */
+  protected respondDone(_res: Response, _client: ClientKind, outcome: never): never {
+    return outcome;
   }
-}
-
-/** 410 for a retry of a completed flow: a fresh flow carries the message. */
-export function flowReplaced(useFlowId: string): ApiError {
-  return new ApiError(410, {
-    id: 'self_service_flow_replaced',
-    reason: 'The flow has been replaced by a new flow. Use the new flow instead.',
-    message: 'self-service flow replaced',
-    extra: { use_flow_id: useFlowId },
-  });
 }

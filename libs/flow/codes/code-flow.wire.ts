@@ -1,7 +1,11 @@
-import { type RecoveryFlowEntity, uiJson } from '../core/index.js';
+import { uiJson } from '../core/index.js';
+import { type CodeFlowEntity } from './code-flow.service.js';
 
-/** The contract's `recoveryFlow`, keys in Kratos' order. */
-export function recoveryFlowJson(flow: RecoveryFlowEntity, continueWith?: unknown[]) {
+/**
+ * The contract's `recoveryFlow` and `verificationFlow`, keys in Kratos' order. Only a recovery
+ * that signed a native app in has a `continueWith`.
+ */
+export function codeFlowJson(flow: CodeFlowEntity, continueWith?: unknown[]) {
   return {
     id: flow.id,
     type: flow.type,
