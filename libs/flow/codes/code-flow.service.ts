@@ -21,6 +21,7 @@ import { CodeMailer } from './code-mailer.js';
 import { type AddressMethod, chooseMethodNodes, codeSentNodes, linkSentNodes } from './code-nodes.js';
 import { type OneTimeCodeEntity } from './one-time-code.entity.js';
 import { OneTimeCodes } from './one-time-codes.js';
+import { SendFloor } from './send-floor.js';
 import { CodeLimits } from './send-limits.js';
 
 export type CodeFlowKind = 'recovery' | 'verification';
@@ -85,6 +86,7 @@ export abstract class CodeFlowService<
   @Inject(IdentityService) protected readonly identities!: IdentityService;
   @Inject(CodeMailer) protected readonly mailer!: CodeMailer;
   @Inject(CodeLimits) private readonly limits!: CodeLimits;
+  @Inject(SendFloor) private readonly floor!: SendFloor;
   private repository?: FlowRepository<F>;
   private readonly text: ReturnType<typeof textsOf>;
 
@@ -182,7 +184,8 @@ export abstract class CodeFlowService<
       addUiMessage(flow.ui, Text.missingProperty('email'));
       return this.save(flow, 400);
     }
-    await this.db.transaction(() => this.sendTo(flow, email, input.device.ipAddress));
+    // As long for an unknown address as for a known one (SendFloor).
+    await this.floor.hold(() => this.db.transaction(() => this.sendTo(flow, email, input.device.ipAddress)));
     return this.save(flow, 200);
   }
 
