@@ -25,7 +25,10 @@ export class DatabaseAttemptStore implements AttemptStore {
       this.nextPurgeAt = now.getTime() + this.purgeIntervalMs;
       await this.rateLimits.deleteExpired(now);
     }
-    return { count, msUntilReset: expiresAt.getTime() - now.getTime() };
+    // Measured from after the statement: a request that read the clock later but reached the row
+    // first may have opened the window, and the wait must not come out longer than the window.
+    const msUntilReset = expiresAt.getTime() - this.clock.now().getTime();
+    return { count, msUntilReset: Math.min(windowMs, msUntilReset) };
   }
 
   reset(key: string): Promise<void> {
