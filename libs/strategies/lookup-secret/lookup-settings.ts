@@ -41,6 +41,7 @@ export class LookupSecretSettings {
     body: Record<string, unknown>,
     ctx: SettingsContext,
   ): Promise<SettingsResult> {
+    if (body['method'] !== 'lookup_secret') return { kind: 'not_responsible' };
     const action = ACTIONS.find((a) => truthy(body[`lookup_secret_${a}`]));
     if (!action) {
       addUiMessage(flow.ui, Text.reason('Choose what to do with your backup recovery codes.'));

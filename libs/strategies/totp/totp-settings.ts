@@ -53,6 +53,7 @@ export class TotpSettings {
     body: Record<string, unknown>,
     ctx: SettingsContext,
   ): Promise<SettingsResult> {
+    if (body['method'] !== 'totp') return { kind: 'not_responsible' };
     const linked = ctx.identity.credentials?.some((c) => c.type === 'totp') ?? false;
     if (truthy(body['totp_unlink'])) {
       if (!linked) {
