@@ -8,6 +8,7 @@ import {
   type LoginAudience,
   type LoginFlowEntity,
   type LoginResult,
+  type SettingsFlowEntity,
   type UiNode,
 } from '../flow/index.js';
 import { Cipher } from '../hash/index.js';
@@ -48,6 +49,48 @@ export class StepUp {
     const login = new URL(this.config.url('public', 'self-service/login/browser'));
     login.searchParams.set('aal', 'aal2');
     return aal2Required(login.href);
+  }
+}
+
+/**
+ * A secret a settings flow shows before it is saved (a TOTP seed, new backup codes). It stays in
+ * the flow's internal context, sealed to that flow and identity, until confirmed or dropped.
+ */
+export class PendingSecret {
+  constructor(
+    private readonly cipher: Cipher,
+    /** Where in the internal context it is kept. */
+    private readonly key: string,
+    /** Binds the ciphertext to this purpose, besides the flow and the identity. */
+    private readonly purpose: string,
+  ) {}
+
+  private context(flow: SettingsFlowEntity): string {
+    return `${this.purpose}:${flow.id}:${flow.identityId}`;
+  }
+
+  keep(flow: SettingsFlowEntity, plain: string): void {
+    flow.internalContext = {
+      ...flow.internalContext,
+      [this.key]: this.cipher.encrypt(plain, this.context(flow)),
+    };
+  }
+
+  /** The kept secret, or null when there is none or it does not open here. */
+  read(flow: SettingsFlowEntity): string | null {
+    const sealed = flow.internalContext?.[this.key];
+    if (typeof sealed !== 'string') return null;
+    try {
+      return this.cipher.decrypt(sealed, this.context(flow));
+    } catch {
+      return null;
+    }
+  }
+
+  forget(flow: SettingsFlowEntity): void {
+    if (!flow.internalContext) return;
+    const { [this.key]: _, ...rest } = flow.internalContext;
+    flow.internalContext = rest;
   }
 }
 
