@@ -3,7 +3,7 @@ import { ConfigService } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
 import { availableAal, type IdentityEntity, IdentityService } from '../../identity/index.js';
 import { Clock, Database } from '../../persistence/index.js';
-import { type DeviceInfo, type SessionEntity } from '../../session/index.js';
+import { aal2Required, type DeviceInfo, type SessionEntity } from '../../session/index.js';
 import { SettingsText } from '../../text/index.js';
 import {
   addUiMessage,
@@ -23,13 +23,7 @@ import {
   VerificationSender,
   withQuery,
 } from '../core/index.js';
-import {
-  aal2Required,
-  identityMismatch,
-  refreshRequired,
-  sessionInactive,
-  sessionMissing,
-} from './settings-errors.js';
+import { identityMismatch, refreshRequired, sessionInactive, sessionMissing } from './settings-errors.js';
 import { SettingsContinuity } from './settings-continuity.js';
 import { orderSettingsNodes } from './settings-nodes.js';
 import { type ContinueWith } from './settings-flow.wire.js';
