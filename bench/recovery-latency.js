@@ -10,6 +10,7 @@ import { prepareDatabase } from './lib/databases.js';
 import { describeMachine } from './lib/machine.js';
 import { percentile, round1 } from './lib/stats.js';
 import { startTessera } from './lib/tessera.js';
+import { registerNative } from './scenarios/flows.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' } } });
 const runs = Number(values.runs);
@@ -57,15 +58,8 @@ const server = await startTessera(database.dsn, database.cwd, {
 });
 try {
   const email = `bench-recovery-${Date.now()}@example.org`;
-  const registration = await json(await fetch(`${server.publicUrl}/self-service/registration/api`));
   // An unknown address gets no message (no enumeration), so the account must really exist.
-  await json(
-    await fetch(registration.ui.action, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ method: 'password', traits: { email }, password: 'Quartz-Lantern-Orbit-73' }),
-    }),
-  );
+  await registerNative(server.publicUrl, email);
   const latencies = [];
   const responses = [];
   for (let i = 0; i < runs + 10; i += 1) {
