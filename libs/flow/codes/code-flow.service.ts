@@ -67,7 +67,7 @@ function textsOf(kind: CodeFlowKind) {
 /**
  * The state machine recovery and verification share: choose_method → sent_email →
  * passed_challenge, with expiry and replacement, sending a code or link to an address, and at
- * most five code submissions per flow (then its codes are spent). A flow adds where its addresses
+ * most `max_submissions` (5) code submissions per flow (then its codes are spent). A flow adds where its addresses
  * live, what its messages carry and what a valid code or link completes.
  */
 export abstract class CodeFlowService<
@@ -261,7 +261,7 @@ export abstract class CodeFlowService<
     }
   }
 
-  /** A code counts against the flow's five attempts; once they are used up, its codes are spent. */
+  /** A code counts against the flow's attempts (`max_submissions`); once used up, its codes are spent. */
   private async redeemCode(flow: F, code: string, input: I): Promise<CodeFlowOutcome<F> | D> {
     const kind = `${this.kind}_code` as const;
     const lifespan = flow.expiresAt.getTime() - flow.issuedAt.getTime();
