@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import QRCode from 'qrcode';
 import { ConfigService } from '../../config/index.js';
 import {
   addNodeMessage,
@@ -46,6 +45,8 @@ export class TotpSettings {
       return;
     }
     const url = this.pending.read(flow) ?? this.newPendingUrl(flow, identity);
+    // qrcode loads with the first enrolment, not at start-up.
+    const { default: QRCode } = await import('qrcode');
     const qr = await QRCode.toDataURL(url, { width: 256, margin: 1 });
     flow.ui.nodes.push(...totpEnrolNodes(qr, secretOfTotpUrl(url)));
   }
