@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
-import { availableAal, type IdentityEntity, IdentityService } from '../../identity/index.js';
+import { type IdentityEntity, IdentityService } from '../../identity/index.js';
 import { Clock, Database } from '../../persistence/index.js';
 import { aal2Required, type DeviceInfo, type SessionEntity } from '../../session/index.js';
 import { SettingsText } from '../../text/index.js';
@@ -161,7 +161,7 @@ export class SettingsFlowService {
     const required =
       this.config.get<string>('selfservice.flows.settings.required_aal') ?? 'highest_available';
     if (required !== 'highest_available') return;
-    if (availableAal(identity) === 'aal2' && session.aal !== 'aal2') {
+    if (this.identities.availableAalOf(identity) === 'aal2' && session.aal !== 'aal2') {
       throw aal2Required(this.loginUrl({ aal: 'aal2', return_to: returnTo }));
     }
   }
