@@ -5,42 +5,15 @@
 import { performance } from 'node:perf_hooks';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
-import { SMTPServer } from 'smtp-server';
 import { prepareDatabase } from './lib/databases.js';
 import { describeMachine } from './lib/machine.js';
 import { percentile, round1 } from './lib/stats.js';
+import { startSink } from './lib/smtp-sink.js';
 import { startTessera } from './lib/tessera.js';
 import { registerNative } from './scenarios/flows.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' } } });
 const runs = Number(values.runs);
-
-/** An SMTP server that accepts everything and tells who waits for the next message to an address. */
-async function startSink() {
-  const waiting = new Map();
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        const at = performance.now();
-        for (const to of session.envelope.rcptTo.map((r) => r.address.toLowerCase())) {
-          waiting.get(to)?.(at);
-          waiting.delete(to);
-        }
-        callback();
-      });
-    },
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    uri: `smtp://127.0.0.1:${server.server.address().port}/?disable_starttls=true`,
-    next: (to) => new Promise((resolve) => waiting.set(to.toLowerCase(), resolve)),
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
 
 async function json(response) {
   if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);

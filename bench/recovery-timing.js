@@ -4,10 +4,10 @@
 // the courier in-process, a local SMTP server. Numbers, not a pass/fail test.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { SMTPServer } from 'smtp-server';
 import { prepareDatabase } from './lib/databases.js';
 import { describeMachine } from './lib/machine.js';
 import { percentile, round1 } from './lib/stats.js';
+import { startSink } from './lib/smtp-sink.js';
 import { startTessera } from './lib/tessera.js';
 import { registerNative } from './scenarios/flows.js';
 
@@ -19,19 +19,10 @@ async function json(response) {
   return response.json();
 }
 
-const sink = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['AUTH', 'STARTTLS'],
-  logger: false,
-  onData(stream, _session, callback) {
-    stream.on('data', () => undefined);
-    stream.on('end', () => callback());
-  },
-});
-await new Promise((resolve) => sink.listen(0, '127.0.0.1', resolve));
+const sink = await startSink();
 const database = await prepareDatabase('sqlite', {});
 const server = await startTessera(database.dsn, database.cwd, {
-  COURIER_SMTP_CONNECTION_URI: `smtp://127.0.0.1:${sink.server.address().port}/?disable_starttls=true`,
+  COURIER_SMTP_CONNECTION_URI: sink.uri,
   SELFSERVICE_FLOWS_RECOVERY_ENABLED: 'true',
   // Without limits every request of the known address sends mail: the most it can differ.
   SECURITY_BRUTE_FORCE_ENABLED: 'false',
@@ -86,6 +77,6 @@ try {
   );
 } finally {
   await server.stop();
-  await new Promise((resolve) => sink.close(resolve));
+  await sink.close();
   await database.remove();
 }
