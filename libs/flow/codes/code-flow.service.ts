@@ -67,8 +67,8 @@ function textsOf(kind: CodeFlowKind) {
 /**
  * The state machine recovery and verification share: choose_method → sent_email →
  * passed_challenge, with expiry and replacement, sending a code or link to an address, and at
- * most `max_submissions` (5) code submissions per flow (then its codes are spent). A flow adds where its addresses
- * live, what its messages carry and what a valid code or link completes.
+ * most `max_submissions` (5) code submissions per flow (then its codes are spent). A flow adds
+ * where its addresses live, what its messages carry and what a valid code or link completes.
  */
 export abstract class CodeFlowService<
   F extends CodeFlowEntity,
