@@ -59,7 +59,7 @@ export async function startServer(
   app.use(corsMiddleware(config));
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   app.enableShutdownHooks();
-  serveOpenApi(app, buildOpenApiDocument(app));
+  serveOpenApi(app, () => buildOpenApiDocument(app));
   await app.init();
 
   const servers = (['public', 'admin'] as ServerKind[]).map((kind) => {
