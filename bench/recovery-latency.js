@@ -5,30 +5,15 @@
 import { performance } from 'node:perf_hooks';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
-import { prepareDatabase } from './lib/databases.js';
 import { describeMachine } from './lib/machine.js';
+import { json, startRecoveryServer } from './lib/recovery-server.js';
 import { percentile, round1 } from './lib/stats.js';
-import { startSink } from './lib/smtp-sink.js';
-import { startTessera } from './lib/tessera.js';
 import { registerNative } from './scenarios/flows.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' } } });
 const runs = Number(values.runs);
 
-async function json(response) {
-  if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-const sink = await startSink();
-const database = await prepareDatabase('sqlite', {});
-const server = await startTessera(database.dsn, database.cwd, {
-  COURIER_SMTP_CONNECTION_URI: sink.uri,
-  SELFSERVICE_FLOWS_RECOVERY_ENABLED: 'true',
-  // One address gets every code, so the per-address send limit would count the bench.
-  SECURITY_BRUTE_FORCE_ENABLED: 'false',
-  SELFSERVICE_METHODS_PASSWORD_CONFIG_HAVEIBEENPWNED_ENABLED: 'false',
-});
+const { sink, database, server, stop } = await startRecoveryServer();
 try {
   const email = `bench-recovery-${Date.now()}@example.org`;
   // An unknown address gets no message (no enumeration), so the account must really exist.
@@ -84,7 +69,5 @@ try {
   process.stderr.write(`courier messages: ${queued.slice(0, 1500)}\n`);
   throw error;
 } finally {
-  await server.stop();
-  await sink.close();
-  await database.remove();
+  await stop();
 }

@@ -4,30 +4,15 @@
 // the courier in-process, a local SMTP server. Numbers, not a pass/fail test.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { prepareDatabase } from './lib/databases.js';
 import { describeMachine } from './lib/machine.js';
+import { json, startRecoveryServer } from './lib/recovery-server.js';
 import { percentile, round1 } from './lib/stats.js';
-import { startSink } from './lib/smtp-sink.js';
-import { startTessera } from './lib/tessera.js';
 import { registerNative } from './scenarios/flows.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '300' } } });
 const runs = Number(values.runs);
 
-async function json(response) {
-  if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-const sink = await startSink();
-const database = await prepareDatabase('sqlite', {});
-const server = await startTessera(database.dsn, database.cwd, {
-  COURIER_SMTP_CONNECTION_URI: sink.uri,
-  SELFSERVICE_FLOWS_RECOVERY_ENABLED: 'true',
-  // Without limits every request of the known address sends mail: the most it can differ.
-  SECURITY_BRUTE_FORCE_ENABLED: 'false',
-  SELFSERVICE_METHODS_PASSWORD_CONFIG_HAVEIBEENPWNED_ENABLED: 'false',
-});
+const { database, server, stop } = await startRecoveryServer();
 
 async function submit(email) {
   const flow = await json(await fetch(`${server.publicUrl}/self-service/recovery/api`));
@@ -76,7 +61,5 @@ try {
     ),
   );
 } finally {
-  await server.stop();
-  await sink.close();
-  await database.remove();
+  await stop();
 }
