@@ -7,6 +7,7 @@ import { normalizeIdentifier } from '../../schema/index.js';
 import { type DeviceInfo } from '../../session/index.js';
 import { CodeText, Text, type UiText } from '../../text/index.js';
 import {
+  addNodeMessage,
   addUiMessage,
   clearMessages,
   FlowFactory,
@@ -21,6 +22,7 @@ import { CodeMailer } from './code-mailer.js';
 import { type AddressMethod, chooseMethodNodes, codeSentNodes, linkSentNodes } from './code-nodes.js';
 import { type OneTimeCodeEntity } from './one-time-code.entity.js';
 import { OneTimeCodes } from './one-time-codes.js';
+import { addressProblem } from './address-input.js';
 import { SendFloor } from './send-floor.js';
 import { CodeLimits } from './send-limits.js';
 
@@ -182,6 +184,11 @@ export abstract class CodeFlowService<
     if (method === 'code' && code && !email) return this.redeemCode(flow, code, input);
     if (!email) {
       addUiMessage(flow.ui, Text.missingProperty('email'));
+      return this.save(flow, 400);
+    }
+    const problem = addressProblem(email.trim(), 'email');
+    if (problem) {
+      addNodeMessage(flow.ui, 'email', problem);
       return this.save(flow, 400);
     }
     // As long for an unknown address as for a known one (SendFloor).

@@ -136,6 +136,20 @@ describe('garbage in every method', () => {
     expect(problems).toEqual([]);
   });
 
+  it('recovery: an address that is none, or too long to be one, is refused on the email field', async () => {
+    const messagesOnEmail = async (email: string) => {
+      const flow = await getJson('/self-service/recovery/api');
+      const answer = await submit(flow.ui.action, { method: 'code', email });
+      expect(answer.status).toBe(400);
+      const nodes = (
+        answer.body['ui'] as { nodes: { attributes: { name?: string }; messages: { id: number }[] }[] }
+      ).nodes;
+      return nodes.find((n) => n.attributes.name === 'email')?.messages.map((m) => m.id);
+    };
+    expect(await messagesOnEmail('not-an-address')).toEqual([4000040]);
+    expect(await messagesOnEmail(`${'x'.repeat(100_000)}@example.org`)).toEqual([4000017]);
+  });
+
   it('login: code, passkey and webauthn at aal1; totp, lookup_secret, webauthn and code at aal2', async () => {
     const token = { 'X-Session-Token': user.token };
     const problems = [
