@@ -5,67 +5,19 @@
 import { performance } from 'node:perf_hooks';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
-import { SMTPServer } from 'smtp-server';
-import { prepareDatabase } from './lib/databases.js';
 import { describeMachine } from './lib/machine.js';
+import { json, startRecoveryServer } from './lib/recovery-server.js';
 import { percentile, round1 } from './lib/stats.js';
-import { startTessera } from './lib/tessera.js';
+import { registerNative } from './scenarios/flows.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' } } });
 const runs = Number(values.runs);
 
-/** An SMTP server that accepts everything and tells who waits for the next message to an address. */
-async function startSink() {
-  const waiting = new Map();
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        const at = performance.now();
-        for (const to of session.envelope.rcptTo.map((r) => r.address.toLowerCase())) {
-          waiting.get(to)?.(at);
-          waiting.delete(to);
-        }
-        callback();
-      });
-    },
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    uri: `smtp://127.0.0.1:${server.server.address().port}/?disable_starttls=true`,
-    next: (to) => new Promise((resolve) => waiting.set(to.toLowerCase(), resolve)),
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
-
-async function json(response) {
-  if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-const sink = await startSink();
-const database = await prepareDatabase('sqlite', {});
-const server = await startTessera(database.dsn, database.cwd, {
-  COURIER_SMTP_CONNECTION_URI: sink.uri,
-  SELFSERVICE_FLOWS_RECOVERY_ENABLED: 'true',
-  // One address gets every code, so the per-address send limit would count the bench.
-  SECURITY_BRUTE_FORCE_ENABLED: 'false',
-  SELFSERVICE_METHODS_PASSWORD_CONFIG_HAVEIBEENPWNED_ENABLED: 'false',
-});
+const { sink, database, server, stop } = await startRecoveryServer();
 try {
   const email = `bench-recovery-${Date.now()}@example.org`;
-  const registration = await json(await fetch(`${server.publicUrl}/self-service/registration/api`));
   // An unknown address gets no message (no enumeration), so the account must really exist.
-  await json(
-    await fetch(registration.ui.action, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ method: 'password', traits: { email }, password: 'Quartz-Lantern-Orbit-73' }),
-    }),
-  );
+  await registerNative(server.publicUrl, email);
   const latencies = [];
   const responses = [];
   for (let i = 0; i < runs + 10; i += 1) {
@@ -117,7 +69,5 @@ try {
   process.stderr.write(`courier messages: ${queued.slice(0, 1500)}\n`);
   throw error;
 } finally {
-  await server.stop();
-  await sink.close();
-  await database.remove();
+  await stop();
 }

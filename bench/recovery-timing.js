@@ -4,38 +4,15 @@
 // the courier in-process, a local SMTP server. Numbers, not a pass/fail test.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { SMTPServer } from 'smtp-server';
-import { prepareDatabase } from './lib/databases.js';
 import { describeMachine } from './lib/machine.js';
+import { json, startRecoveryServer } from './lib/recovery-server.js';
 import { percentile, round1 } from './lib/stats.js';
-import { startTessera } from './lib/tessera.js';
+import { registerNative } from './scenarios/flows.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '300' } } });
 const runs = Number(values.runs);
 
-async function json(response) {
-  if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-const sink = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['AUTH', 'STARTTLS'],
-  logger: false,
-  onData(stream, _session, callback) {
-    stream.on('data', () => undefined);
-    stream.on('end', () => callback());
-  },
-});
-await new Promise((resolve) => sink.listen(0, '127.0.0.1', resolve));
-const database = await prepareDatabase('sqlite', {});
-const server = await startTessera(database.dsn, database.cwd, {
-  COURIER_SMTP_CONNECTION_URI: `smtp://127.0.0.1:${sink.server.address().port}/?disable_starttls=true`,
-  SELFSERVICE_FLOWS_RECOVERY_ENABLED: 'true',
-  // Without limits every request of the known address sends mail: the most it can differ.
-  SECURITY_BRUTE_FORCE_ENABLED: 'false',
-  SELFSERVICE_METHODS_PASSWORD_CONFIG_HAVEIBEENPWNED_ENABLED: 'false',
-});
+const { database, server, stop } = await startRecoveryServer();
 
 async function submit(email) {
   const flow = await json(await fetch(`${server.publicUrl}/self-service/recovery/api`));
@@ -53,18 +30,7 @@ async function submit(email) {
 try {
   const known = `bench-known-${Date.now()}@example.org`;
   const unknown = `bench-unknown-${Date.now()}@example.org`;
-  const registration = await json(await fetch(`${server.publicUrl}/self-service/registration/api`));
-  await json(
-    await fetch(registration.ui.action, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        method: 'password',
-        traits: { email: known },
-        password: 'Quartz-Lantern-Orbit-73',
-      }),
-    }),
-  );
+  await registerNative(server.publicUrl, known);
   const times = { known: [], unknown: [] };
   for (let i = 0; i < runs + 20; i += 1) {
     // Alternate which goes first, so drift on the machine hits both alike.
@@ -95,7 +61,5 @@ try {
     ),
   );
 } finally {
-  await server.stop();
-  await new Promise((resolve) => sink.close(resolve));
-  await database.remove();
+  await stop();
 }

@@ -38,6 +38,9 @@ export async function startServer(
   const embedded = config.dsn === 'memory' || config.dsn.startsWith('sqlite://');
   const expressApp = express();
   expressApp.disable('x-powered-by');
+  // Only these proxies' X-Forwarded-For counts: the client address keys the per-IP limits.
+  const trusted = config.get<string[]>('serve.public.trusted_proxies') ?? [];
+  if (trusted.length > 0) expressApp.set('trust proxy', trusted);
   const app = await NestFactory.create<NestExpressApplication>(
     ServerModule.forRoot({
       config: loaded,
@@ -56,7 +59,7 @@ export async function startServer(
   app.use(corsMiddleware(config));
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   app.enableShutdownHooks();
-  serveOpenApi(app, buildOpenApiDocument(app));
+  serveOpenApi(app, () => buildOpenApiDocument(app));
   await app.init();
 
   const servers = (['public', 'admin'] as ServerKind[]).map((kind) => {

@@ -49,6 +49,20 @@ describe('loadConfig', () => {
     expect(problems).toEqual([expect.stringMatching(/^secrets\.cookie: is required/)]);
   });
 
+  it('refuses a trusted proxy that is no address or range, and keeps the valid ones', () => {
+    const env = { SERVE_PUBLIC_TRUSTED_PROXIES: '["10.0.0.0/8","proxy.internal"]' };
+    const problems = problemsOf(() => loadConfig({ configFiles: [], env, dev: true, cwd: '/' }));
+    expect(problems).toEqual([expect.stringMatching(/^serve\.public\.trusted_proxies: "proxy\.internal"/)]);
+    const loaded = loadConfig({
+      configFiles: [],
+      env: { SERVE_PUBLIC_TRUSTED_PROXIES: '["10.0.0.0/8","loopback"]' },
+      dev: true,
+      cwd: '/',
+    });
+    expect(new ConfigService(loaded).get('serve.public.trusted_proxies')).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(loaded.warnings.some((w) => w.includes('trusted_proxies'))).toBe(false);
+  });
+
   it('refuses totp without secrets.cipher unless --dev, where a fixed dev key is used with a warning', () => {
     const env = { SECRETS_COOKIE: '["a-very-long-cookie-secret"]', SELFSERVICE_METHODS_TOTP_ENABLED: 'true' };
     const problems = problemsOf(() => loadConfig({ configFiles: [], env, dev: false, cwd: '/' }));

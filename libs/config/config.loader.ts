@@ -10,6 +10,7 @@ import { applyEnvOverrides } from './env-overrides.js';
 import { packageRoot } from './package-root.js';
 import { isPlainObject } from './schema-walk.js';
 import { unsupportedKeys } from './supported-keys.js';
+import { trustedProxyProblems } from './trusted-proxies.js';
 
 export interface LoadOptions {
   configFiles: string[];
@@ -113,6 +114,8 @@ function semanticProblems(values: Record<string, unknown>, dev: boolean, needsCo
       `identity.default_schema_id: "${identity.default_schema_id}" is not an id in identity.schemas`,
     );
   }
+  const serve = values['serve'] as { public?: { trusted_proxies?: unknown } } | undefined;
+  problems.push(...trustedProxyProblems(serve?.public?.trusted_proxies));
   const ids = identity.schemas.map((schema) => schema.id);
   const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
   if (duplicate) problems.push(`identity.schemas: id "${duplicate}" is listed twice`);

@@ -66,6 +66,17 @@ const TESSERA_EXTENSIONS: Patch[] = [
       },
     },
   ],
+  [
+    ['serve', 'public'],
+    {
+      properties: {
+        ...((kratosSchema as unknown as SchemaNode).properties!['serve']!.properties!['public']!.properties ??
+          {}),
+        // Reverse proxies whose X-Forwarded-For names the client (Express' `trust proxy`).
+        trusted_proxies: { type: 'array', items: { type: 'string' }, default: [] },
+      },
+    },
+  ],
   [['selfservice', 'flows', 'registration', 'style'], { default: 'unified' }],
   [
     ['courier'],

@@ -13,6 +13,7 @@ export const SUPPORTED_KEYS: readonly string[] = [
   'serve.public.host',
   'serve.public.port',
   'serve.public.request_log',
+  'serve.public.trusted_proxies',
   'serve.admin.base_url',
   'serve.admin.host',
   'serve.admin.port',

@@ -4,14 +4,14 @@ import {
   Injectable,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { type Job, Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppLogger } from '../logging/index.js';
 import { Clock } from '../persistence/index.js';
 import { CourierDelivery } from './courier-delivery.js';
 import { CourierMessageRepository } from './courier-message.repository.js';
 import { COURIER_OPTIONS, type CourierOptions, deliverableTypes } from './courier.options.js';
-import { COURIER_QUEUE, type CourierJob, CourierQueue, workerConnection } from './courier.queue.js';
+import { bullmq, COURIER_QUEUE, type CourierJob, CourierQueue, workerConnection } from './courier.queue.js';
 
 /** A row committed this recently most likely has its job; the sweeper looks at older ones. */
 const SWEEP_GRACE_MS = 3_000;
@@ -41,9 +41,10 @@ export class CourierProcessor implements OnApplicationBootstrap, BeforeApplicati
     private readonly logger: AppLogger,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const lock = Math.max(1_000, Math.min(this.options.claimTimeoutMs, 30_000));
-    this.connection = workerConnection(this.options.redisUrl!);
+    const { Worker } = await bullmq();
+    this.connection = await workerConnection(this.options.redisUrl!);
     this.connection.on('error', () => undefined);
     this.worker = new Worker<CourierJob>(COURIER_QUEUE, (job) => this.process(job), {
       connection: this.connection,

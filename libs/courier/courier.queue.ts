@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { AppLogger } from '../logging/index.js';
 import { COURIER_OPTIONS, type CourierOptions, backoffAfter, maxAttempts } from './courier.options.js';
 import { CourierTrigger } from './courier.service.js';
@@ -11,13 +11,18 @@ export interface CourierJob {
   messageId: string;
 }
 
+/** bullmq and ioredis load only where a queue is configured, not in the embedded default. */
+export const bullmq = () => import('bullmq');
+
 /** Connection for a producer: fail fast while Redis is away, the sweeper re-enqueues later. */
-export function producerConnection(url: string): Redis {
+async function producerConnection(url: string): Promise<Redis> {
+  const { Redis } = await import('ioredis');
   return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
 }
 
 /** Connection for a BullMQ worker, which blocks on Redis and must retry for ever. */
-export function workerConnection(url: string): Redis {
+export async function workerConnection(url: string): Promise<Redis> {
+  const { Redis } = await import('ioredis');
   return new Redis(url, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
 }
 
@@ -26,16 +31,19 @@ export function workerConnection(url: string): Redis {
  * adding the same message twice collapses into one job; the row in the database stays the truth.
  */
 @Injectable()
-export class CourierQueue implements OnApplicationShutdown {
-  readonly queue: Queue<CourierJob>;
-  private readonly connection: Redis;
+export class CourierQueue implements OnModuleInit, OnApplicationShutdown {
+  private queue!: Queue<CourierJob>;
+  private connection!: Redis;
   private reported = false;
 
   constructor(
     @Inject(COURIER_OPTIONS) private readonly options: CourierOptions,
     private readonly logger: AppLogger,
-  ) {
-    this.connection = producerConnection(options.redisUrl!);
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { Queue } = await bullmq();
+    this.connection = await producerConnection(this.options.redisUrl!);
     this.connection.on('error', (error: Error) => {
       if (!this.reported) this.logger.warn('courier: Redis is unreachable', { error: error.message });
       this.reported = true;
@@ -43,7 +51,7 @@ export class CourierQueue implements OnApplicationShutdown {
     this.connection.on('ready', () => (this.reported = false));
     this.queue = new Queue<CourierJob>(COURIER_QUEUE, {
       connection: this.connection,
-      prefix: options.queuePrefix,
+      prefix: this.options.queuePrefix,
     });
     this.queue.on('error', () => undefined);
   }
@@ -63,8 +71,8 @@ export class CourierQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
-    this.connection.disconnect();
+    await this.queue?.close().catch(() => undefined);
+    this.connection?.disconnect();
   }
 }
 

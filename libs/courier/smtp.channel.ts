@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { CourierMessageEntity } from './courier-message.entity.js';
 import type { SmtpOptions } from './courier.options.js';
 
@@ -33,16 +33,24 @@ export function smtpTransportOptions(options: SmtpOptions) {
 
 /** Email over SMTP: multipart/alternative with the plaintext and HTML bodies rendered at enqueue. */
 export class SmtpChannel {
-  private readonly transport: Transporter;
+  /** nodemailer loads with the first message, not at start-up. */
+  private transport: Promise<Transporter> | undefined;
   private readonly domain: string;
 
   constructor(private readonly options: SmtpOptions) {
-    this.transport = nodemailer.createTransport(smtpTransportOptions(options));
     this.domain = options.fromAddress.split('@')[1] ?? 'localhost';
   }
 
+  private transporter(): Promise<Transporter> {
+    this.transport ??= import('nodemailer').then((nodemailer) =>
+      nodemailer.default.createTransport(smtpTransportOptions(this.options)),
+    );
+    return this.transport;
+  }
+
   async send(message: CourierMessageEntity): Promise<void> {
-    await this.transport.sendMail({
+    const transport = await this.transporter();
+    await transport.sendMail({
       from: this.options.fromName
         ? { name: this.options.fromName, address: this.options.fromAddress }
         : this.options.fromAddress,
@@ -58,6 +66,6 @@ export class SmtpChannel {
   }
 
   close(): void {
-    this.transport.close();
+    void this.transport?.then((transport) => transport.close());
   }
 }

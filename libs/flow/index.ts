@@ -15,6 +15,7 @@ export { OneTimeCodes } from './codes/one-time-codes.js';
 export { CodeMailer } from './codes/code-mailer.js';
 export { CodeLimits } from './codes/send-limits.js';
 export { SendFloor } from './codes/send-floor.js';
+export { addressProblem } from './codes/address-input.js';
 export { VerificationFlowService } from './verification/verification-flow.service.js';
 export {
   SettingsFlowService,

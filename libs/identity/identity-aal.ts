@@ -1,9 +1,16 @@
 import { type CredentialEntity } from './credential.entity.js';
 import { type IdentityEntity } from './identity.entity.js';
 
-/** True when a credential can serve as a second factor (aal2). */
-export function isSecondFactor(credential: CredentialEntity): boolean {
+/**
+ * True when a credential can serve as a second factor (aal2). A `code` credential does when code
+ * MFA is on (`selfservice.methods.code.mfa_enabled`) and it has an address to send to.
+ */
+export function isSecondFactor(credential: CredentialEntity, codeMfa = false): boolean {
   switch (credential.type) {
+    case 'code': {
+      const addresses = credential.config['addresses'];
+      return codeMfa && Array.isArray(addresses) && addresses.length > 0;
+    }
     case 'totp':
       return true;
     case 'lookup_secret': {
@@ -20,6 +27,6 @@ export function isSecondFactor(credential: CredentialEntity): boolean {
 }
 
 /** The highest assurance level an identity can reach with its credentials (loaded with it). */
-export function availableAal(identity: IdentityEntity): 'aal1' | 'aal2' {
-  return (identity.credentials ?? []).some(isSecondFactor) ? 'aal2' : 'aal1';
+export function availableAal(identity: IdentityEntity, codeMfa = false): 'aal1' | 'aal2' {
+  return (identity.credentials ?? []).some((c) => isSecondFactor(c, codeMfa)) ? 'aal2' : 'aal1';
 }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '../config/index.js';
 import { PasswordHasher } from '../hash/index.js';
 import { Clock, newId } from '../persistence/index.js';
 import { IdentitySchemaRegistry, type LoadedIdentitySchema } from '../schema/index.js';
 import { CredentialEntity, CredentialIdentifierEntity, type CredentialsType } from './credential.entity.js';
-import { isSecondFactor } from './identity-aal.js';
+import { availableAal, isSecondFactor } from './identity-aal.js';
 import { reconcileAddresses } from './identity-addresses.js';
 import {
   importCredentials,
@@ -29,6 +30,7 @@ export class IdentityService {
     private readonly schemas: IdentitySchemaRegistry,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
+    private readonly config: ConfigService,
   ) {}
 
   /** Called after an identity was changed or deleted (caches of sessions listen). */
@@ -196,10 +198,26 @@ export class IdentityService {
     return identity;
   }
 
+  /** Whether a code counts as a second factor (`selfservice.methods.code.mfa_enabled`). */
+  private get codeMfa(): boolean {
+    return this.config.get<boolean>('selfservice.methods.code.mfa_enabled') === true;
+  }
+
   /** aal2 when the identity has a usable second factor; reads just those credential rows. */
   async availableAal(id: string): Promise<'aal1' | 'aal2'> {
-    const credentials = await this.repository.findCredentials(id, ['totp', 'lookup_secret', 'webauthn']);
-    return credentials.some(isSecondFactor) ? 'aal2' : 'aal1';
+    const types: CredentialsType[] = [
+      'totp',
+      'lookup_secret',
+      'webauthn',
+      ...(this.codeMfa ? ['code' as const] : []),
+    ];
+    const credentials = await this.repository.findCredentials(id, types);
+    return credentials.some((c) => isSecondFactor(c, this.codeMfa)) ? 'aal2' : 'aal1';
+  }
+
+  /** The same for an identity loaded with its credentials. */
+  availableAalOf(identity: IdentityEntity): 'aal1' | 'aal2' {
+    return availableAal(identity, this.codeMfa);
   }
 
   /** Tells listeners (session caches) that an identity's credentials changed outside this service. */

@@ -24,6 +24,12 @@ export const Text = {
   // generic validation
   reason: (reason: string) => error(4000001, reason, { reason }),
   missingProperty: (property: string) => error(4000002, `Property ${property} is missing.`, { property }),
+  tooLong: (maxLength: unknown, actualLength: number) =>
+    error(4000017, `length must be <= ${String(maxLength)}, but got ${actualLength}`, {
+      max_length: maxLength,
+      actual_length: actualLength,
+    }),
+  invalidEmail: (value: unknown) => error(4000040, 'Enter a valid email address', { value }),
   invalidCredentials: () =>
     error(
       4000006,

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { AttemptCount, AttemptStore } from './attempt-store.js';
 
 export const REDIS_KEY_PREFIX = 'tessera:throttle:';
@@ -56,6 +56,8 @@ export class RedisAttemptStore implements AttemptStore {
  * during an outage `consume` rejects instead of letting attempts through uncounted.
  */
 export async function connectRedis(url: string, onError: (error: Error) => void): Promise<Redis> {
+  // Loaded here, not at start-up: the embedded default runs without Redis.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
   let reported = false;
   let lastError: Error | undefined;

@@ -7,6 +7,7 @@ import { normalizeIdentifier } from '../../schema/index.js';
 import { type DeviceInfo } from '../../session/index.js';
 import { CodeText, Text, type UiText } from '../../text/index.js';
 import {
+  addNodeMessage,
   addUiMessage,
   clearMessages,
   FlowFactory,
@@ -21,6 +22,7 @@ import { CodeMailer } from './code-mailer.js';
 import { type AddressMethod, chooseMethodNodes, codeSentNodes, linkSentNodes } from './code-nodes.js';
 import { type OneTimeCodeEntity } from './one-time-code.entity.js';
 import { OneTimeCodes } from './one-time-codes.js';
+import { addressProblem } from './address-input.js';
 import { SendFloor } from './send-floor.js';
 import { CodeLimits } from './send-limits.js';
 
@@ -67,8 +69,8 @@ function textsOf(kind: CodeFlowKind) {
 /**
  * The state machine recovery and verification share: choose_method → sent_email →
  * passed_challenge, with expiry and replacement, sending a code or link to an address, and at
- * most five code submissions per flow (then its codes are spent). A flow adds where its addresses
- * live, what its messages carry and what a valid code or link completes.
+ * most `max_submissions` (5) code submissions per flow (then its codes are spent). A flow adds
+ * where its addresses live, what its messages carry and what a valid code or link completes.
  */
 export abstract class CodeFlowService<
   F extends CodeFlowEntity,
@@ -184,6 +186,11 @@ export abstract class CodeFlowService<
       addUiMessage(flow.ui, Text.missingProperty('email'));
       return this.save(flow, 400);
     }
+    const problem = addressProblem(email.trim(), 'email');
+    if (problem) {
+      addNodeMessage(flow.ui, 'email', problem);
+      return this.save(flow, 400);
+    }
     // As long for an unknown address as for a known one (SendFloor).
     await this.floor.hold(() => this.db.transaction(() => this.sendTo(flow, email, input.device.ipAddress)));
     return this.save(flow, 200);
@@ -261,7 +268,7 @@ export abstract class CodeFlowService<
     }
   }
 
-  /** A code counts against the flow's five attempts; once they are used up, its codes are spent. */
+  /** A code counts against the flow's attempts (`max_submissions`); once used up, its codes are spent. */
   private async redeemCode(flow: F, code: string, input: I): Promise<CodeFlowOutcome<F> | D> {
     const kind = `${this.kind}_code` as const;
     const lifespan = flow.expiresAt.getTime() - flow.issuedAt.getTime();

@@ -3,6 +3,7 @@ import { ConfigService } from '../../config/index.js';
 import { Courier, type TemplateType } from '../../courier/index.js';
 import { type IdentityEntity, IdentityPresenter } from '../../identity/index.js';
 import { type SelfServiceFlow } from '../core/flow.entity.js';
+import { secretExpiresAt } from './one-time-codes.js';
 
 export interface CodeMail {
   template: TemplateType;
@@ -45,6 +46,9 @@ export class CodeMailer {
   }
 
   async send(mail: CodeMail): Promise<void> {
+    const now = new Date();
+    const method = mail.template.includes('code') ? 'code' : 'link';
+    const expiresAt = secretExpiresAt(this.config, method, now, mail.flow.expiresAt);
     await this.courier.send({
       templateType: mail.template,
       recipient: mail.to,
@@ -56,7 +60,7 @@ export class CodeMailer {
         ...(mail.identity ? { Identity: this.templateIdentity(mail.identity) } : {}),
         RequestURL: mail.flow.requestUrl,
         TransientPayload: mail.flow.transientPayload ?? {},
-        ExpiresInMinutes: Math.max(0, Math.round((mail.flow.expiresAt.getTime() - Date.now()) / 60_000)),
+        ExpiresInMinutes: Math.max(0, Math.round((expiresAt.getTime() - now.getTime()) / 60_000)),
       },
     });
   }

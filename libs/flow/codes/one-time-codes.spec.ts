@@ -3,7 +3,7 @@ import { type ConfigService } from '../../config/index.js';
 import { type Clock } from '../../persistence/index.js';
 import { type OneTimeCodeEntity, type OneTimeCodeKind } from './one-time-code.entity.js';
 import { type OneTimeCodeRepository } from './one-time-code.repository.js';
-import { OneTimeCodes, sixDigitCode } from './one-time-codes.js';
+import { OneTimeCodes, secretExpiresAt, sixDigitCode } from './one-time-codes.js';
 
 /** The repository's contract in memory: the SQL behind it is covered by the e2e suites. */
 class MemoryCodes {
@@ -29,11 +29,13 @@ function setup(secret = 'a-secret-of-sixteen-chars') {
   const store = new MemoryCodes();
   let now = new Date('2026-01-01T00:00:00Z');
   const clock = { now: () => now } as Clock;
+  const lifespans: Record<string, number> = { 'selfservice.methods.code.config.lifespan': 15 * 60_000 };
   const config = {
     get: (path: string) => (path === 'secrets.default' ? [secret] : undefined),
-  } as ConfigService;
+    duration: (path: string) => lifespans[path] ?? 60 * 60_000,
+  } as unknown as ConfigService;
   const codes = new OneTimeCodes(store as unknown as OneTimeCodeRepository, config, clock);
-  return { store, codes, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+  return { store, codes, config, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
 }
 
 const FLOW = '0190a3c4-0000-7000-8000-000000000001';
@@ -47,6 +49,20 @@ describe('OneTimeCodes', () => {
     for (const code of codes) expect(code).toMatch(/^\d{6}$/);
     expect(new Set(codes).size).toBeGreaterThan(1990);
     expect(codes.some((c) => c.startsWith('0'))).toBe(true);
+  });
+
+  it('ends a code after methods.code.config.lifespan, a link after its own, never after the flow', async () => {
+    const { store, codes, config, advance } = setup();
+    const code = await codes.issue('recovery_code', FLOW, target, inAnHour());
+    expect(store.rows[0]!.expiresAt).toEqual(new Date('2026-01-01T00:15:00Z'));
+    await codes.issue('recovery_link', OTHER, target, inAnHour());
+    expect(store.rows[1]!.expiresAt).toEqual(inAnHour());
+    advance(15 * 60_000 + 1);
+    expect(await codes.redeem('recovery_code', FLOW, code)).toBeNull();
+    const start = new Date('2026-01-01T00:00:00Z');
+    expect(secretExpiresAt(config, 'code', start, new Date('2026-01-01T00:05:00Z'))).toEqual(
+      new Date('2026-01-01T00:05:00Z'),
+    );
   });
 
   it('stores only a keyed hash, redeems a code once, and never for another flow or purpose', async () => {

@@ -17,6 +17,20 @@ export function sixDigitCode(): string {
 }
 
 /**
+ * When a secret issued at `now` stops working: its method's lifespan
+ * (`selfservice.methods.code|link.config.lifespan`, 1h), and never after its flow.
+ */
+export function secretExpiresAt(
+  config: ConfigService,
+  method: 'code' | 'link',
+  now: Date,
+  flowExpiresAt: Date,
+): Date {
+  const lifespan = config.duration(`selfservice.methods.${method}.config.lifespan`, '1h');
+  return new Date(Math.min(flowExpiresAt.getTime(), now.getTime() + lifespan));
+}
+
+/**
  * Issues and redeems one-time codes and link tokens. A code is bound to its flow and purpose
  * by the hash (HMAC-SHA256 over kind, flow id and code with the first default secret), so a code
  * of one flow never matches another flow's row; it is compared in constant time and used once.
@@ -38,12 +52,19 @@ export class OneTimeCodes {
   }
 
   /**
-   * A new code (6 digits) or link token (32 random bytes, base64url) for the flow. Earlier unused
-   * codes of the same flow and kind stop working.
+   * A new code (6 digits) or link token (32 random bytes, base64url) for the flow, working until
+   * `secretExpiresAt`. Earlier unused codes of the same flow and kind stop working.
    */
-  async issue(kind: OneTimeCodeKind, flowId: string, target: CodeTarget, expiresAt: Date): Promise<string> {
+  async issue(
+    kind: OneTimeCodeKind,
+    flowId: string,
+    target: CodeTarget,
+    flowExpiresAt: Date,
+  ): Promise<string> {
     const now = this.clock.now();
-    const code = kind.endsWith('_link') ? randomBytes(32).toString('base64url') : sixDigitCode();
+    const link = kind.endsWith('_link');
+    const code = link ? randomBytes(32).toString('base64url') : sixDigitCode();
+    const expiresAt = secretExpiresAt(this.config, link ? 'link' : 'code', now, flowExpiresAt);
     await this.codes.invalidate(flowId, kind, now);
     await this.codes.insert(
       Object.assign(new OneTimeCodeEntity(), {

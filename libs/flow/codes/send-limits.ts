@@ -25,8 +25,9 @@ export function tooManyRequests(retryAfterSeconds: number): ApiError {
 
 /**
  * Limits on sending codes and links and on submitting them. Sending: per address, answered like
- * a success so nobody learns whether an address exists; per IP, a 429. Submitting: at most five
- * codes per flow (the flow's codes are then spent) and the brute-force per-IP limit.
+ * a success so nobody learns whether an address exists; per IP, a 429. Submitting: at most
+ * `selfservice.methods.code.config.max_submissions` (5) codes per flow (the flow's codes are then
+ * spent) and the brute-force per-IP limit.
  */
 @Injectable()
 export class CodeLimits {
@@ -66,7 +67,7 @@ export class CodeLimits {
     }
     const perFlow: LimitRule = {
       name: `${scope}:per_flow`,
-      limit: 5,
+      limit: this.config.get<number>('selfservice.methods.code.config.max_submissions') ?? 5,
       windowMs: Math.max(1, Math.ceil(lifespanMs)),
     };
     return (await this.limiter.consume([{ key: flowId, rule: perFlow }])).allowed;

@@ -57,6 +57,10 @@ export interface AfterSettings {
   /** The session the change was made with; it stays. */
   session: SessionEntity;
   method: string;
+  /** The verification flows started for addresses the change added. */
+  verifications: VerificationStarted[];
+  /** Set by `show_verification_ui`: browsers go to the verification UI instead of the return URL. */
+  showVerificationUi?: boolean;
 }
 
 /** An after-hook, named as in `selfservice.flows.<flow>.after[.<method>].hooks[].hook`. */

@@ -39,7 +39,6 @@ export {
   nodeNamed,
   setNodeValue,
   submitNode,
-  uiJson,
   type InputAttributes,
   type NodeGroup,
   type UiContainer,
@@ -79,3 +78,4 @@ export {
   type AddressesToVerify,
   type VerificationStarted,
 } from './verification-sender.js';
+export { selfServiceFlowJson } from './flow.wire.js';

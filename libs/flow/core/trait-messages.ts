@@ -15,8 +15,7 @@ export function traitMessage(failure: TraitValidationError): UiText {
     case 'required':
       return Text.missingProperty(String(p['missingProperty'] ?? failure.path.split('.').at(-1)));
     case 'format':
-      if (p['format'] === 'email')
-        return error(4000040, 'Enter a valid email address', { value: failure.value });
+      if (p['format'] === 'email') return Text.invalidEmail(failure.value);
       if (p['format'] === 'tel')
         return error(4000041, 'Enter a valid phone number', { value: failure.value });
       return error(4000001, `does not match format "${String(p['format'])}"`, { reason: failure.message });
@@ -26,10 +25,7 @@ export function traitMessage(failure: TraitValidationError): UiText {
         actual_length: lengthOf(failure.value),
       });
     case 'maxLength':
-      return error(4000017, `length must be <= ${String(p['limit'])}, but got ${lengthOf(failure.value)}`, {
-        max_length: p['limit'],
-        actual_length: lengthOf(failure.value),
-      });
+      return Text.tooLong(p['limit'], lengthOf(failure.value));
     case 'pattern':
       return error(4000004, `does not match pattern "${String(p['pattern'])}"`, { pattern: p['pattern'] });
     case 'minimum':

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '../../errors/index.js';
 import { ConfigService } from '../../config/index.js';
-import { availableAal, IdentityService } from '../../identity/index.js';
+import { IdentityService } from '../../identity/index.js';
 import { Clock, Database } from '../../persistence/index.js';
 import {
   type DeviceInfo,
@@ -171,7 +171,7 @@ export class LoginFlowService {
     const secondFactorRequired =
       session.aal !== 'aal2' &&
       this.config.get<string>('session.whoami.required_aal') !== 'aal1' &&
-      availableAal(identity) === 'aal2';
+      this.identities.availableAalOf(identity) === 'aal2';
     return { kind: 'signed_in', flow, session, token, secondFactorRequired };
   }
 

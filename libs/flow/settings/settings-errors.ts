@@ -22,18 +22,6 @@ export function identityMismatch(): ApiError {
   });
 }
 
-/** The identity has a second factor but the session does not: sign in with it first. */
-export function aal2Required(redirectBrowserTo: string): ApiError {
-  return new ApiError(403, {
-    id: 'session_aal2_required',
-    reason:
-      'You are required to use a second factor to access this resource. Please sign in with your second factor.',
-    message: 'Session does not fulfill the requested Authenticator Assurance Level',
-    details: { redirect_browser_to: redirectBrowserTo },
-    extra: { redirect_browser_to: redirectBrowserTo },
-  });
-}
-
 /** A privileged change on a session authenticated too long ago: sign in again first. */
 export function refreshRequired(redirectBrowserTo: string): ApiError {
   return new ApiError(403, {

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { type ConfigService } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
 import {
+  availableAal,
   CredentialEntity,
   IdentityEntity,
   type IdentityService,
@@ -101,7 +102,10 @@ function build(strategy: SettingsStrategy, config: Record<string, unknown> = {},
     [strategy],
     new FlowFactory(fakeConfig, clock, {} as CsrfTokens),
     { validate: (v?: string) => v ?? null } as unknown as ReturnToPolicy,
-    { get: async () => owner } as unknown as IdentityService,
+    {
+      get: async () => owner,
+      availableAalOf: (i: IdentityEntity) => availableAal(i),
+    } as unknown as IdentityService,
     hooks as unknown as HookRunner,
     verification as unknown as VerificationSender,
     fakeConfig,

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
-import { availableAal, type IdentityEntity, IdentityService } from '../../identity/index.js';
+import { type IdentityEntity, IdentityService } from '../../identity/index.js';
 import { Clock, Database } from '../../persistence/index.js';
-import { type DeviceInfo, type SessionEntity } from '../../session/index.js';
+import { aal2Required, type DeviceInfo, type SessionEntity } from '../../session/index.js';
 import { SettingsText } from '../../text/index.js';
 import {
   addUiMessage,
+  type AfterSettings,
   type ClientKind,
   clearMessages,
   FlowFactory,
@@ -23,13 +24,7 @@ import {
   VerificationSender,
   withQuery,
 } from '../core/index.js';
-import {
-  aal2Required,
-  identityMismatch,
-  refreshRequired,
-  sessionInactive,
-  sessionMissing,
-} from './settings-errors.js';
+import { identityMismatch, refreshRequired, sessionInactive, sessionMissing } from './settings-errors.js';
 import { SettingsContinuity } from './settings-continuity.js';
 import { orderSettingsNodes } from './settings-nodes.js';
 import { type ContinueWith } from './settings-flow.wire.js';
@@ -60,7 +55,14 @@ export type SettingsOutcome =
   /** Another round on the same flow (a code to confirm, a challenge to answer). */
   | { kind: 'continue'; flow: SettingsFlowEntity; identity: IdentityEntity }
   | { kind: 'expired'; flow: SettingsFlowEntity; replacement: SettingsFlowEntity }
-  | { kind: 'updated'; flow: SettingsFlowEntity; identity: IdentityEntity; continueWith: ContinueWith[] };
+  | {
+      kind: 'updated';
+      flow: SettingsFlowEntity;
+      identity: IdentityEntity;
+      continueWith: ContinueWith[];
+      /** A browser goes to this verification UI rather than the return URL (`show_verification_ui`). */
+      verificationUi?: string;
+    };
 
 /**
  * The settings state machine (show_form → success): who may use a flow (its identity, at the
@@ -159,7 +161,7 @@ export class SettingsFlowService {
     const required =
       this.config.get<string>('selfservice.flows.settings.required_aal') ?? 'highest_available';
     if (required !== 'highest_available') return;
-    if (availableAal(identity) === 'aal2' && session.aal !== 'aal2') {
+    if (this.identities.availableAalOf(identity) === 'aal2' && session.aal !== 'aal2') {
       throw aal2Required(this.loginUrl({ aal: 'aal2', return_to: returnTo }));
     }
   }
@@ -255,7 +257,8 @@ export class SettingsFlowService {
             transientPayload: flow.transientPayload,
           })
         : [];
-      await this.hooks.afterSettings({ flow, identity, session: input.session, method });
+      const after: AfterSettings = { flow, identity, session: input.session, method, verifications: started };
+      await this.hooks.afterSettings(after);
       flow.ui = {
         action: flow.ui.action,
         method: flow.ui.method,
@@ -266,7 +269,7 @@ export class SettingsFlowService {
       flow.state = 'success';
       flow.updatedAt = this.clock.now();
       await this.flows.update(flow);
-      return started.map((s): ContinueWith => ({
+      const items = started.map((s): ContinueWith => ({
         action: 'show_verification_ui',
         flow: {
           id: s.flowId,
@@ -274,8 +277,18 @@ export class SettingsFlowService {
           ...(flow.type === 'browser' ? { url: this.factory.uiUrl('verification', s.flowId) } : {}),
         },
       }));
+      const first = started[0];
+      const verificationUi =
+        after.showVerificationUi && first ? this.factory.uiUrl('verification', first.flowId) : undefined;
+      return { items, verificationUi };
     });
-    return { kind: 'updated', flow, identity, continueWith };
+    return {
+      kind: 'updated',
+      flow,
+      identity,
+      continueWith: continueWith.items,
+      verificationUi: continueWith.verificationUi,
+    };
   }
 
   private async saveShown(flow: SettingsFlowEntity): Promise<SettingsFlowEntity> {

@@ -1,5 +1,5 @@
 import { type IdentityJson } from '../../identity/index.js';
-import { type SettingsFlowEntity, uiJson } from '../core/index.js';
+import { type SettingsFlowEntity, selfServiceFlowJson } from '../core/index.js';
 
 /** A `continueWith` item: what a client should do after this flow. */
 export type ContinueWith =
@@ -10,7 +10,7 @@ export type ContinueWith =
     };
 
 /**
- * The contract's `settingsFlow`, keys in Kratos' order. `identity` is the public identity JSON;
+ * The contract's `settingsFlow`: the common flow fields and its own. `identity` is the public identity JSON;
  * `continueWith` is what the last submission produced (not stored with the flow).
  */
 export function settingsFlowJson(
@@ -19,17 +19,9 @@ export function settingsFlowJson(
   continueWith?: ContinueWith[],
 ) {
   return {
-    id: flow.id,
-    type: flow.type,
-    expires_at: flow.expiresAt.toISOString(),
-    issued_at: flow.issuedAt.toISOString(),
-    request_url: flow.requestUrl,
-    ...(flow.returnTo ? { return_to: flow.returnTo } : {}),
-    ...(flow.active ? { active: flow.active } : {}),
-    ui: uiJson(flow.ui),
+    ...selfServiceFlowJson(flow),
     identity,
     state: flow.state,
     ...(continueWith && continueWith.length > 0 ? { continue_with: continueWith } : {}),
-    ...(flow.transientPayload ? { transient_payload: flow.transientPayload } : {}),
   };
 }

@@ -42,8 +42,9 @@ export class SettingsResponder {
           return this.responder.redirect(res, this.flows.uiUrl(outcome.replacement.id));
         throw flowExpired(outcome.flow, outcome.replacement, new Date());
       case 'updated': {
-        const { flow, identity, continueWith } = outcome;
+        const { flow, identity, continueWith, verificationUi } = outcome;
         const target = this.flows.successUrl(flow);
+        if (client === 'browser' && verificationUi) return this.responder.redirect(res, verificationUi);
         if (client === 'browser') return this.responder.redirect(res, target);
         const next: ContinueWith[] =
           client === 'spa'

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../../config/index.js';
 import {
+  addNodeMessage,
+  addressProblem,
   addUiMessage,
   CodeLimits,
   CodeMailer,
@@ -56,6 +58,11 @@ export class CodeLogin {
       str(body, 'identifier') || String((flow.internalContext?.['code_identifier'] as string) ?? '');
     if (!raw) {
       addUiMessage(flow.ui, Text.missingProperty('identifier'));
+      return { kind: 'invalid' };
+    }
+    const problem = addressProblem(raw, 'identifier');
+    if (problem) {
+      addNodeMessage(flow.ui, 'identifier', problem);
       return { kind: 'invalid' };
     }
     const identifier = normalizeIdentifier(raw, 'email');

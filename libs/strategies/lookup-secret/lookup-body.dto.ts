@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { CsrfTokenField, MethodField, TransientPayloadField } from '../body-fields.dto.js';
 
 // Documentation of the bodies `LookupSecretLogin` and `LookupSecretSettings` read.
 
@@ -7,13 +8,13 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
   description: 'Update Login Flow with Lookup Secret Method',
 })
 export class UpdateLoginFlowWithLookupSecretMethod {
-  @ApiProperty({ enum: ['lookup_secret'], description: 'Must be `lookup_secret` for this method.' })
+  @MethodField('lookup_secret')
   method!: 'lookup_secret';
 
   @ApiProperty({ description: 'One of the backup recovery codes.' })
   lookup_secret!: string;
 
-  @ApiPropertyOptional({ description: 'The anti-CSRF token; required for browser flows only.' })
+  @CsrfTokenField()
   csrf_token?: string;
 }
 
@@ -22,7 +23,7 @@ export class UpdateLoginFlowWithLookupSecretMethod {
   description: 'Update Settings Flow with Lookup Method',
 })
 export class UpdateSettingsFlowWithLookupMethod {
-  @ApiProperty({ enum: ['lookup_secret'], description: 'Must be `lookup_secret` for this method.' })
+  @MethodField('lookup_secret')
   method!: 'lookup_secret';
 
   @ApiPropertyOptional({ description: 'Set to true to save the codes just generated.' })
@@ -37,13 +38,9 @@ export class UpdateSettingsFlowWithLookupMethod {
   @ApiPropertyOptional({ description: 'Set to true to show the saved backup codes.' })
   lookup_secret_reveal?: boolean;
 
-  @ApiPropertyOptional({ description: 'The anti-CSRF token; required for browser flows only.' })
+  @CsrfTokenField()
   csrf_token?: string;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'Data passed along to webhooks, and kept on the flow.',
-  })
+  @TransientPayloadField()
   transient_payload?: Record<string, unknown>;
 }

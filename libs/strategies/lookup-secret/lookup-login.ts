@@ -1,18 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import {
-  addNodeMessage,
-  addUiMessage,
-  type FlowContext,
-  type LoginFlowEntity,
-  type LoginResult,
-} from '../../flow/index.js';
-import { Cipher } from '../../hash/index.js';
-import { IdentityRepository, IdentityService } from '../../identity/index.js';
-import { AppLogger } from '../../logging/index.js';
-import { MfaText, Text } from '../../text/index.js';
-import { SecretCheckGuard } from '../password/index.js';
-import { secondFactorSession } from '../second-factor.js';
+import { MfaText, type UiText } from '../../text/index.js';
+import { SecretSecondFactorLogin } from '../second-factor.js';
 import { findLookupCode, type StoredLookupCode } from './lookup-codes.js';
+import { lookupLoginNodes } from './lookup-nodes.js';
 import { lookupCredentialContext } from './lookup-settings.js';
 
 /**
@@ -20,36 +10,25 @@ import { lookupCredentialContext } from './lookup-settings.js';
  * with a compare-and-set on the credential, so two requests racing with one code cannot both pass.
  */
 @Injectable()
-export class LookupSecretLogin {
-  constructor(
-    private readonly identities: IdentityRepository,
-    private readonly identityService: IdentityService,
-    private readonly cipher: Cipher,
-    private readonly guard: SecretCheckGuard,
-    private readonly logger: AppLogger,
-  ) {}
+export class LookupSecretLogin extends SecretSecondFactorLogin {
+  protected readonly factor = {
+    type: 'lookup_secret',
+    field: 'lookup_secret',
+    loginNodes: lookupLoginNodes,
+  } as const;
 
-  async login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult> {
-    const session = secondFactorSession(flow, ctx);
-    if (!session) return { kind: 'not_responsible' };
-    const given = body['lookup_secret'];
-    if (typeof given !== 'string' || given.trim() === '') {
-      addNodeMessage(flow.ui, 'lookup_secret', Text.missingProperty('lookup_secret'));
-      return { kind: 'invalid' };
-    }
-    const identityId = session.identityId;
-    await this.guard.attempt('lookup_secret', identityId, ctx.device.ipAddress);
-    const outcome = await this.spend(identityId, given.slice(0, 64), ctx.now);
-    this.logger.debug('lookup secret checked', { flow_id: flow.id, outcome });
-    if (outcome !== 'spent') {
-      addUiMessage(flow.ui, MfaText[outcome]());
-      return { kind: 'invalid' };
-    }
-    await this.guard.succeeded('lookup_secret', identityId);
+  protected async check(
+    identityId: string,
+    given: string,
+    now: Date,
+    flowId: string,
+  ): Promise<UiText | null> {
+    const outcome = await this.spend(identityId, given.slice(0, 64), now);
+    this.logger.debug('lookup secret checked', { flow_id: flowId, outcome });
+    if (outcome !== 'spent') return MfaText[outcome]();
     // The last unused code spent means no second factor left: cached available AALs must go.
     this.identityService.credentialsChanged(identityId);
-    const identity = await this.identityService.get(identityId);
-    return { kind: 'identified', identity, method: 'lookup_secret', aal: 'aal2' };
+    return null;
   }
 
   /**

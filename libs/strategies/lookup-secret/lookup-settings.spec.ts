@@ -1,26 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type SettingsContext, SettingsFlowEntity, type UiNode } from '../../flow/index.js';
-import { type Cipher, SecretCipher } from '../../hash/index.js';
-import { CredentialEntity, IdentityEntity, type IdentityService } from '../../identity/index.js';
+import { type SettingsContext, type SettingsFlowEntity, type UiNode } from '../../flow/index.js';
+import { CredentialEntity } from '../../identity/index.js';
+import {
+  FakeIdentities,
+  newSettingsFlow,
+  privilegedContext,
+  testCipher as cipher,
+} from '../settings.fakes.js';
 import { findLookupCode, newLookupCodes } from './lookup-codes.js';
 import { LookupSecretSettings } from './lookup-settings.js';
 
-class FakeIdentities {
-  identity!: IdentityEntity;
-  async putCredential(_id: string, type: string, config: Record<string, unknown>) {
-    this.identity.credentials = [
-      ...(this.identity.credentials ?? []).filter((c) => c.type !== type),
-      Object.assign(new CredentialEntity(), { type, config, identifiers: [], version: 0 }),
-    ];
-    return this.identity;
-  }
-  async removeCredential(_id: string, type: string) {
-    this.identity.credentials = (this.identity.credentials ?? []).filter((c) => c.type !== type);
-    return this.identity;
-  }
-}
-
-const cipher = new SecretCipher(['k'.repeat(32)]) as Cipher;
 const names = (nodes: UiNode[]) => nodes.map((n) => n.attributes['name'] ?? n.attributes['id']);
 const codesText = (nodes: UiNode[]) =>
   nodes.find((n) => n.attributes['id'] === 'lookup_secret_codes')?.attributes['text'] as {
@@ -36,23 +25,14 @@ describe('LookupSecretSettings', () => {
   let ctx: SettingsContext;
 
   beforeEach(() => {
-    identities = new FakeIdentities();
-    identities.identity = Object.assign(new IdentityEntity(), { id: 'identity-1', credentials: [] });
-    settings = new LookupSecretSettings(identities as unknown as IdentityService, cipher);
-    flow = Object.assign(new SettingsFlowEntity(), {
-      id: 'flow-1',
-      identityId: 'identity-1',
-      ui: { action: '', method: 'POST', nodes: [] },
-      internalContext: null,
-    });
-    ctx = {
-      client: 'api',
-      device: { ipAddress: null, userAgent: null, location: '' },
-      session: { aal: 'aal2' },
-      identity: identities.identity,
-      privileged: true,
+    identities = new FakeIdentities({});
+    settings = new LookupSecretSettings(identities.asService(), cipher);
+    flow = newSettingsFlow();
+    ctx = privilegedContext(identities.identity, {
+      aal: 'aal2',
+      ipAddress: null,
       now: new Date('2026-01-02T03:04:05Z'),
-    } as unknown as SettingsContext;
+    });
   });
 
   it('generates twelve codes, saves them only on confirm, sealed', async () => {

@@ -9,13 +9,11 @@ import {
 import { Cipher } from '../../hash/index.js';
 import { type IdentityEntity, IdentityService } from '../../identity/index.js';
 import { MfaText, Text } from '../../text/index.js';
-import { truthy } from '../second-factor.js';
+import { PendingSecret, truthy } from '../second-factor.js';
 import { newLookupCodes, type StoredLookupCode } from './lookup-codes.js';
 import { codesNode, confirmNode, disableNode, regenerateNode, revealNode } from './lookup-nodes.js';
 
 export const lookupCredentialContext = (identityId: string) => `lookup_secret:${identityId}`;
-const pendingContext = (flow: SettingsFlowEntity) => `lookup-pending:${flow.id}:${flow.identityId}`;
-const PENDING_KEY = 'lookup_secret_codes';
 const ACTIONS = ['regenerate', 'reveal', 'confirm', 'disable'] as const;
 
 /**
@@ -25,10 +23,14 @@ const ACTIONS = ['regenerate', 'reveal', 'confirm', 'disable'] as const;
  */
 @Injectable()
 export class LookupSecretSettings {
+  private readonly pending: PendingSecret;
+
   constructor(
     private readonly identities: IdentityService,
     private readonly cipher: Cipher,
-  ) {}
+  ) {
+    this.pending = new PendingSecret(cipher, 'lookup_secret_codes', 'lookup-pending');
+  }
 
   populate(flow: SettingsFlowEntity, identity: IdentityEntity): Promise<void> {
     const has = this.storedCodes(identity).length > 0;
@@ -41,6 +43,7 @@ export class LookupSecretSettings {
     body: Record<string, unknown>,
     ctx: SettingsContext,
   ): Promise<SettingsResult> {
+    if (body['method'] !== 'lookup_secret') return { kind: 'not_responsible' };
     const action = ACTIONS.find((a) => truthy(body[`lookup_secret_${a}`]));
     if (!action) {
       addUiMessage(flow.ui, Text.reason('Choose what to do with your backup recovery codes.'));
@@ -50,10 +53,7 @@ export class LookupSecretSettings {
     switch (action) {
       case 'regenerate': {
         const codes = newLookupCodes();
-        flow.internalContext = {
-          ...flow.internalContext,
-          [PENDING_KEY]: this.cipher.encrypt(JSON.stringify(codes), pendingContext(flow)),
-        };
+        this.pending.keep(flow, JSON.stringify(codes));
         this.showNodes(flow, [codesNode(codes.map((code) => ({ code }))), confirmNode()]);
         return { kind: 'continue' };
       }
@@ -69,7 +69,8 @@ export class LookupSecretSettings {
         return { kind: 'continue' };
       }
       case 'confirm': {
-        const codes = this.pendingCodes(flow);
+        const pending = this.pending.read(flow);
+        const codes = pending === null ? null : (JSON.parse(pending) as string[]);
         if (!codes) {
           addUiMessage(flow.ui, Text.reason('Generate new backup recovery codes first.'));
           return { kind: 'invalid' };
@@ -78,13 +79,13 @@ export class LookupSecretSettings {
         const identity = await this.identities.putCredential(ctx.identity.id, 'lookup_secret', {
           recovery_codes: codes.map((code) => ({ code: this.cipher.encrypt(code, context) })),
         });
-        this.forgetPending(flow);
+        this.pending.forget(flow);
         return { kind: 'updated', identity };
       }
       case 'disable': {
         if (this.storedCodes(ctx.identity).length === 0) return this.none(flow);
         const identity = await this.identities.removeCredential(ctx.identity.id, 'lookup_secret');
-        this.forgetPending(flow);
+        this.pending.forget(flow);
         return { kind: 'updated', identity };
       }
     }
@@ -106,21 +107,5 @@ export class LookupSecretSettings {
   private storedCodes(identity: IdentityEntity): StoredLookupCode[] {
     const codes = identity.credentials?.find((c) => c.type === 'lookup_secret')?.config['recovery_codes'];
     return Array.isArray(codes) ? (codes as StoredLookupCode[]) : [];
-  }
-
-  private pendingCodes(flow: SettingsFlowEntity): string[] | null {
-    const sealed = flow.internalContext?.[PENDING_KEY];
-    if (typeof sealed !== 'string') return null;
-    try {
-      return JSON.parse(this.cipher.decrypt(sealed, pendingContext(flow))) as string[];
-    } catch {
-      return null;
-    }
-  }
-
-  private forgetPending(flow: SettingsFlowEntity): void {
-    if (!flow.internalContext) return;
-    const { [PENDING_KEY]: _, ...rest } = flow.internalContext;
-    flow.internalContext = rest;
   }
 }

@@ -20,7 +20,6 @@ import {
   requestOptions,
   scriptNode,
   triggerNode,
-  verifyAssertion,
   CeremonyStore,
   passkeyUserVerification,
   type UserVerification,
@@ -86,16 +85,16 @@ export class PasskeyLogin {
       addUiMessage(flow.ui, Text.invalidCredentials());
       return { kind: 'invalid' };
     }
-    const keys = this.keys.configOf(identity, 'passkey').credentials;
-    const rp = relyingParty(this.config, 'passkey');
-    const outcome = await verifyAssertion(submitted, ceremony, rp, keys, this.verification() === 'required');
-    if (!outcome.ok) {
-      if (outcome.reason === 'cloned' && outcome.key)
-        await this.keys.flagClone(identity, 'passkey', outcome.key);
+    const updated = await this.keys.assert(identity, 'passkey', submitted, {
+      ceremony,
+      rp: relyingParty(this.config, 'passkey'),
+      keys: this.keys.configOf(identity, 'passkey').credentials,
+      requireUserVerification: this.verification() === 'required',
+    });
+    if (!updated) {
       addUiMessage(flow.ui, Text.invalidCredentials());
       return { kind: 'invalid' };
     }
-    const updated = await this.keys.recordUse(identity, 'passkey', outcome.key, outcome.signCount);
     return { kind: 'identified', identity: updated, method: 'passkey', aal: 'aal1' };
   }
 }

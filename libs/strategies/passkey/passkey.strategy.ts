@@ -1,40 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import {
   type FlowContext,
-  type LoginAudience,
-  type LoginFlowEntity,
-  type LoginResult,
-  type LoginStrategy,
   type RegistrationFlowEntity,
   type RegistrationResult,
   type RegistrationStrategy,
-  type SettingsContext,
-  type SettingsFlowEntity,
-  type SettingsResult,
-  type SettingsStrategy,
 } from '../../flow/index.js';
-import { type IdentityEntity } from '../../identity/index.js';
+import { LoginSettingsStrategy } from '../login-settings.strategy.js';
 import { PasskeyLogin } from './passkey-login.js';
 import { PasskeyRegistration } from './passkey-registration.js';
 import { PasskeySettings } from './passkey-settings.js';
 
 /** Passkeys (`selfservice.methods.passkey`): passwordless sign-up, sign-in and settings (aal1). */
 @Injectable()
-export class PasskeyStrategy implements LoginStrategy, RegistrationStrategy, SettingsStrategy {
+export class PasskeyStrategy extends LoginSettingsStrategy implements RegistrationStrategy {
   readonly id = 'passkey';
 
   constructor(
-    private readonly passkeyLogin: PasskeyLogin,
+    passkeyLogin: PasskeyLogin,
     private readonly passkeyRegistration: PasskeyRegistration,
-    private readonly passkeySettings: PasskeySettings,
-  ) {}
-
-  populateLogin(flow: LoginFlowEntity, audience: LoginAudience): Promise<void> {
-    return this.passkeyLogin.populate(flow, audience);
-  }
-
-  login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult> {
-    return this.passkeyLogin.login(flow, body, ctx);
+    passkeySettings: PasskeySettings,
+  ) {
+    super(passkeyLogin, passkeySettings);
   }
 
   populateRegistration(flow: RegistrationFlowEntity): void {
@@ -47,17 +33,5 @@ export class PasskeyStrategy implements LoginStrategy, RegistrationStrategy, Set
     ctx: FlowContext,
   ): Promise<RegistrationResult> {
     return this.passkeyRegistration.register(flow, body, ctx);
-  }
-
-  populateSettings(flow: SettingsFlowEntity, identity: IdentityEntity): Promise<void> {
-    return this.passkeySettings.populate(flow, identity);
-  }
-
-  settings(
-    flow: SettingsFlowEntity,
-    body: Record<string, unknown>,
-    ctx: SettingsContext,
-  ): Promise<SettingsResult> {
-    return this.passkeySettings.settings(flow, body, ctx);
   }
 }

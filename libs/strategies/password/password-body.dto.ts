@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { CsrfTokenField, MethodField, TransientPayloadField } from '../body-fields.dto.js';
 
 // Documentation of the bodies `PasswordLogin` and `PasswordRegistration` read; they check the
 // fields themselves, so that a missing one becomes a message on the flow rather than a 400.
@@ -8,7 +9,7 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
   description: 'Update Login Flow with Password Method',
 })
 export class UpdateLoginFlowWithPasswordMethod {
-  @ApiProperty({ enum: ['password'], description: 'Must be `password` for this method.' })
+  @MethodField('password')
   method!: 'password';
 
   @ApiProperty({ description: 'The email or username of the identity signing in.' })
@@ -20,14 +21,10 @@ export class UpdateLoginFlowWithPasswordMethod {
   @ApiPropertyOptional({ deprecated: true, description: 'The former name of `identifier`.' })
   password_identifier?: string;
 
-  @ApiPropertyOptional({ description: 'The anti-CSRF token; required for browser flows only.' })
+  @CsrfTokenField()
   csrf_token?: string;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'Data passed along to webhooks, and kept on the flow.',
-  })
+  @TransientPayloadField()
   transient_payload?: Record<string, unknown>;
 }
 
@@ -36,7 +33,7 @@ export class UpdateLoginFlowWithPasswordMethod {
   description: 'Update Registration Flow with Password Method',
 })
 export class UpdateRegistrationFlowWithPasswordMethod {
-  @ApiProperty({ enum: ['password'], description: 'Must be `password` for this method.' })
+  @MethodField('password')
   method!: 'password';
 
   @ApiProperty({
@@ -49,14 +46,10 @@ export class UpdateRegistrationFlowWithPasswordMethod {
   @ApiProperty({ description: 'The password to sign the identity up with.' })
   password!: string;
 
-  @ApiPropertyOptional({ description: 'The anti-CSRF token; required for browser flows only.' })
+  @CsrfTokenField()
   csrf_token?: string;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'Data passed along to webhooks, and kept on the flow.',
-  })
+  @TransientPayloadField()
   transient_payload?: Record<string, unknown>;
 }
 
@@ -71,13 +64,9 @@ export class UpdateSettingsFlowWithPasswordMethod {
   @ApiProperty({ description: 'The new password.' })
   password!: string;
 
-  @ApiPropertyOptional({ description: 'The anti-CSRF token; required for browser flows only.' })
+  @CsrfTokenField()
   csrf_token?: string;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'Data passed along to webhooks, and kept on the flow.',
-  })
+  @TransientPayloadField()
   transient_payload?: Record<string, unknown>;
 }

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { CsrfTokenField, TransientPayloadField } from '../body-fields.dto.js';
 
 // Documentation of the body `ProfileStrategy` reads; it checks the fields itself.
 
@@ -17,13 +18,9 @@ export class UpdateSettingsFlowWithProfileMethod {
   })
   traits!: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'The anti-CSRF token; required for browser flows only.' })
+  @CsrfTokenField()
   csrf_token?: string;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'Data passed along to webhooks, and kept on the flow.',
-  })
+  @TransientPayloadField()
   transient_payload?: Record<string, unknown>;
 }

@@ -1,30 +1,27 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { CsrfTokenField, MethodField, TransientPayloadField } from '../body-fields.dto.js';
 
 // Documentation of the bodies `TotpLogin` and `TotpSettings` read; they check the fields
 // themselves, so that a missing one becomes a message on the flow rather than a 400.
 
 @ApiSchema({ name: 'updateLoginFlowWithTotpMethod', description: 'Update Login Flow with TOTP Method' })
 export class UpdateLoginFlowWithTotpMethod {
-  @ApiProperty({ enum: ['totp'], description: 'Must be `totp` for this method.' })
+  @MethodField('totp')
   method!: 'totp';
 
   @ApiProperty({ description: 'The TOTP code.' })
   totp_code!: string;
 
-  @ApiPropertyOptional({ description: 'The anti-CSRF token; required for browser flows only.' })
+  @CsrfTokenField()
   csrf_token?: string;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'Data passed along to webhooks, and kept on the flow.',
-  })
+  @TransientPayloadField()
   transient_payload?: Record<string, unknown>;
 }
 
 @ApiSchema({ name: 'updateSettingsFlowWithTotpMethod', description: 'Update Settings Flow with TOTP Method' })
 export class UpdateSettingsFlowWithTotpMethod {
-  @ApiProperty({ enum: ['totp'], description: 'Must be `totp` for this method.' })
+  @MethodField('totp')
   method!: 'totp';
 
   @ApiPropertyOptional({ description: 'The code from the authenticator app, to link it.' })
@@ -33,13 +30,9 @@ export class UpdateSettingsFlowWithTotpMethod {
   @ApiPropertyOptional({ description: 'Set to true to unlink the authenticator app.' })
   totp_unlink?: boolean;
 
-  @ApiPropertyOptional({ description: 'The anti-CSRF token; required for browser flows only.' })
+  @CsrfTokenField()
   csrf_token?: string;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'Data passed along to webhooks, and kept on the flow.',
-  })
+  @TransientPayloadField()
   transient_payload?: Record<string, unknown>;
 }

@@ -1,12 +1,17 @@
 import * as OTPAuth from 'otpauth';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type ConfigService } from '../../config/index.js';
-import { type SettingsContext, SettingsFlowEntity, type UiNode } from '../../flow/index.js';
-import { type Cipher, SecretCipher } from '../../hash/index.js';
-import { CredentialEntity, IdentityEntity, type IdentityService } from '../../identity/index.js';
+import { type SettingsContext, type SettingsFlowEntity, type UiNode } from '../../flow/index.js';
+import { CredentialEntity } from '../../identity/index.js';
 import { type IdentitySchemaRegistry, parseIdentitySchema } from '../../schema/index.js';
 import { type SecretCheckGuard } from '../password/index.js';
 import { StepUp } from '../second-factor.js';
+import {
+  FakeIdentities,
+  newSettingsFlow,
+  privilegedContext,
+  testCipher as cipher,
+} from '../settings.fakes.js';
 import { TotpSettings } from './totp-settings.js';
 
 const SCHEMA = {
@@ -27,27 +32,11 @@ const SCHEMA = {
   }),
 };
 
-class FakeIdentities {
-  identity!: IdentityEntity;
-  async putCredential(_id: string, type: string, config: Record<string, unknown>) {
-    this.identity.credentials = [
-      ...(this.identity.credentials ?? []).filter((c) => c.type !== type),
-      Object.assign(new CredentialEntity(), { type, config, identifiers: [], version: 0 }),
-    ];
-    return this.identity;
-  }
-  async removeCredential(_id: string, type: string) {
-    this.identity.credentials = (this.identity.credentials ?? []).filter((c) => c.type !== type);
-    return this.identity;
-  }
-}
-
 const config = {
   get: (key: string) => (key === 'selfservice.methods.totp.config.issuer' ? 'Tessera Test' : undefined),
   url: (_: string, path: string) => `https://id.example/${path}`,
 } as unknown as ConfigService;
 const guard = { attempt: async () => {}, succeeded: async () => {} } as unknown as SecretCheckGuard;
-const cipher = new SecretCipher(['k'.repeat(32)]) as Cipher;
 
 const attrs = (nodes: UiNode[], id: string) =>
   nodes.find((n) => n.attributes['id'] === id || n.attributes['name'] === id)?.attributes ?? {};
@@ -59,36 +48,14 @@ describe('TotpSettings', () => {
   let ctx: SettingsContext;
 
   beforeEach(() => {
-    identities = new FakeIdentities();
-    identities.identity = Object.assign(new IdentityEntity(), {
-      id: 'identity-1',
+    identities = new FakeIdentities({
       schemaId: 'default',
       traits: { email: 'ada@example.org', username: 'ada' },
-      credentials: [],
     });
     const schemas = { find: () => SCHEMA, getDefault: () => SCHEMA } as unknown as IdentitySchemaRegistry;
-    settings = new TotpSettings(
-      identities as unknown as IdentityService,
-      schemas,
-      cipher,
-      config,
-      guard,
-      new StepUp(config),
-    );
-    flow = Object.assign(new SettingsFlowEntity(), {
-      id: 'flow-1',
-      identityId: 'identity-1',
-      ui: { action: '', method: 'POST', nodes: [] },
-      internalContext: null,
-    });
-    ctx = {
-      client: 'api',
-      device: { ipAddress: '127.0.0.1', userAgent: null, location: '' },
-      session: { aal: 'aal1', identityId: 'identity-1' },
-      identity: identities.identity,
-      privileged: true,
-      now: new Date(),
-    } as unknown as SettingsContext;
+    settings = new TotpSettings(identities.asService(), schemas, cipher, config, guard, new StepUp(config));
+    flow = newSettingsFlow();
+    ctx = privilegedContext(identities.identity, { aal: 'aal1', ipAddress: '127.0.0.1', now: new Date() });
   });
 
   async function enrolmentSecret(): Promise<string> {

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import QRCode from 'qrcode';
 import { ConfigService } from '../../config/index.js';
 import {
   addNodeMessage,
@@ -13,14 +12,12 @@ import { type IdentityEntity, IdentityService } from '../../identity/index.js';
 import { credentialIdentifiers, IdentitySchemaRegistry, totpAccountName } from '../../schema/index.js';
 import { MfaText, Text } from '../../text/index.js';
 import { SecretCheckGuard } from '../password/index.js';
-import { StepUp, truthy } from '../second-factor.js';
+import { PendingSecret, StepUp, truthy } from '../second-factor.js';
 import { matchTotp, newTotpSecret, secretOfTotpUrl, totpUrl } from './totp.js';
 import { totpEnrolNodes, totpUnlinkNodes } from './totp-nodes.js';
 
 /** Ciphertexts are bound to where they belong: a seed copied to another identity does not open. */
 export const totpCredentialContext = (identityId: string) => `totp:${identityId}`;
-const pendingContext = (flow: SettingsFlowEntity) => `totp-pending:${flow.id}:${flow.identityId}`;
-const PENDING_KEY = 'totp_url';
 
 /**
  * Linking and unlinking an authenticator app. The seed shown in the flow stays in the flow's
@@ -29,6 +26,8 @@ const PENDING_KEY = 'totp_url';
  */
 @Injectable()
 export class TotpSettings {
+  private readonly pending: PendingSecret;
+
   constructor(
     private readonly identities: IdentityService,
     private readonly schemas: IdentitySchemaRegistry,
@@ -36,14 +35,18 @@ export class TotpSettings {
     private readonly config: ConfigService,
     private readonly guard: SecretCheckGuard,
     private readonly stepUp: StepUp,
-  ) {}
+  ) {
+    this.pending = new PendingSecret(cipher, 'totp_url', 'totp-pending');
+  }
 
   async populate(flow: SettingsFlowEntity, identity: IdentityEntity): Promise<void> {
     if (identity.credentials?.some((c) => c.type === 'totp')) {
       flow.ui.nodes.push(...totpUnlinkNodes());
       return;
     }
-    const url = this.pendingUrl(flow) ?? this.newPendingUrl(flow, identity);
+    const url = this.pending.read(flow) ?? this.newPendingUrl(flow, identity);
+    // qrcode loads with the first enrolment, not at start-up.
+    const { default: QRCode } = await import('qrcode');
     const qr = await QRCode.toDataURL(url, { width: 256, margin: 1 });
     flow.ui.nodes.push(...totpEnrolNodes(qr, secretOfTotpUrl(url)));
   }
@@ -53,6 +56,7 @@ export class TotpSettings {
     body: Record<string, unknown>,
     ctx: SettingsContext,
   ): Promise<SettingsResult> {
+    if (body['method'] !== 'totp') return { kind: 'not_responsible' };
     const linked = ctx.identity.credentials?.some((c) => c.type === 'totp') ?? false;
     if (truthy(body['totp_unlink'])) {
       if (!linked) {
@@ -62,7 +66,7 @@ export class TotpSettings {
       if (!ctx.privileged) return { kind: 'privileged_session_required' };
       if (ctx.session.aal !== 'aal2') throw this.stepUp.required();
       const identity = await this.identities.removeCredential(ctx.identity.id, 'totp');
-      this.forgetPending(flow);
+      this.pending.forget(flow);
       return { kind: 'updated', identity };
     }
     if (linked) {
@@ -76,7 +80,7 @@ export class TotpSettings {
     }
     if (!ctx.privileged) return { kind: 'privileged_session_required' };
     await this.guard.attempt('totp', ctx.identity.id, ctx.device.ipAddress);
-    const url = this.pendingUrl(flow);
+    const url = this.pending.read(flow);
     const step = url ? matchTotp(secretOfTotpUrl(url), code.trim(), ctx.now.getTime()) : null;
     if (!url || step === null) {
       addNodeMessage(flow.ui, 'totp_code', MfaText.totpInvalid());
@@ -88,33 +92,14 @@ export class TotpSettings {
       totp_url: this.cipher.encrypt(url, totpCredentialContext(ctx.identity.id)),
       last_used_step: step,
     });
-    this.forgetPending(flow);
+    this.pending.forget(flow);
     return { kind: 'updated', identity };
-  }
-
-  private pendingUrl(flow: SettingsFlowEntity): string | null {
-    const sealed = flow.internalContext?.[PENDING_KEY];
-    if (typeof sealed !== 'string') return null;
-    try {
-      return this.cipher.decrypt(sealed, pendingContext(flow));
-    } catch {
-      return null;
-    }
   }
 
   private newPendingUrl(flow: SettingsFlowEntity, identity: IdentityEntity): string {
     const url = totpUrl(this.issuer(), this.accountName(identity), newTotpSecret());
-    flow.internalContext = {
-      ...flow.internalContext,
-      [PENDING_KEY]: this.cipher.encrypt(url, pendingContext(flow)),
-    };
+    this.pending.keep(flow, url);
     return url;
-  }
-
-  private forgetPending(flow: SettingsFlowEntity): void {
-    if (!flow.internalContext) return;
-    const { [PENDING_KEY]: _, ...rest } = flow.internalContext;
-    flow.internalContext = rest;
   }
 
   private issuer(): string {

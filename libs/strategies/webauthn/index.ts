@@ -1,4 +1,5 @@
 export { CeremonyStore } from './ceremony-store.js';
+export { KeySettings } from './key-settings.js';
 export { KeyStore } from './key-store.js';
 export {
   methodEnabled,
@@ -14,17 +15,10 @@ export {
   rememberCeremony,
   requestOptions,
   takeCeremony,
-  verifyAssertion,
   verifyAttestation,
   type PendingCeremony,
 } from './webauthn-ceremony.js';
-export {
-  keyIdHex,
-  newChallenge,
-  newUserHandle,
-  type StoredKey,
-  type WebAuthnConfig,
-} from './webauthn-credentials.js';
+export { newChallenge, newUserHandle, type StoredKey, type WebAuthnConfig } from './webauthn-credentials.js';
 export { hiddenNode, scriptNode, triggerNode } from './webauthn-nodes.js';
 export { WEBAUTHN_OPENAPI_SCHEMAS } from './webauthn-script.controller.js';
 export { WEBAUTHN_SCRIPT, WEBAUTHN_SCRIPT_INTEGRITY } from './webauthn-script.js';

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type IdentityEntity, IdentityService } from '../../identity/index.js';
+import { type RelyingParty } from './relying-party.js';
+import { type PendingCeremony, verifyAssertion } from './webauthn-ceremony.js';
 import {
   newUserHandle,
   type StoredKey,
@@ -42,14 +44,38 @@ export class KeyStore {
     return this.save(identity, type, { ...config, credentials });
   }
 
-  recordUse(identity: IdentityEntity, type: KeyType, key: StoredKey, signCount: number) {
+  /**
+   * Checks an assertion against the identity's `keys`. On a pass the key's signature counter is
+   * saved and the identity comes back as saved; a counter that went back flags the key as cloned.
+   */
+  async assert(
+    identity: IdentityEntity,
+    type: KeyType,
+    raw: unknown,
+    expected: {
+      ceremony: PendingCeremony;
+      rp: RelyingParty;
+      keys: StoredKey[];
+      requireUserVerification: boolean;
+    },
+  ): Promise<IdentityEntity | null> {
+    const { ceremony, rp, keys, requireUserVerification } = expected;
+    const outcome = await verifyAssertion(raw, ceremony, rp, keys, requireUserVerification);
+    if (!outcome.ok) {
+      if (outcome.reason === 'cloned' && outcome.key) await this.flagClone(identity, type, outcome.key);
+      return null;
+    }
+    return this.recordUse(identity, type, outcome.key, outcome.signCount);
+  }
+
+  private recordUse(identity: IdentityEntity, type: KeyType, key: StoredKey, signCount: number) {
     return this.update(identity, type, key, (k) => ({
       ...k,
       authenticator: { ...k.authenticator, sign_count: signCount },
     }));
   }
 
-  flagClone(identity: IdentityEntity, type: KeyType, key: StoredKey) {
+  private flagClone(identity: IdentityEntity, type: KeyType, key: StoredKey) {
     return this.update(identity, type, key, (k) => ({
       ...k,
       authenticator: { ...k.authenticator, clone_warning: true },

@@ -1,22 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { CsrfTokenField, MethodField, TransientPayloadField } from '../body-fields.dto.js';
 
 // Documentation of the bodies the WebAuthn and passkey strategies read; they check the fields
 // themselves, so that a bad one becomes a message on the flow rather than a 400 envelope.
 // webauthn.js submits the form without `method`: a filled result field names the method too.
 
-const CSRF = 'The anti-CSRF token; required for browser flows only.';
-const PAYLOAD = {
-  type: 'object',
-  additionalProperties: true,
-  description: 'Data passed along to webhooks, and kept on the flow.',
-} as const;
 const ATTESTATION =
   'The JSON webauthn.js writes after `navigator.credentials.create()` (binary as base64url).';
 const ASSERTION = 'The JSON webauthn.js writes after `navigator.credentials.get()` (binary as base64url).';
 
 @ApiSchema({ name: 'updateLoginFlowWithWebAuthnMethod', description: 'Login with a security key' })
 export class UpdateLoginFlowWithWebAuthnMethod {
-  @ApiProperty({ enum: ['webauthn'], description: 'Must be `webauthn` for this method.' })
+  @MethodField('webauthn')
   method!: 'webauthn';
 
   @ApiProperty({ description: 'The identifier of the identity; the session names it on aal2 flows.' })
@@ -25,28 +20,28 @@ export class UpdateLoginFlowWithWebAuthnMethod {
   @ApiPropertyOptional({ description: ASSERTION })
   webauthn_login?: string;
 
-  @ApiPropertyOptional({ description: CSRF })
+  @CsrfTokenField()
   csrf_token?: string;
 
-  @ApiPropertyOptional(PAYLOAD)
+  @TransientPayloadField()
   transient_payload?: Record<string, unknown>;
 }
 
 @ApiSchema({ name: 'updateLoginFlowWithPasskeyMethod', description: 'Login with a passkey' })
 export class UpdateLoginFlowWithPasskeyMethod {
-  @ApiProperty({ enum: ['passkey'], description: 'Must be `passkey` for this method.' })
+  @MethodField('passkey')
   method!: 'passkey';
 
   @ApiPropertyOptional({ description: ASSERTION })
   passkey_login?: string;
 
-  @ApiPropertyOptional({ description: CSRF })
+  @CsrfTokenField()
   csrf_token?: string;
 }
 
 @ApiSchema({ name: 'updateRegistrationFlowWithPasskeyMethod', description: 'Sign up with a passkey' })
 export class UpdateRegistrationFlowWithPasskeyMethod {
-  @ApiProperty({ enum: ['passkey'], description: 'Must be `passkey` for this method.' })
+  @MethodField('passkey')
   method!: 'passkey';
 
   @ApiProperty({
@@ -59,16 +54,16 @@ export class UpdateRegistrationFlowWithPasskeyMethod {
   @ApiPropertyOptional({ description: `${ATTESTATION} Without it the flow returns the creation options.` })
   passkey_register?: string;
 
-  @ApiPropertyOptional({ description: CSRF })
+  @CsrfTokenField()
   csrf_token?: string;
 
-  @ApiPropertyOptional(PAYLOAD)
+  @TransientPayloadField()
   transient_payload?: Record<string, unknown>;
 }
 
 @ApiSchema({ name: 'updateSettingsFlowWithWebAuthnMethod', description: 'Add or remove a security key' })
 export class UpdateSettingsFlowWithWebAuthnMethod {
-  @ApiProperty({ enum: ['webauthn'], description: 'Must be `webauthn` for this method.' })
+  @MethodField('webauthn')
   method!: 'webauthn';
 
   @ApiPropertyOptional({ description: ATTESTATION })
@@ -80,16 +75,16 @@ export class UpdateSettingsFlowWithWebAuthnMethod {
   @ApiPropertyOptional({ description: 'The id (hex) of the security key to remove.' })
   webauthn_remove?: string;
 
-  @ApiPropertyOptional({ description: CSRF })
+  @CsrfTokenField()
   csrf_token?: string;
 
-  @ApiPropertyOptional(PAYLOAD)
+  @TransientPayloadField()
   transient_payload?: Record<string, unknown>;
 }
 
 @ApiSchema({ name: 'updateSettingsFlowWithPasskeyMethod', description: 'Add or remove a passkey' })
 export class UpdateSettingsFlowWithPasskeyMethod {
-  @ApiProperty({ enum: ['passkey'], description: 'Must be `passkey` for this method.' })
+  @MethodField('passkey')
   method!: 'passkey';
 
   @ApiPropertyOptional({ description: ATTESTATION })
@@ -98,6 +93,6 @@ export class UpdateSettingsFlowWithPasskeyMethod {
   @ApiPropertyOptional({ description: 'The id (hex) of the passkey to remove.' })
   passkey_remove?: string;
 
-  @ApiPropertyOptional({ description: CSRF })
+  @CsrfTokenField()
   csrf_token?: string;
 }

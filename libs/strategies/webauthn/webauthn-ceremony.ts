@@ -1,9 +1,4 @@
-import {
-  type AuthenticationResponseJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { type SelfServiceFlow } from '../../flow/index.js';
 import { type RelyingParty } from './relying-party.js';
 import {
@@ -12,6 +7,10 @@ import {
   base64UrlToBase64,
   type StoredKey,
 } from './webauthn-credentials.js';
+
+/** @simplewebauthn/server and its ASN.1 stack (~0.3 s to import) load on the first ceremony. */
+let library: Promise<typeof import('@simplewebauthn/server')> | undefined;
+const webauthn = () => (library ??= import('@simplewebauthn/server'));
 
 const TIMEOUT_MS = 300_000;
 /** ES256, EdDSA, RS256: what go-webauthn offers by default. */
@@ -123,6 +122,7 @@ export async function verifyAttestation(
 ): Promise<NewKey | null> {
   const response = parsed(raw);
   if (!response) return null;
+  const { verifyRegistrationResponse } = await webauthn();
   try {
     const result = await verifyRegistrationResponse({
       response: response as unknown as RegistrationResponseJSON,
@@ -177,6 +177,7 @@ export async function verifyAssertion(
   const key = keys.find((k) => k.id === keyId);
   if (!key) return { ok: false, reason: 'unknown_key' };
   const stored = key.authenticator?.sign_count ?? 0;
+  const { verifyAuthenticationResponse } = await webauthn();
   try {
     const result = await verifyAuthenticationResponse({
       response: response as unknown as AuthenticationResponseJSON,

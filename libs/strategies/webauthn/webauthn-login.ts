@@ -10,7 +10,7 @@ import {
 import { type IdentityEntity, IdentityService } from '../../identity/index.js';
 import { WebAuthnText } from '../../text/index.js';
 import { methodEnabled, relyingParty } from './relying-party.js';
-import { rememberCeremony, requestOptions, verifyAssertion } from './webauthn-ceremony.js';
+import { rememberCeremony, requestOptions } from './webauthn-ceremony.js';
 import { newChallenge, type StoredKey, webAuthnConfig } from './webauthn-credentials.js';
 import { CeremonyStore } from './ceremony-store.js';
 import { KeyStore } from './key-store.js';
@@ -78,15 +78,16 @@ export class WebAuthnLogin {
       addUiMessage(flow.ui, WebAuthnText.verifierWrong());
       return { kind: 'invalid' };
     }
-    const rp = relyingParty(this.config, 'webauthn');
-    const outcome = await verifyAssertion(submitted, ceremony, rp, keys, false);
-    if (!outcome.ok) {
-      if (outcome.reason === 'cloned' && outcome.key)
-        await this.keys.flagClone(identity, 'webauthn', outcome.key);
+    const updated = await this.keys.assert(identity, 'webauthn', submitted, {
+      ceremony,
+      rp: relyingParty(this.config, 'webauthn'),
+      keys,
+      requireUserVerification: false,
+    });
+    if (!updated) {
       addUiMessage(flow.ui, WebAuthnText.verifierWrong());
       return { kind: 'invalid' };
     }
-    const updated = await this.keys.recordUse(identity, 'webauthn', outcome.key, outcome.signCount);
     return { kind: 'identified', identity: updated, method: 'webauthn', aal: 'aal2' };
   }
 }

@@ -1,6 +1,6 @@
 import type { LoginFlow } from '@ory/kratos-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uiMessageIds, uniqueEmail } from '../../support/self-service.js';
+import { expectError, uiMessageIds, uniqueEmail } from '../../support/self-service.js';
 import { codeIn, mailTo, registeredUser, startMailServer, type MailServer } from '../recovery/mail-flows.js';
 
 let server: MailServer;
@@ -20,6 +20,9 @@ describe('a code as second factor', () => {
   it('an aal2 login flow offers the code address; the code lifts the session to aal2', async () => {
     const email = uniqueEmail('code-mfa');
     const user = await registeredUser(server, email);
+    // With code MFA on, the emailed code is a second factor the identity has: an aal1 session
+    // is not enough for whoami (required_aal: highest_available).
+    expectError(await server.frontend.toSession({ xSessionToken: user.token }), 403, 'session_aal2_required');
     const { data: flow, status } = await server.frontend.createNativeLoginFlow({
       aal: 'aal2',
       xSessionToken: user.token,
@@ -50,6 +53,9 @@ describe('a code as second factor', () => {
       ['password', 'aal1'],
       ['code', 'aal2'],
     ]);
+    const whoami = await server.frontend.toSession({ xSessionToken: user.token });
+    expect(whoami.status).toBe(200);
+    expect(whoami.data.authenticator_assurance_level).toBe('aal2');
   });
 
   it('an address that is not the identity’s is refused and gets no message', async () => {

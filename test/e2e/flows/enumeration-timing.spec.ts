@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bodyOf,
   registerWithApi,
-  sleep,
   startFlowServer,
   uiMessageIds,
   uniqueEmail,
   type FlowServer,
   type Registered,
 } from '../../support/self-service.js';
+import { median, serverDurations } from '../../support/server-timing.js';
 
 // Whether an account exists must not show in how long a failed login takes.
 
@@ -30,12 +30,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 /** One failed login; returns the request id whose access-log line carries the server's time. */
 async function failedLogin(flow: LoginFlow, identifier: string, requestId: string): Promise<string> {
   const response = await server.frontend.updateLoginFlow(
@@ -48,21 +42,6 @@ async function failedLogin(flow: LoginFlow, identifier: string, requestId: strin
   expect(response.status).toBe(400);
   expect(uiMessageIds(bodyOf<LoginFlow>(response))).toEqual([4000006]);
   return requestId;
-}
-
-async function serverDurations(requestIds: string[]): Promise<number[]> {
-  for (let tries = 0; ; tries++) {
-    const byId = new Map(
-      server.tessera
-        .logs()
-        .filter((line) => line['msg'] === 'request completed' && line['path'] === '/self-service/login')
-        .map((line) => [line['request_id'], Number(line['duration_ms'])]),
-    );
-    const durations = requestIds.map((id) => byId.get(id));
-    if (durations.every((d) => d !== undefined)) return durations as number[];
-    if (tries > 20) throw new Error(`no access log line for ${requestIds.find((id) => !byId.has(id))}`);
-    await sleep(100);
-  }
 }
 
 describe('a failed login', () => {
@@ -83,8 +62,8 @@ describe('a failed login', () => {
       unknown.push(ghost);
       known.push(real);
     }
-    const unknownMedian = median(await serverDurations(unknown));
-    const knownMedian = median(await serverDurations(known));
+    const unknownMedian = median(await serverDurations(server.tessera, '/self-service/login', unknown));
+    const knownMedian = median(await serverDurations(server.tessera, '/self-service/login', known));
     const difference = Math.abs(unknownMedian - knownMedian) / Math.max(unknownMedian, knownMedian);
     expect(
       difference,

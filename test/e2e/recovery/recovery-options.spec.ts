@@ -184,3 +184,56 @@ describe('recovery with a short lifespan and revoke_active_sessions', () => {
     expect(textOf(mail)).not.toMatch(/\b\d{6}\b/);
   });
 });
+
+describe('recovery codes under methods.code.config (lifespan 2s, max_submissions 2)', () => {
+  let server: MailServer;
+  beforeAll(async () => {
+    server = await startMailServer({
+      SELFSERVICE_METHODS_CODE_CONFIG_LIFESPAN: '2s',
+      SELFSERVICE_METHODS_CODE_CONFIG_MAX_SUBMISSIONS: '2',
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  async function codeFor(email: string): Promise<{ flowId: string; code: string }> {
+    const { data: flow } = await server.frontend.createNativeRecoveryFlow();
+    const before = server.sink.messages.length;
+    await server.frontend.updateRecoveryFlow({
+      flow: flow.id,
+      updateRecoveryFlowBody: { method: 'code', email },
+    });
+    return { flowId: flow.id, code: codeIn(await mailTo(server.sink, email, before, /recover|access/i)) };
+  }
+  const submit = (flow: string, code: string) =>
+    server.frontend.updateRecoveryFlow({ flow, updateRecoveryFlowBody: { method: 'code', code } });
+
+  it('refuses a code past its own lifespan while its flow still runs, and takes a fresh one', async () => {
+    const email = uniqueEmail('code-lifespan');
+    await registeredUser(server, email);
+    const stale = await codeFor(email);
+    await sleep(2_300);
+    const late = await submit(stale.flowId, stale.code);
+    expect(late.status).toBe(200);
+    expect(late.data.state).toBe('sent_email');
+    expect(uiMessageIds(late.data)).toEqual([4060006]);
+
+    const fresh = await codeFor(email);
+    const done = await submit(fresh.flowId, fresh.code);
+    expect(done.status, JSON.stringify(done.data)).toBe(200);
+    expect(done.data.state).toBe('passed_challenge');
+  });
+
+  it('spends the flow after max_submissions codes, refusing even the right one', async () => {
+    const email = uniqueEmail('code-submissions');
+    await registeredUser(server, email);
+    const { flowId, code } = await codeFor(email);
+    const wrong = code === '999999' ? '999998' : '999999';
+    expect(uiMessageIds((await submit(flowId, wrong)).data)).toEqual([4060006]);
+    expect(uiMessageIds((await submit(flowId, wrong)).data)).toEqual([4060006]);
+    const right = await submit(flowId, code);
+    expect(right.data.state).toBe('sent_email');
+    expect(uiMessageIds(right.data)).toEqual([4060006]);
+  });
+});

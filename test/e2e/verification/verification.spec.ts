@@ -1,7 +1,9 @@
 import type { VerificationFlow } from '@ory/kratos-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertMatchesContract } from '../../support/contract.js';
+import { browserSettingsFlow, settingsFlowOf } from '../settings/settings-support.js';
 import {
+  browserWithSession,
   csrfTokenOf,
   expectError,
   GOOD_PASSWORD,
@@ -29,6 +31,7 @@ beforeAll(async () => {
   server = await startMailServer({
     SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS:
       '[{"hook":"session"},{"hook":"show_verification_ui"}]',
+    SELFSERVICE_FLOWS_SETTINGS_AFTER_PROFILE_HOOKS: '[{"hook":"show_verification_ui"}]',
   });
 });
 
@@ -115,6 +118,42 @@ describe('verification after registration', () => {
     });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')!.startsWith(`${VERIFICATION_UI}?flow=`)).toBe(true);
+  });
+});
+
+describe('verification after a profile change', () => {
+  it('a browser that changed its address goes to the verification UI (show_verification_ui)', async () => {
+    const { jar } = await browserWithSession(server.publicUrl, uniqueEmail('moving'));
+    const flow = await browserSettingsFlow(jar, server.publicUrl);
+    const moved = uniqueEmail('moved');
+    const before = server.sink.messages.length;
+    const response = await postForm(jar, flow.ui.action, {
+      csrf_token: csrfTokenOf(flow),
+      method: 'profile',
+      'traits.email': moved,
+    });
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe(VERIFICATION_UI);
+    const verificationId = location.searchParams.get('flow')!;
+    const shown = await jar.fetch(
+      `${server.publicUrl}/self-service/verification/flows?id=${verificationId}`,
+      {
+        headers: { Accept: 'application/json' },
+      },
+    );
+    const verification = (await shown.json()) as VerificationFlow;
+    expect(verification.state).toBe('sent_email');
+    const code = codeIn(await mailTo(server.sink, moved, before, /verif/i));
+    expect(code).toMatch(/^\d{6}$/);
+
+    // The settings flow itself was saved, and says where verification goes on.
+    const saved = await jar.fetch(`${server.publicUrl}/self-service/settings/flows?id=${flow.id}`, {
+      headers: { Accept: 'application/json' },
+    });
+    const settings = settingsFlowOf(await saved.json());
+    expect(settings.state).toBe('success');
+    expect(settings.identity.traits).toMatchObject({ email: moved });
   });
 });
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ConfigService } from '../../../libs/config/index.js';
 import { type PasswordHasher } from '../../../libs/hash/index.js';
 import { IdentityRepository, IdentityService } from '../../../libs/identity/index.js';
 import { Clock, Database } from '../../../libs/persistence/index.js';
@@ -24,7 +25,9 @@ describe.each(TEST_DATABASES)('IdentityService settings changes on $dialect', (d
       baseDir: join(import.meta.dirname, '../../../identity-schemas'),
     });
     await schemas.load();
-    service = new IdentityService(repository, schemas, {} as PasswordHasher, new Clock());
+    service = new IdentityService(repository, schemas, {} as PasswordHasher, new Clock(), {
+      get: () => undefined,
+    } as unknown as ConfigService);
   });
 
   afterEach(async () => {
