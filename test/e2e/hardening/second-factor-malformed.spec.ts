@@ -116,10 +116,10 @@ describe('login by code', () => {
     }
   });
 
-  it('a 100 KiB identifier is answered like an unknown address', async () => {
+  it('a 100 KiB identifier is refused as too long (4000017), whoever it might name', async () => {
     const flow = await firstFactorFlow();
     const answer = await sendJson(submitUrl(flow.id), { method: 'code', identifier: BIG });
-    expectLoginFlow(answer, [1010014], 'a 100 KiB identifier');
+    expectLoginFlow(answer, [4000017], 'a 100 KiB identifier');
   });
 
   it('a code that is not a string is no code: the flow stays at sending one', async () => {
