@@ -126,3 +126,18 @@ export function locationOf(answer: Answer): URL {
   expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(303);
   return new URL(answer.headers.get('location')!);
 }
+
+/** Every field each settings method reads. */
+export const SETTINGS_FIELDS: Record<string, string[]> = {
+  profile: ['traits'],
+  password: ['password'],
+  totp: ['totp_code', 'totp_unlink'],
+  lookup_secret: [
+    'lookup_secret_confirm',
+    'lookup_secret_reveal',
+    'lookup_secret_regenerate',
+    'lookup_secret_disable',
+  ],
+  webauthn: ['webauthn_register', 'webauthn_register_displayname', 'webauthn_remove'],
+  passkey: ['passkey_register', 'passkey_settings_register', 'passkey_remove'],
+};

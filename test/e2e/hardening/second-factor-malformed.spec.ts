@@ -22,8 +22,7 @@ import {
   WRONG_TYPES,
   type Answer,
 } from './hardening-support.js';
-
-const RP = { id: 'localhost', display_name: 'Tessera Test', origins: ['http://localhost:4455'] };
+import { WEBAUTHN_ENV } from '../../support/webauthn-env.js';
 
 let server: MailServer;
 let user: Registered;
@@ -34,10 +33,7 @@ beforeAll(async () => {
     ...MFA_ENV,
     SELFSERVICE_METHODS_CODE_PASSWORDLESS_ENABLED: 'true',
     SELFSERVICE_FLOWS_VERIFICATION_ENABLED: 'false',
-    SELFSERVICE_METHODS_PASSKEY_ENABLED: 'true',
-    SELFSERVICE_METHODS_PASSKEY_CONFIG_RP: JSON.stringify(RP),
-    SELFSERVICE_METHODS_WEBAUTHN_ENABLED: 'true',
-    SELFSERVICE_METHODS_WEBAUTHN_CONFIG_RP: JSON.stringify(RP),
+    ...WEBAUTHN_ENV,
     SELFSERVICE_METHODS_WEBAUTHN_CONFIG_PASSWORDLESS: 'false',
   });
   user = await registeredUser(server, uniqueEmail('garbage-mfa'));

@@ -26,14 +26,14 @@ import {
   expectRefused,
   sendForm,
   sendJson,
+  SETTINGS_FIELDS,
   WRONG_TYPES,
   type Answer,
 } from './hardening-support.js';
+import { WEBAUTHN_ENV } from '../../support/webauthn-env.js';
 
 // Whatever a client puts in a settings submission, the answer is a 4xx — the flow with a
 // message, or the error envelope — and the identity stays exactly as it was.
-
-const RP = { id: 'localhost', display_name: 'Tessera Test', origins: ['http://localhost:4455'] };
 
 let server: FlowServer;
 
@@ -42,10 +42,7 @@ beforeAll(async () => {
     ...MFA_ENV,
     // The enrolled user's aal1 session may still submit, so garbage reaches the strategies.
     SELFSERVICE_FLOWS_SETTINGS_REQUIRED_AAL: 'aal1',
-    SELFSERVICE_METHODS_PASSKEY_ENABLED: 'true',
-    SELFSERVICE_METHODS_PASSKEY_CONFIG_RP: JSON.stringify(RP),
-    SELFSERVICE_METHODS_WEBAUTHN_ENABLED: 'true',
-    SELFSERVICE_METHODS_WEBAUTHN_CONFIG_RP: JSON.stringify(RP),
+    ...WEBAUTHN_ENV,
   });
 });
 
@@ -53,20 +50,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const FIELDS: Record<string, string[]> = {
-  profile: ['traits'],
-  password: ['password'],
-  totp: ['totp_code', 'totp_unlink'],
-  lookup_secret: [
-    'lookup_secret_confirm',
-    'lookup_secret_reveal',
-    'lookup_secret_regenerate',
-    'lookup_secret_disable',
-  ],
-  webauthn: ['webauthn_register', 'webauthn_register_displayname', 'webauthn_remove'],
-  passkey: ['passkey_register', 'passkey_settings_register', 'passkey_remove'],
-};
-const FIELD_CASES = Object.entries(FIELDS).flatMap(([method, fields]) =>
+const FIELD_CASES = Object.entries(SETTINGS_FIELDS).flatMap(([method, fields]) =>
   fields.map((field) => [method, field] as const),
 );
 const VALUES: [string, unknown][] = [...WRONG_TYPES, ['a 100 KiB string', BIG]];

@@ -10,21 +10,18 @@ import {
   type FlowServer,
 } from '../../support/self-service.js';
 import { browserSettingsFlow, settingsFlowOf, startSettingsServer } from '../settings/settings-support.js';
+import { WEBAUTHN_ENV } from '../../support/webauthn-env.js';
 
 // Security keys and passkeys in the settings form, without a browser: the nodes a UI renders,
 // and what a submission that is not a real attestation gets back.
 
-const RP = { id: 'localhost', display_name: 'Tessera Test', origins: ['http://localhost:4455'] };
 const PRIVILEGE_MS = 3_000;
 
 let server: FlowServer;
 
 beforeAll(async () => {
   server = await startSettingsServer({
-    SELFSERVICE_METHODS_PASSKEY_ENABLED: 'true',
-    SELFSERVICE_METHODS_PASSKEY_CONFIG_RP: JSON.stringify(RP),
-    SELFSERVICE_METHODS_WEBAUTHN_ENABLED: 'true',
-    SELFSERVICE_METHODS_WEBAUTHN_CONFIG_RP: JSON.stringify(RP),
+    ...WEBAUTHN_ENV,
     SELFSERVICE_FLOWS_SETTINGS_PRIVILEGED_SESSION_MAX_AGE: `${PRIVILEGE_MS}ms`,
   });
 });

@@ -16,20 +16,16 @@ import {
   uniqueEmail,
   type FlowServer,
 } from '../../support/self-service.js';
+import { WEBAUTHN_ENV } from '../../support/webauthn-env.js';
 
 // The JSON and ui-node side of WebAuthn and passkeys; the ceremonies themselves run in Chromium
 // (test/browser/webauthn).
-
-const RP = { id: 'localhost', display_name: 'Tessera Test', origins: ['http://localhost:4455'] };
 
 let server: FlowServer;
 
 beforeAll(async () => {
   server = await startFlowServer({
-    SELFSERVICE_METHODS_PASSKEY_ENABLED: 'true',
-    SELFSERVICE_METHODS_PASSKEY_CONFIG_RP: JSON.stringify(RP),
-    SELFSERVICE_METHODS_WEBAUTHN_ENABLED: 'true',
-    SELFSERVICE_METHODS_WEBAUTHN_CONFIG_RP: JSON.stringify(RP),
+    ...WEBAUTHN_ENV,
   });
 });
 

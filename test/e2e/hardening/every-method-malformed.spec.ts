@@ -6,14 +6,15 @@ import {
   type Registered,
 } from '../../support/self-service.js';
 import { MFA_ENV } from '../mfa/mfa-support.js';
+import { SETTINGS_FIELDS } from './hardening-support.js';
 import { startSettingsServer } from '../settings/settings-support.js';
+import { WEBAUTHN_ENV } from '../../support/webauthn-env.js';
 
 // Every method of every flow, fed values of the wrong type, huge, empty or half-written: the answer
 // is the flow with messages or the error envelope, never a 5xx, and a garbage settings submission
 // changes nothing. (Password login and registration have their own, finer cases in
-// malformed-input.spec.ts.)
+// flows/malformed-input.spec.ts, and settings, recovery and second factors in this folder.)
 
-const RP = { id: 'localhost', display_name: 'Tessera Test', origins: ['http://localhost:4455'] };
 const JUNK: unknown[] = [null, 7, true, [], ['a'], {}, { a: 1 }, 'x'.repeat(100_000), '', '{"a":'];
 
 let server: FlowServer;
@@ -22,10 +23,7 @@ let user: Registered;
 beforeAll(async () => {
   server = await startSettingsServer({
     ...MFA_ENV,
-    SELFSERVICE_METHODS_PASSKEY_ENABLED: 'true',
-    SELFSERVICE_METHODS_PASSKEY_CONFIG_RP: JSON.stringify(RP),
-    SELFSERVICE_METHODS_WEBAUTHN_ENABLED: 'true',
-    SELFSERVICE_METHODS_WEBAUTHN_CONFIG_RP: JSON.stringify(RP),
+    ...WEBAUTHN_ENV,
     SELFSERVICE_METHODS_CODE_PASSWORDLESS_ENABLED: 'true',
     SELFSERVICE_METHODS_LINK_ENABLED: 'true',
     SELFSERVICE_FLOWS_RECOVERY_ENABLED: 'true',
@@ -95,21 +93,8 @@ describe('garbage in every method', () => {
   it('settings: profile, password, totp, lookup_secret, webauthn, passkey; nothing changes', async () => {
     const token = { 'X-Session-Token': user.token };
     const before = await (await fetch(`${server.adminUrl}/admin/identities/${user.identity.id}`)).json();
-    const fields: Record<string, string[]> = {
-      profile: ['traits'],
-      password: ['password'],
-      totp: ['totp_code', 'totp_unlink'],
-      lookup_secret: [
-        'lookup_secret_confirm',
-        'lookup_secret_reveal',
-        'lookup_secret_regenerate',
-        'lookup_secret_disable',
-      ],
-      webauthn: ['webauthn_register', 'webauthn_register_displayname', 'webauthn_remove'],
-      passkey: ['passkey_register', 'passkey_remove'],
-    };
     const problems: string[] = [];
-    for (const [method, names] of Object.entries(fields)) {
+    for (const [method, names] of Object.entries(SETTINGS_FIELDS)) {
       problems.push(...(await feed('/self-service/settings/api', { method }, names, token)));
     }
     problems.push(...(await feed('/self-service/settings/api', {}, ['method'], token)));
