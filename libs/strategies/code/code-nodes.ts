@@ -1,8 +1,6 @@
 import { inputNode, submitNode, type UiContainer, type UiNode } from '../../flow/index.js';
 import { CodeText, type UiText } from '../../text/index.js';
 
-const named = (name: string) => (node: UiNode) => (node.attributes as { name?: string }).name === name;
-
 /** The code step: the code input, a hidden method, Continue and Resend (as Kratos' code nodes). */
 export function codeStepNodes(label: UiText): UiNode[] {
   return [
@@ -39,5 +37,3 @@ export function toCodeStep(ui: UiContainer, keep: (name: string) => boolean, lab
   }
   ui.nodes = [...kept, ...codeStepNodes(label)];
 }
-
-export const hasNode = (ui: UiContainer, name: string) => ui.nodes.some(named(name));

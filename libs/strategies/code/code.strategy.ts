@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../../config/index.js';
 import {
   type FlowContext,
-  inputNode,
   type LoginAudience,
   type LoginFlowEntity,
   type LoginResult,
@@ -12,9 +11,10 @@ import {
   type RegistrationStrategy,
   submitNode,
 } from '../../flow/index.js';
-import { CodeText, Text } from '../../text/index.js';
+import { IdentitySchemaRegistry } from '../../schema/index.js';
+import { CodeText } from '../../text/index.js';
+import { ensureLoginIdentifier } from '../login-identifier.js';
 import { CodeLogin } from './code-login.js';
-import { hasNode } from './code-nodes.js';
 import { CodeRegistration } from './code-registration.js';
 
 /** The one-time code method (`selfservice.methods.code`): passwordless sign-in and sign-up, and MFA. */
@@ -26,6 +26,7 @@ export class CodeStrategy implements LoginStrategy, RegistrationStrategy {
     private readonly config: ConfigService,
     private readonly codeLogin: CodeLogin,
     private readonly codeRegistration: CodeRegistration,
+    private readonly schemas: IdentitySchemaRegistry,
   ) {}
 
   private flag(name: 'enabled' | 'passwordless_enabled' | 'mfa_enabled', fallback: boolean): boolean {
@@ -53,11 +54,7 @@ export class CodeStrategy implements LoginStrategy, RegistrationStrategy {
       return;
     }
     if (!this.passwordless || flow.refresh) return;
-    if (!hasNode(flow.ui, 'identifier')) {
-      flow.ui.nodes.push(
-        inputNode('default', { name: 'identifier', type: 'text', value: '', required: true }, Text.labelId()),
-      );
-    }
+    ensureLoginIdentifier(flow, this.schemas);
     flow.ui.nodes.push(submitNode('code', 'method', 'code', CodeText.signInWithCode()));
   }
 

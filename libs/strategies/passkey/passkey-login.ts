@@ -8,13 +8,16 @@ import {
   type LoginResult,
 } from '../../flow/index.js';
 import { IdentityRepository } from '../../identity/index.js';
+import { IdentitySchemaRegistry } from '../../schema/index.js';
 import { Text, WebAuthnText } from '../../text/index.js';
+import { ensureLoginIdentifier } from '../login-identifier.js';
 import {
   assertedUserHandle,
   hiddenNode,
   KeyStore,
   methodEnabled,
   newChallenge,
+  onloadNode,
   relyingParty,
   rememberCeremony,
   requestOptions,
@@ -35,6 +38,7 @@ export class PasskeyLogin {
     private readonly ceremonies: CeremonyStore,
     private readonly identities: IdentityRepository,
     private readonly keys: KeyStore,
+    private readonly schemas: IdentitySchemaRegistry,
   ) {}
 
   populate(flow: LoginFlowEntity, { identity }: LoginAudience): Promise<void> {
@@ -52,9 +56,14 @@ export class PasskeyLogin {
       allow,
       this.verification(),
     );
+    // A fresh sign-in also offers the browser's passkey autofill (conditional UI) on the identifier.
+    const conditional = !flow.refresh;
+    if (conditional) ensureLoginIdentifier(flow, this.schemas, 'username webauthn');
     flow.ui.nodes.push(
       hiddenNode('passkey', 'passkey_challenge', JSON.stringify(options)),
-      hiddenNode('passkey', 'passkey_login'),
+      conditional
+        ? onloadNode('passkey', 'passkey_login', 'oryPasskeyLoginAutocompleteInit')
+        : hiddenNode('passkey', 'passkey_login'),
       triggerNode('passkey', 'passkey_login_trigger', 'oryPasskeyLogin', WebAuthnText.loginWithPasskey()),
       scriptNode('passkey', this.config.url('public', '/.well-known/ory/webauthn.js')),
     );

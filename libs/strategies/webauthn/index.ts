@@ -19,7 +19,7 @@ export {
   type PendingCeremony,
 } from './webauthn-ceremony.js';
 export { newChallenge, newUserHandle, type StoredKey, type WebAuthnConfig } from './webauthn-credentials.js';
-export { hiddenNode, scriptNode, triggerNode } from './webauthn-nodes.js';
+export { hiddenNode, onloadNode, scriptNode, triggerNode } from './webauthn-nodes.js';
 export { WEBAUTHN_OPENAPI_SCHEMAS } from './webauthn-script.controller.js';
 export { WEBAUTHN_SCRIPT, WEBAUTHN_SCRIPT_INTEGRITY } from './webauthn-script.js';
 export { WebAuthnStrategyModule } from './webauthn.module.js';

@@ -57,6 +57,17 @@ export function triggerNode(
   );
 }
 
+/** A hidden input whose ceremony starts when the page loads (`onloadTrigger`; `onload` for older UIs). */
+export function onloadNode(group: NodeGroup, name: string, trigger: WebAuthnTrigger): UiNode {
+  return inputNode(group, {
+    name,
+    type: 'hidden',
+    value: '',
+    onload: `window.__${trigger}()`,
+    onloadTrigger: trigger,
+  });
+}
+
 export function hiddenNode(group: NodeGroup, name: string, value = '', label?: UiText): UiNode {
   return inputNode(group, { name, type: 'hidden', value }, label);
 }

@@ -140,6 +140,8 @@ describe('a browser login flow with passkeys enabled', () => {
             "disabled": false,
             "name": "passkey_login",
             "node_type": "input",
+            "onload": "window.__oryPasskeyLoginAutocompleteInit()",
+            "onloadTrigger": "oryPasskeyLoginAutocompleteInit",
             "type": "hidden",
             "value": "",
           },
@@ -188,6 +190,18 @@ describe('a browser login flow with passkeys enabled', () => {
         },
       ]
     `);
+  });
+
+  it("marks the identifier for the browser's passkey autofill (conditional UI)", async () => {
+    const { flow } = await browserFlow<LoginFlow>('login');
+    const identifier = flow.ui.nodes.filter((n) => attrs(n)['name'] === 'identifier');
+    expect(identifier).toHaveLength(1);
+    expect(identifier[0]!.group).toBe('default');
+    expect(attrs(identifier[0]!)).toMatchObject({
+      type: 'text',
+      required: true,
+      autocomplete: 'username webauthn',
+    });
   });
 
   it('gives every flow its own challenge', async () => {
