@@ -118,6 +118,27 @@ export class SessionService {
     device: DeviceInfo,
   ): Promise<SessionEntity> {
     const now = this.clock.now();
+    this.completed(session, auth, now);
+    session.authenticatedAt = now;
+    session.devices = [...(session.devices ?? []), this.device(session.id, device, now)];
+    this.cache.evict((s) => s.id === session.id);
+    await this.sessions.save(session);
+    return session;
+  }
+
+  /**
+   * A second factor enrolled in settings was just proven by its owner (a TOTP code, a key's
+   * attestation, the backup codes shown): the session counts it, as in Kratos, so that adding
+   * one does not lock the user out of an aal2-only whoami. The session's age stays as it was.
+   */
+  async addAuthenticationMethod(session: SessionEntity, auth: Authentication): Promise<SessionEntity> {
+    this.completed(session, auth, this.clock.now());
+    this.cache.evict((s) => s.id === session.id);
+    await this.sessions.save(session);
+    return session;
+  }
+
+  private completed(session: SessionEntity, auth: Authentication, now: Date): void {
     session.authenticationMethods = [
       ...session.authenticationMethods,
       {
@@ -128,12 +149,7 @@ export class SessionService {
       },
     ];
     session.aal = aalOf(session.authenticationMethods);
-    session.authenticatedAt = now;
     session.updatedAt = now;
-    session.devices = [...(session.devices ?? []), this.device(session.id, device, now)];
-    this.cache.evict((s) => s.id === session.id);
-    await this.sessions.save(session);
-    return session;
   }
 
   /** The usable session a token belongs to, or null: revoked, expired and disabled ones are not. */

@@ -1,5 +1,5 @@
 import { type IdentityEntity } from '../../identity/index.js';
-import { type DeviceInfo, type SessionEntity } from '../../session/index.js';
+import { type Authentication, type DeviceInfo, type SessionEntity } from '../../session/index.js';
 import { type ClientKind } from './client-kind.js';
 import { type LoginFlowEntity, type RegistrationFlowEntity, type SettingsFlowEntity } from './flow.entity.js';
 
@@ -69,8 +69,12 @@ export type SettingsResult =
   | { kind: 'invalid' }
   /** A privileged change on a session that is too old: the user must sign in again first. */
   | { kind: 'privileged_session_required' }
-  /** Saved. `identity` is the identity as it is now; the flow service sets state `success`. */
-  | { kind: 'updated'; identity: IdentityEntity }
+  /**
+   * Saved. `identity` is the identity as it is now; the flow service sets state `success`.
+   * `authenticated`: a method just enrolled and proven in the same step, which the session now
+   * counts as completed (Kratos' "since we added the method, we have authenticated it").
+   */
+  | { kind: 'updated'; identity: IdentityEntity; authenticated?: Authentication }
   /**
    * A step that needs another round on the same flow without saving yet (TOTP or lookup codes
    * shown for confirmation, a WebAuthn challenge): the flow goes back to the client with state

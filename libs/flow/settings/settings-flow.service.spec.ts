@@ -9,7 +9,7 @@ import {
   VerifiableAddressEntity,
 } from '../../identity/index.js';
 import { type Clock, type Database } from '../../persistence/index.js';
-import { SessionEntity } from '../../session/index.js';
+import { SessionEntity, type SessionService } from '../../session/index.js';
 import {
   type CsrfTokens,
   FlowFactory,
@@ -97,6 +97,7 @@ function build(strategy: SettingsStrategy, config: Record<string, unknown> = {},
     ),
   };
   const continuity = { hold: vi.fn(), take: vi.fn(async () => null) };
+  const sessions = { addAuthenticationMethod: vi.fn(async (s: SessionEntity) => s) };
   const service = new SettingsFlowService(
     db,
     [strategy],
@@ -111,8 +112,9 @@ function build(strategy: SettingsStrategy, config: Record<string, unknown> = {},
     fakeConfig,
     clock,
     continuity as unknown as SettingsContinuity,
+    sessions as unknown as SessionService,
   );
-  return { service, hooks, verification, continuity };
+  return { service, hooks, verification, continuity, sessions };
 }
 
 async function submitOnce(
@@ -243,6 +245,25 @@ describe('SettingsFlowService', () => {
     expect(outcome.flow.state).toBe('success');
     expect(outcome.flow.ui.messages?.map((m) => m.id)).toEqual([1050001]);
     expect(outcome.flow.ui.nodes.map((n) => n.attributes['name'])).toEqual(['csrf_token', 'traits.email']);
+  });
+
+  it('counts a method enrolled and proven in the same step on the session, and nothing else', async () => {
+    const owner = identity();
+    const enrolled = build(
+      new FakeStrategy({ kind: 'updated', identity: owner, authenticated: { method: 'totp', aal: 'aal2' } }),
+      {},
+      owner,
+    );
+    const current = session(minutesAgo(1));
+    await submitOnce(enrolled.service, owner, current);
+    expect(enrolled.sessions.addAuthenticationMethod).toHaveBeenCalledWith(current, {
+      method: 'totp',
+      aal: 'aal2',
+    });
+
+    const saved = build(new FakeStrategy({ kind: 'updated', identity: owner }), {}, owner);
+    await submitOnce(saved.service, owner, session(minutesAgo(1)));
+    expect(saved.sessions.addAuthenticationMethod).not.toHaveBeenCalled();
   });
 
   it('keeps the flow in show_form for a step that continues', async () => {

@@ -3,7 +3,7 @@ import { ConfigService } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
 import { type IdentityEntity, IdentityService } from '../../identity/index.js';
 import { Clock, Database } from '../../persistence/index.js';
-import { aal2Required, type DeviceInfo, type SessionEntity } from '../../session/index.js';
+import { aal2Required, type DeviceInfo, type SessionEntity, SessionService } from '../../session/index.js';
 import { SettingsText } from '../../text/index.js';
 import {
   addUiMessage,
@@ -19,6 +19,7 @@ import {
   SETTINGS_STRATEGIES,
   type SettingsContext,
   SettingsFlowEntity,
+  type SettingsResult,
   type SettingsStrategy,
   transientPayloadOf,
   VerificationSender,
@@ -83,6 +84,7 @@ export class SettingsFlowService {
     private readonly config: ConfigService,
     private readonly clock: Clock,
     private readonly continuity: SettingsContinuity,
+    private readonly sessions: SessionService,
   ) {
     this.flows = new FlowRepository(db, SettingsFlowEntity);
   }
@@ -217,7 +219,7 @@ export class SettingsFlowService {
           await this.saveShown(flow);
           throw refreshRequired(this.loginUrl({ refresh: 'true', return_to: this.resumeUrl(flow.id) }));
         case 'updated':
-          return this.updated(flow, input, result.identity, strategy.id, before);
+          return this.updated(flow, input, result, strategy.id, before);
       }
     }
     addUiMessage(flow.ui, SettingsText.noStrategy());
@@ -240,7 +242,7 @@ export class SettingsFlowService {
   private async updated(
     flow: SettingsFlowEntity,
     input: SubmitSettings,
-    identity: IdentityEntity,
+    { identity, authenticated }: Extract<SettingsResult, { kind: 'updated' }>,
     method: string,
     addressesBefore: Set<string>,
   ): Promise<SettingsOutcome> {
@@ -248,6 +250,7 @@ export class SettingsFlowService {
       (a) => !a.verified && !addressesBefore.has(a.id),
     );
     const continueWith = await this.db.transaction(async () => {
+      if (authenticated) await this.sessions.addAuthenticationMethod(input.session, authenticated);
       const started = fresh.length
         ? await this.verification.start({
             identity,

@@ -80,7 +80,7 @@ export class LookupSecretSettings {
           recovery_codes: codes.map((code) => ({ code: this.cipher.encrypt(code, context) })),
         });
         this.pending.forget(flow);
-        return { kind: 'updated', identity };
+        return { kind: 'updated', identity, authenticated: { method: 'lookup_secret', aal: 'aal2' } };
       }
       case 'disable': {
         if (this.storedCodes(ctx.identity).length === 0) return this.none(flow);

@@ -93,7 +93,7 @@ export class TotpSettings {
       last_used_step: step,
     });
     this.pending.forget(flow);
-    return { kind: 'updated', identity };
+    return { kind: 'updated', identity, authenticated: { method: 'totp', aal: 'aal2' } };
   }
 
   private newPendingUrl(flow: SettingsFlowEntity, identity: IdentityEntity): string {

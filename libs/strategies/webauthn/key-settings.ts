@@ -158,6 +158,8 @@ export abstract class KeySettings {
       credentials: [...config.credentials, key.key],
       user_handle: config.user_handle || ceremony.user_handle,
     });
-    return { kind: 'updated', identity };
+    // A security key is a second factor; a passkey (or a passwordless key) a first one.
+    const aal = this.passwordless ? 'aal1' : 'aal2';
+    return { kind: 'updated', identity, authenticated: { method: this.type, aal } };
   }
 }

@@ -278,8 +278,15 @@ describe('security keys as a second factor in Chromium', () => {
     await page.fill('[name="webauthn_register_displayname"]', 'Desk key');
     await ui.clickAndWait('[name="webauthn_register_trigger"]');
     expect(new URL(page.url()).pathname).toBe('/settings');
-    // The settings flow itself is now out of reach of this aal1 session (see below); the admin
-    // API shows what was stored.
+    // The key's attestation proved it: the session that added it is aal2 at once, as in Kratos.
+    const enrolling = await ui.whoami();
+    expect(enrolling.status).toBe(200);
+    const upgraded = enrolling.body as { authentication_methods: { method: string; aal: string }[] };
+    expect(upgraded.authentication_methods.map((m) => [m.method, m.aal])).toEqual([
+      ['password', 'aal1'],
+      ['webauthn', 'aal2'],
+    ]);
+    // The admin API shows what was stored.
     const identityId = (await identityOf(email)).id;
     const admin = await fetch(
       `${tessera.adminUrl}/admin/identities/${identityId}?include_credential=webauthn`,
@@ -302,7 +309,8 @@ describe('security keys as a second factor in Chromium', () => {
     await page.fill('[name="password"]', PASSWORD);
     await ui.clickAndWait('input[name="method"][value="password"]');
     // The password alone gives an aal1 session; whoami (required_aal: highest_available) refuses
-    // it and points at the aal2 login, and the admin API shows the session's level.
+    // it and points at the aal2 login, and the admin API shows the sessions' levels: the one
+    // that added the key, and this new one.
     const firstFactor = await ui.whoami();
     expect(firstFactor.status).toBe(403);
     const refusal = firstFactor.body as { error: { id: string }; redirect_browser_to: string };
@@ -312,8 +320,7 @@ describe('security keys as a second factor in Chromium', () => {
     const levels = ((await sessions.json()) as { authenticator_assurance_level: string }[]).map(
       (s) => s.authenticator_assurance_level,
     );
-    expect(levels.length).toBeGreaterThan(0);
-    expect(new Set(levels)).toEqual(new Set(['aal1']));
+    expect(levels.sort()).toEqual(['aal1', 'aal2']);
     // The settings flow now wants the second factor from this session.
     const settings = await page.request.get(`${publicBase}/self-service/settings/browser`, {
       headers: { Accept: 'application/json' },

@@ -81,6 +81,11 @@ describe('backup codes', () => {
     const saved = settingsFlowOf(confirmed.data);
     expect(saved.state).toBe('success');
     expect(nodeNames(saved, 'lookup_secret')).toEqual(['lookup_secret_reveal', 'lookup_secret_disable']);
+    // The codes just shown and saved count as this session's second factor.
+    const me = await frontend.toSession({ xSessionToken: user.token });
+    expect(me.status).toBe(200);
+    expect(me.data.authenticator_assurance_level).toBe('aal2');
+    expect(me.data.authentication_methods?.map((m) => m.method)).toEqual(['password', 'lookup_secret']);
 
     const admin = await server.identities.getIdentity({
       id: user.identity.id,

@@ -88,12 +88,24 @@ describe('stepping up to aal2', () => {
   let password: string;
   let secret: string;
   let identityId: string;
+  let enrolledWith: string;
 
   beforeAll(async () => {
     const user = await registerWithApi(server.frontend, uniqueEmail('totp-login'));
     ({ email, password } = user);
     identityId = user.identity.id;
     secret = await enrolTotp(server.frontend, user.token);
+    enrolledWith = user.token;
+  });
+
+  it('the session that linked the app counts its code as the second factor', async () => {
+    const { status, data } = await server.frontend.toSession({ xSessionToken: enrolledWith });
+    expect(status).toBe(200);
+    expect(data.authenticator_assurance_level).toBe('aal2');
+    expect(data.authentication_methods?.map((m) => [m.method, m.aal])).toEqual([
+      ['password', 'aal1'],
+      ['totp', 'aal2'],
+    ]);
   });
 
   it('a password login hands out the token but not the identity: the app must step up', async () => {

@@ -8,6 +8,7 @@ import {
   DEFAULT_RETURN_URL,
   expectError,
   fetchFlow,
+  frontendApi,
   initBrowserFlow,
   LOGIN_UI,
   postForm,
@@ -20,7 +21,7 @@ import {
   SETTINGS_UI,
   settingsFlowOf,
 } from '../settings/settings-support.js';
-import { authenticator, nodeNames, startMfaServer, textNode } from './mfa-support.js';
+import { authenticator, nodeNames, passwordSession, startMfaServer, textNode } from './mfa-support.js';
 
 // Server-rendered pages and SPAs: link the app in settings, then a password login is sent on to
 // the aal2 step before the session counts.
@@ -43,15 +44,20 @@ async function browserUserWithTotp(): Promise<{ email: string; password: string;
   });
   expect(linked.status).toBe(303);
   expect(linked.headers.get('location')).toBe(`${SETTINGS_UI}?flow=${flow.id}`);
-  // The session that linked the app is aal1: whoami now wants the second factor from it too.
+  // The code that linked the app proved it: the session that did so is aal2 at once, as in Kratos.
   const me = await whoami(browser.jar);
-  expectError({ status: me.status }, 403, 'session_aal2_required', me.body);
+  expect(me.status).toBe(200);
+  expect(me.body['authenticator_assurance_level']).toBe('aal2');
+  expect(methodsOf(me.body)).toEqual(['password', 'totp']);
   return { email: browser.email, password: browser.password, secret };
 }
 
 afterAll(async () => {
   await server?.stop();
 });
+
+const methodsOf = (session: Record<string, unknown>) =>
+  (session['authentication_methods'] as { method: string }[]).map((m) => m.method);
 
 async function whoami(jar: CookieJar) {
   const response = await jar.fetch(`${server.publicUrl}/sessions/whoami`);
@@ -177,9 +183,21 @@ describe('backup codes in a server-rendered settings page', () => {
     });
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get('location')).toBe(`${SETTINGS_UI}?flow=${flow.id}`);
-    // Saved: the identity now has a second factor, so even its settings want an aal2 session.
+    // Saved, and the codes just shown count as the second factor of the session that saved them.
     const { response, body: after } = await fetchSettingsFlow(browser.jar, server.publicUrl, flow.id);
-    expectError({ status: response.status }, 403, 'session_aal2_required', after);
-    expect((await whoami(browser.jar)).status).toBe(403);
+    expect(response.status).toBe(200);
+    expect(settingsFlowOf(after).state).toBe('success');
+    const me = await whoami(browser.jar);
+    expect(me.body['authenticator_assurance_level']).toBe('aal2');
+    expect(methodsOf(me.body)).toEqual(['password', 'lookup_secret']);
+    // Any other sign-in with the password alone is aal1, which no longer suffices.
+    const frontend = frontendApi(server.publicUrl);
+    const aal1 = await passwordSession(frontend, browser.email, browser.password);
+    expectError(await frontend.toSession({ xSessionToken: aal1 }), 403, 'session_aal2_required');
+    expectError(
+      await frontend.createNativeSettingsFlow({ xSessionToken: aal1 }),
+      403,
+      'session_aal2_required',
+    );
   });
 });
