@@ -29,6 +29,12 @@ export class FlowResponder {
     res.end();
   }
 
+  /** `302 Found`: the few places where Kratos answers a browser so (a settings flow without a session). */
+  found(res: Response, url: string): void {
+    res.status(302).setHeader('Location', url);
+    res.end();
+  }
+
   json(res: Response, status: number, body: unknown): void {
     res.status(status).json(body);
   }

@@ -94,7 +94,7 @@ export class SettingsFlowController {
   async get(@Query('id') id: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
     const flow = await this.flows.get(flowIdParam(id));
     const session = await this.sessions.findActive(this.transport.tokenFrom(req));
-    if (!session && !wantsJson(req)) return this.responder.redirect(res, this.flows.loginUiUrl());
+    if (!session && !wantsJson(req)) return this.responder.found(res, this.flows.loginUiUrl());
     const identity = await this.flows.authorize(flow, session);
     this.http.readable('settings', flow, req, this.flows.isExpired(flow));
     this.responder.json(res, 200, this.settings.json(flow, identity));
@@ -153,9 +153,10 @@ export class SettingsFlowController {
     let identity: IdentityEntity | undefined;
     try {
       flow = await this.flows.get(flowIdParam(id));
-      const { session } = await this.http.sessionFor(flow.type, req);
+      // As Kratos: the session may come from the cookie or the X-Session-Token, whatever the flow type.
+      const session = await this.sessions.findActive(this.transport.tokenFrom(req));
       if (!session && flow.type === 'browser' && !wantsJson(req))
-        return this.responder.redirect(res, this.flows.loginUiUrl());
+        return this.responder.found(res, this.flows.loginUiUrl());
       identity = await this.flows.authorize(flow, session);
       const shown = identity;
       const body = submittedBody(req);

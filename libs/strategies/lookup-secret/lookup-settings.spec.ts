@@ -113,13 +113,19 @@ describe('LookupSecretSettings', () => {
       ctx,
     );
     expect(confirm.kind).toBe('invalid');
+    expect(flow.ui.messages?.map((m) => [m.id, m.text])).toEqual([
+      [4000001, 'You must (re-)generate recovery backup codes before you can save them.'],
+    ]);
+    flow.ui.messages = [];
     const reveal = await settings.settings(
       flow,
       { method: 'lookup_secret', lookup_secret_reveal: true },
       ctx,
     );
     expect(reveal.kind).toBe('invalid');
-    expect(flow.ui.messages?.map((m) => m.id)).toContain(4000014);
+    expect(flow.ui.messages?.map((m) => [m.id, m.text])).toEqual([
+      [4000001, 'Can not reveal lookup codes because you have none.'],
+    ]);
   });
 });
 

@@ -59,7 +59,10 @@ export class LookupSecretSettings {
       }
       case 'reveal': {
         const stored = this.storedCodes(ctx.identity);
-        if (stored.length === 0) return this.none(flow);
+        if (stored.length === 0) {
+          addUiMessage(flow.ui, Text.reason('Can not reveal lookup codes because you have none.'));
+          return { kind: 'invalid' };
+        }
         const context = lookupCredentialContext(ctx.identity.id);
         const codes = stored.map((c) => ({
           code: this.cipher.decrypt(c.code, context),
@@ -72,7 +75,10 @@ export class LookupSecretSettings {
         const pending = this.pending.read(flow);
         const codes = pending === null ? null : (JSON.parse(pending) as string[]);
         if (!codes) {
-          addUiMessage(flow.ui, Text.reason('Generate new backup recovery codes first.'));
+          addUiMessage(
+            flow.ui,
+            Text.reason('You must (re-)generate recovery backup codes before you can save them.'),
+          );
           return { kind: 'invalid' };
         }
         const context = lookupCredentialContext(ctx.identity.id);

@@ -14,6 +14,7 @@ import {
   nodeValue,
   postForm,
   postJson,
+  registerWithApi,
   uniqueEmail,
   type FlowServer,
 } from '../../support/self-service.js';
@@ -235,10 +236,33 @@ describe('starting a browser settings flow', () => {
     const html = await stranger.fetch(`${server.publicUrl}/self-service/settings/flows?id=${flowId}`, {
       headers: { Accept: 'text/html' },
     });
-    expect(html.status).toBe(303);
+    // Kratos answers these two with 302 Found, not its usual 303.
+    expect(html.status).toBe(302);
     expect(html.headers.get('location')).toBe(LOGIN_UI);
     const { response, body } = await fetchSettingsFlow(stranger, server.publicUrl, flowId);
     expectError(response, 401, undefined, body);
+    const form = await postForm(stranger, `${server.publicUrl}/self-service/settings?flow=${flowId}`, {
+      method: 'profile',
+      'traits.email': uniqueEmail('stranger'),
+    });
+    expect(form.status).toBe(302);
+    expect(form.headers.get('location')).toBe(LOGIN_UI);
+  });
+
+  it("takes another identity's session token on a browser flow as that identity, and refuses it", async () => {
+    const { jar } = await browserWithSession(server.publicUrl, uniqueEmail('owner'));
+    const { flowId } = await initBrowserSettings(jar, server.publicUrl);
+    const other = await registerWithApi(server.frontend, uniqueEmail('token-holder'));
+    const response = await fetch(`${server.publicUrl}/self-service/settings?flow=${flowId}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'X-Session-Token': other.token,
+      },
+      body: JSON.stringify({ method: 'profile', traits: { email: uniqueEmail('taken') } }),
+    });
+    expectError(response, 403, 'security_identity_mismatch', await response.json());
   });
 
   it('refuses another signed-in browser the flow with 403 security_identity_mismatch', async () => {

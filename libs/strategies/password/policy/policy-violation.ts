@@ -18,12 +18,13 @@ export interface PolicyMessage {
   id: number;
   text: string;
   type: 'error';
-  context: Record<string, unknown>;
+  context?: Record<string, unknown>;
 }
 
 /** The ui text of a violation, with Kratos' English wording; it goes on the `password` node. */
 export function policyMessage(violation: PolicyViolation): PolicyMessage {
-  return { id: violation.id, text: englishText(violation), type: 'error', context: { ...violation.context } };
+  const context = Object.keys(violation.context).length > 0 ? { context: { ...violation.context } } : {};
+  return { id: violation.id, text: englishText(violation), type: 'error', ...context };
 }
 
 function englishText(violation: PolicyViolation): string {
