@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HashModule } from '../hash/index.js';
 import { IdentityModule } from '../identity/index.js';
 import { SchemaModule } from '../schema/index.js';
 import { SessionModule } from '../session/index.js';
@@ -39,6 +40,7 @@ import { ChangePasswordController } from './settings/change-password.controller.
 import { SettingsFlowController } from './settings/settings-flow.controller.js';
 import { SendFloor } from './codes/send-floor.js';
 import { SettingsContinuity } from './settings/settings-continuity.js';
+import { SettingsFlowRepository } from './settings/settings-flow.repository.js';
 import { SettingsFlowService } from './settings/settings-flow.service.js';
 import { SettingsResponder } from './settings/settings-responder.js';
 
@@ -48,7 +50,7 @@ import { SettingsResponder } from './settings/settings-responder.js';
  * after-hooks (FLOW_HOOKS) come from the application's global providers.
  */
 @Module({
-  imports: [IdentityModule, SchemaModule, SessionModule, ThrottleModule],
+  imports: [HashModule, IdentityModule, SchemaModule, SessionModule, ThrottleModule],
   controllers: [
     LoginFlowController,
     RegistrationFlowController,
@@ -73,6 +75,7 @@ import { SettingsResponder } from './settings/settings-responder.js';
     RegistrationFlowService,
     RegistrationResponder,
     SettingsFlowService,
+    SettingsFlowRepository,
     SettingsContinuity,
     SettingsResponder,
     OneTimeCodeRepository,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../../config/index.js';
-import { Clock, Database } from '../../persistence/index.js';
+import { Clock } from '../../persistence/index.js';
 import { CodeText } from '../../text/index.js';
-import { addUiMessage, FlowRepository, SettingsFlowEntity } from '../core/index.js';
+import { addUiMessage, type SettingsFlowEntity } from '../core/index.js';
+import { SettingsFlowRepository } from '../settings/settings-flow.repository.js';
 import { SettingsFlowService } from '../settings/settings-flow.service.js';
 import { type SettingsFlowFor, SettingsHandOff } from './settings-hand-off.js';
 
@@ -12,16 +13,13 @@ import { type SettingsFlowFor, SettingsHandOff } from './settings-hand-off.js';
  */
 @Injectable()
 export class RecoverySettingsHandOff extends SettingsHandOff {
-  private readonly flows: FlowRepository<SettingsFlowEntity>;
-
   constructor(
-    db: Database,
     private readonly settings: SettingsFlowService,
     private readonly config: ConfigService,
     private readonly clock: Clock,
+    private readonly flows: SettingsFlowRepository,
   ) {
     super();
-    this.flows = new FlowRepository(db, SettingsFlowEntity);
   }
 
   async createFor(input: SettingsFlowFor): Promise<SettingsFlowEntity> {

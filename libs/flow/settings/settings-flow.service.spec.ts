@@ -13,15 +13,18 @@ import { SessionEntity, type SessionService } from '../../session/index.js';
 import {
   type CsrfTokens,
   FlowFactory,
+  FlowRepository,
   type HookRunner,
   inputNode,
   type ReturnToPolicy,
+  SettingsFlowEntity,
   type SettingsContext,
   type SettingsResult,
   type SettingsStrategy,
   type VerificationSender,
 } from '../core/index.js';
 import { type SettingsContinuity } from './settings-continuity.js';
+import { type SettingsFlowRepository } from './settings-flow.repository.js';
 import { SettingsFlowService } from './settings-flow.service.js';
 
 const NOW = new Date('2026-01-01T12:00:00Z');
@@ -113,6 +116,7 @@ function build(strategy: SettingsStrategy, config: Record<string, unknown> = {},
     clock,
     continuity as unknown as SettingsContinuity,
     sessions as unknown as SessionService,
+    new FlowRepository(db, SettingsFlowEntity) as SettingsFlowRepository,
   );
   return { service, hooks, verification, continuity, sessions };
 }

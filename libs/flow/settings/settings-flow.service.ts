@@ -11,7 +11,6 @@ import {
   type ClientKind,
   clearMessages,
   FlowFactory,
-  FlowRepository,
   HookRunner,
   nodeNamed,
   type NewFlow,
@@ -27,6 +26,7 @@ import {
 } from '../core/index.js';
 import { identityMismatch, refreshRequired, sessionInactive, sessionMissing } from './settings-errors.js';
 import { SettingsContinuity } from './settings-continuity.js';
+import { SettingsFlowRepository } from './settings-flow.repository.js';
 import { orderSettingsNodes } from './settings-nodes.js';
 import { type ContinueWith } from './settings-flow.wire.js';
 
@@ -71,8 +71,6 @@ export type SettingsOutcome =
  */
 @Injectable()
 export class SettingsFlowService {
-  private readonly flows: FlowRepository<SettingsFlowEntity>;
-
   constructor(
     private readonly db: Database,
     @Inject(SETTINGS_STRATEGIES) private readonly strategies: SettingsStrategy[],
@@ -85,9 +83,8 @@ export class SettingsFlowService {
     private readonly clock: Clock,
     private readonly continuity: SettingsContinuity,
     private readonly sessions: SessionService,
-  ) {
-    this.flows = new FlowRepository(db, SettingsFlowEntity);
-  }
+    private readonly flows: SettingsFlowRepository,
+  ) {}
 
   /** The init endpoints: a session is required and must have the assurance level the identity can reach. */
   async create(input: CreateSettingsFlow): Promise<{ flow: SettingsFlowEntity; identity: IdentityEntity }> {
