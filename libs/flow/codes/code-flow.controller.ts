@@ -92,7 +92,7 @@ export abstract class CodeFlowController<
       this.service.assertEnabled();
       if (this.signedOutOnly && (await this.http.sessionFor('browser', req)).session) {
         if (!wantsJson(req))
-          return this.responder.redirect(res, this.http.returnUrl(this.service.kind, query['return_to']));
+          return this.responder.found(res, this.http.returnUrl(this.service.kind, query['return_to']));
         throw sessionAlreadyAvailable();
       }
       const csrfToken = this.csrf.ensure(req, res);

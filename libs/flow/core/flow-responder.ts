@@ -29,7 +29,10 @@ export class FlowResponder {
     res.end();
   }
 
-  /** `302 Found`: the few places where Kratos answers a browser so (a settings flow without a session). */
+  /**
+   * `302 Found`, where Kratos answers a browser so: a settings flow without a session, a signed-in
+   * browser opening recovery or submitting a registration.
+   */
   found(res: Response, url: string): void {
     res.status(302).setHeader('Location', url);
     res.end();

@@ -153,7 +153,7 @@ export class RegistrationFlowController {
       if (!client) return;
       const { session } = await this.http.sessionFor(flow.type, req);
       if (session && client === 'browser')
-        return this.responder.redirect(res, this.http.returnUrl('registration', null));
+        return this.responder.found(res, this.http.returnUrl('registration', null));
       const outcome = await this.flows.submit(flow, {
         client,
         device: this.transport.deviceFrom(req),

@@ -197,6 +197,37 @@ describe('a browser signing up through the HTML form', () => {
     expect((session.data as Session).identity?.traits).toEqual({ email, name: { first: 'Grace' } });
   });
 
+  it('sent again from a second tab once signed in, is sent to the return URL with a 302, as Kratos', async () => {
+    const jar = new CookieJar();
+    const tabs = [];
+    for (const _ of [1, 2]) {
+      const { flowId } = await initBrowserFlow(jar, server.publicUrl, 'registration');
+      tabs.push(
+        (await fetchFlow(jar, server.publicUrl, 'registration', flowId)).body as unknown as RegistrationFlow,
+      );
+    }
+    const emails = [uniqueEmail('first-tab'), uniqueEmail('second-tab')];
+    const fields = (flow: RegistrationFlow, email: string) => ({
+      csrf_token: csrfTokenOf(flow),
+      method: 'password',
+      'traits.email': email,
+      password: GOOD_PASSWORD,
+    });
+    expect((await postForm(jar, tabs[0]!.ui.action, fields(tabs[0]!, emails[0]!))).status).toBe(303);
+    const again = await postForm(jar, tabs[1]!.ui.action, fields(tabs[1]!, emails[1]!));
+    expect(again.status).toBe(302);
+    expect(again.headers.get('location')).toBe(DEFAULT_RETURN_URL);
+    for (const [email, count] of [
+      [emails[0]!, 1],
+      [emails[1]!, 0],
+    ] as const) {
+      const found = await fetch(
+        `${server.adminUrl}/admin/identities?credentials_identifier=${encodeURIComponent(email)}`,
+      );
+      expect(((await found.json()) as unknown[]).length, email).toBe(count);
+    }
+  });
+
   it('goes back to the UI with the typed traits and the problem, but not the password', async () => {
     const jar = new CookieJar();
     const { flowId } = await initBrowserFlow(jar, server.publicUrl, 'registration');

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertMatchesContract } from '../../support/contract.js';
 import {
   bodyOf,
+  browserWithSession,
   csrfTokenOf,
+  DEFAULT_RETURN_URL,
   expectError,
   postForm,
   postJson,
@@ -187,6 +189,19 @@ describe('recovery by code in a native app', () => {
     });
     expect(wrongMethod.status).toBe(400);
     expect(uiMessageIds(wrongMethod.data)).toEqual([4010005]);
+  });
+
+  it('sends a signed-in browser to the return URL with a 302, and tells a SPA 400, as Kratos', async () => {
+    const { jar } = await browserWithSession(server.publicUrl, uniqueEmail('signed-in-browser'));
+    const html = await jar.fetch(`${server.publicUrl}/self-service/recovery/browser`, {
+      headers: { Accept: 'text/html' },
+    });
+    expect(html.status).toBe(302);
+    expect(html.headers.get('location')).toBe(DEFAULT_RETURN_URL);
+    const spa = await jar.fetch(`${server.publicUrl}/self-service/recovery/browser`, {
+      headers: { Accept: 'application/json' },
+    });
+    expectError(spa, 400, 'session_already_available', await spa.json());
   });
 });
 
