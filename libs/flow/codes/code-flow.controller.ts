@@ -101,6 +101,7 @@ export abstract class CodeFlowController<
         requestUrl: this.http.requestUrl(req),
         returnTo: query['return_to'],
         csrfToken,
+        skipSettings: this.service.kind === 'recovery' && query['skip_settings'] === 'true',
       });
       if (wantsJson(req)) return this.responder.json(res, 200, codeFlowJson(flow));
       this.responder.redirect(res, this.service.uiUrl(flow.id));

@@ -132,9 +132,13 @@ export abstract class CodeFlowService<
     return flow;
   }
 
-  async create(input: Omit<NewFlow, 'returnTo'> & { returnTo?: string }): Promise<F> {
+  /** `skipSettings`: recovery's `skip_settings`, honoured only with a (checked) `return_to`. */
+  async create(input: Omit<NewFlow, 'returnTo'> & { returnTo?: string; skipSettings?: boolean }): Promise<F> {
     this.assertEnabled();
-    const flow = this.build(input);
+    const { skipSettings, ...fields } = input;
+    const flow = this.build(fields);
+    if (skipSettings && flow.returnTo)
+      flow.internalContext = { ...flow.internalContext, skip_settings: true };
     await this.flows.insert(flow);
     return flow;
   }

@@ -101,21 +101,26 @@ export class RecoveryFlowController extends CodeFlowController<
     };
   }
 
-  /** Signed in: browsers go to the settings UI, SPAs are told to go there, apps get the token. */
+  /**
+   * Signed in: browsers go to the settings UI (or straight to `return_to` when the flow was started
+   * with `skip_settings`), SPAs are told to go there, apps get the token.
+   */
   protected respondDone(res: Response, client: ClientKind, outcome: Recovered): void {
     const settingsUrl = this.factory.uiUrl('settings', outcome.settings.id);
     if (client !== 'api') this.transport.setCookie(res, outcome.token, outcome.session.expiresAt);
-    if (client === 'browser') return this.responder.redirect(res, settingsUrl);
+    const skip = outcome.flow.internalContext?.['skip_settings'] === true && outcome.flow.returnTo;
+    const next = skip ? outcome.flow.returnTo! : settingsUrl;
+    if (client === 'browser') return this.responder.redirect(res, next);
     if (client === 'spa') {
       return this.responder.json(res, 422, {
         error: {
           id: 'browser_location_change_required',
           code: 422,
           status: 'Unprocessable Entity',
-          reason: `In order to complete this flow please redirect the browser to: ${settingsUrl}`,
+          reason: `In order to complete this flow please redirect the browser to: ${next}`,
           message: 'browser location change required',
         },
-        redirect_browser_to: settingsUrl,
+        redirect_browser_to: next,
       });
     }
     return this.responder.json(

@@ -2,6 +2,7 @@ import type { RecoveryFlow } from '@ory/kratos-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertMatchesContract } from '../../support/contract.js';
 import {
+  ALLOWED_RETURN_URL,
   bodyOf,
   browserWithSession,
   csrfTokenOf,
@@ -206,6 +207,43 @@ describe('recovery by code in a native app', () => {
 });
 
 describe('recovery by code in a browser', () => {
+  it('started with skip_settings and a return_to, ends signed in at return_to, not at settings', async () => {
+    const email = uniqueEmail('recover-skip');
+    await registeredUser(server, email);
+    const jar = new CookieJar();
+    const query = `return_to=${encodeURIComponent(ALLOWED_RETURN_URL)}&skip_settings=true`;
+    const init = await jar.fetch(`${server.publicUrl}/self-service/recovery/browser?${query}`, {
+      headers: { Accept: 'application/json' },
+    });
+    const flow = (await init.json()) as RecoveryFlow;
+    expect(flow.return_to).toBe(ALLOWED_RETURN_URL);
+    expect(Object.keys(flow)).not.toContain('internal_context');
+    const before = server.sink.messages.length;
+    await postForm(jar, flow.ui.action, { csrf_token: csrfTokenOf(flow), method: 'code', email });
+    const code = codeIn(await mailTo(server.sink, email, before, /recover|access/i));
+    const done = await postForm(jar, flow.ui.action, { csrf_token: csrfTokenOf(flow), method: 'code', code });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(ALLOWED_RETURN_URL);
+    expect(jar.get('ory_kratos_session')).toBeTruthy();
+
+    // Without a return_to there is nowhere else to go: the settings hand-off happens as usual.
+    const plain = new CookieJar();
+    const bare = await plain.fetch(`${server.publicUrl}/self-service/recovery/browser?skip_settings=true`, {
+      headers: { Accept: 'application/json' },
+    });
+    const second = (await bare.json()) as RecoveryFlow;
+    const mark = server.sink.messages.length;
+    await postJson(plain, second.ui.action, { csrf_token: csrfTokenOf(second), method: 'code', email });
+    const again = codeIn(await mailTo(server.sink, email, mark, /recover|access/i));
+    const spa = await postJson(plain, second.ui.action, {
+      csrf_token: csrfTokenOf(second),
+      method: 'code',
+      code: again,
+    });
+    const error = expectError(spa, 422, 'browser_location_change_required', await spa.json());
+    expect(String(error['redirect_browser_to'])).toContain(SETTINGS_UI);
+  });
+
   it('form posts: code sent, code accepted, 303 to the settings UI with a session cookie', async () => {
     const email = uniqueEmail('recover-browser');
     await registeredUser(server, email);
