@@ -68,7 +68,7 @@ export class LookupSecretSettings {
           code: this.cipher.decrypt(c.code, context),
           usedAt: c.used_at ? new Date(c.used_at) : undefined,
         }));
-        this.showNodes(flow, [codesNode(codes), regenerateNode(), disableNode()]);
+        this.showNodes(flow, [codesNode(codes), disableNode(), regenerateNode()]);
         return { kind: 'continue' };
       }
       case 'confirm': {

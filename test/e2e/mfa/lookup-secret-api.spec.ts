@@ -135,6 +135,12 @@ describe('backup codes', () => {
     const flow = settingsFlowOf(data);
     const revealed = await settingsAction({ token: aal2 }, flow, 'reveal');
     expect(revealed.status, JSON.stringify(revealed.data)).toBe(200);
+    // Kratos' order after a reveal: the codes, then disable, then regenerate.
+    expect(nodeNames(settingsFlowOf(revealed.data), 'lookup_secret')).toEqual([
+      'lookup_secret_codes',
+      'lookup_secret_disable',
+      'lookup_secret_regenerate',
+    ]);
     const secrets = codesOf(settingsFlowOf(revealed.data));
     expect(secrets.slice(0, 3).map((s) => s.id)).toEqual([1050014, 1050014, 1050014]);
     expect(secrets.slice(3).map((s) => s.text)).toEqual(codes.slice(3));
