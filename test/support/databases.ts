@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
+import { afterEach, beforeEach } from 'vitest';
 import { COURIER_ENTITIES } from '../../libs/courier/index.js';
 import { FLOW_ENTITIES } from '../../libs/flow/index.js';
 import { IDENTITY_ENTITIES } from '../../libs/identity/index.js';
 import { SESSION_ENTITIES } from '../../libs/session/index.js';
-import { createDataSource } from '../../libs/persistence/index.js';
+import { createDataSource, Database } from '../../libs/persistence/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 
 export interface TestDatabase {
@@ -52,4 +53,35 @@ export async function migratedDataSource(database: TestDatabase): Promise<DataSo
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
+}
+
+/**
+ * A freshly migrated database for each test of the calling `describe`, destroyed after it:
+ * read `dataSource` and `db` inside tests (they change with every test).
+ */
+export function freshDatabaseEach(database: TestDatabase): {
+  readonly dataSource: DataSource;
+  readonly db: Database;
+} {
+  let current: { dataSource: DataSource; db: Database } | undefined;
+  beforeEach(async () => {
+    const dataSource = await migratedDataSource(database);
+    current = { dataSource, db: new Database(dataSource) };
+  });
+  afterEach(async () => {
+    await current?.dataSource.destroy();
+    current = undefined;
+  });
+  const now = () => {
+    if (!current) throw new Error('freshDatabaseEach: read the database inside a test');
+    return current;
+  };
+  return {
+    get dataSource() {
+      return now().dataSource;
+    },
+    get db() {
+      return now().db;
+    },
+  };
 }

@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DataSource } from 'typeorm';
+import { describe, expect, it } from 'vitest';
 import { csrfNode, FlowRepository, LoginFlowEntity } from '../../../libs/flow/index.js';
-import { Database, newId } from '../../../libs/persistence/index.js';
-import { migratedDataSource, TEST_DATABASES } from '../../support/databases.js';
+import { newId } from '../../../libs/persistence/index.js';
+import { freshDatabaseEach, TEST_DATABASES } from '../../support/databases.js';
 
 function loginFlow(internalContext: Record<string, unknown> | null): LoginFlowEntity {
   const now = new Date();
@@ -35,20 +34,10 @@ function loginFlow(internalContext: Record<string, unknown> | null): LoginFlowEn
 // A WebAuthn challenge is spent by swapping the flow's internal context: compare-and-set, so two
 // requests that read the same challenge cannot both spend it.
 describe.each(TEST_DATABASES)('spending a value in internal_context on $dialect', (database) => {
-  let dataSource: DataSource;
-  let db: Database;
-
-  beforeEach(async () => {
-    dataSource = await migratedDataSource(database);
-    db = new Database(dataSource);
-  });
-
-  afterEach(async () => {
-    await dataSource.destroy();
-  });
+  const fresh = freshDatabaseEach(database);
 
   it('lets only the first of two readers of the same context swap it', async () => {
-    const flows = new FlowRepository(db, LoginFlowEntity);
+    const flows = new FlowRepository(fresh.db, LoginFlowEntity);
     const read = { passkey_login: { challenge: 'c1' }, other: { n: 1 } };
     const flow = loginFlow(read);
     await flows.insert(flow);
@@ -61,7 +50,7 @@ describe.each(TEST_DATABASES)('spending a value in internal_context on $dialect'
   });
 
   it('never swaps a flow without a context or another flow', async () => {
-    const flows = new FlowRepository(db, LoginFlowEntity);
+    const flows = new FlowRepository(fresh.db, LoginFlowEntity);
     const empty = loginFlow(null);
     const other = loginFlow({ passkey_login: { challenge: 'c2' } });
     await flows.insert(empty);

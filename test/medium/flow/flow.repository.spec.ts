@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DataSource } from 'typeorm';
+import { describe, expect, it } from 'vitest';
 import {
   csrfNode,
   FlowErrorRepository,
@@ -7,8 +6,8 @@ import {
   LoginFlowEntity,
   RegistrationFlowEntity,
 } from '../../../libs/flow/index.js';
-import { Clock, Database, newId } from '../../../libs/persistence/index.js';
-import { migratedDataSource, TEST_DATABASES } from '../../support/databases.js';
+import { Clock, newId } from '../../../libs/persistence/index.js';
+import { freshDatabaseEach, TEST_DATABASES } from '../../support/databases.js';
 
 function flowFields(now: Date) {
   const id = newId();
@@ -35,20 +34,10 @@ function flowFields(now: Date) {
 }
 
 describe.each(TEST_DATABASES)('flow repositories on $dialect', (database) => {
-  let dataSource: DataSource;
-  let db: Database;
-
-  beforeEach(async () => {
-    dataSource = await migratedDataSource(database);
-    db = new Database(dataSource);
-  });
-
-  afterEach(async () => {
-    await dataSource.destroy();
-  });
+  const fresh = freshDatabaseEach(database);
 
   it('stores a login flow with its ui container and reads it back unchanged', async () => {
-    const repository = new FlowRepository(db, LoginFlowEntity);
+    const repository = new FlowRepository(fresh.db, LoginFlowEntity);
     const flow = Object.assign(new LoginFlowEntity(), flowFields(new Date()), {
       refresh: true,
       requestedAal: 'aal1' as const,
@@ -68,8 +57,8 @@ describe.each(TEST_DATABASES)('flow repositories on $dialect', (database) => {
   });
 
   it('keeps login and registration flows apart', async () => {
-    const logins = new FlowRepository(db, LoginFlowEntity);
-    const registrations = new FlowRepository(db, RegistrationFlowEntity);
+    const logins = new FlowRepository(fresh.db, LoginFlowEntity);
+    const registrations = new FlowRepository(fresh.db, RegistrationFlowEntity);
     const flow = Object.assign(new RegistrationFlowEntity(), flowFields(new Date()));
     await registrations.insert(flow);
     expect(await registrations.findById(flow.id)).not.toBeNull();
@@ -77,7 +66,7 @@ describe.each(TEST_DATABASES)('flow repositories on $dialect', (database) => {
   });
 
   it('stores errors for the error UI and marks them seen on first read', async () => {
-    const errors = new FlowErrorRepository(db, new Clock());
+    const errors = new FlowErrorRepository(fresh.db, new Clock());
     const id = await errors.store({
       code: 403,
       status: 'Forbidden',

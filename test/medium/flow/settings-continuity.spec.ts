@@ -1,40 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { type ConfigService } from '../../../libs/config/index.js';
-import { csrfNode, FlowRepository, SettingsFlowEntity } from '../../../libs/flow/index.js';
+import { FlowRepository, SettingsFlowEntity } from '../../../libs/flow/index.js';
 import { SettingsContinuity } from '../../../libs/flow/settings/settings-continuity.js';
-import { Database, newId } from '../../../libs/persistence/index.js';
+import { Database } from '../../../libs/persistence/index.js';
 import { SessionEntity } from '../../../libs/session/index.js';
 import { migratedDataSource, TEST_DATABASES } from '../../support/databases.js';
+import { settingsFlow } from './settings-flow-fixture.js';
 
 const NEW_PASSWORD = 'Copper-Kettle-Window-91';
-
-function settingsFlow(): SettingsFlowEntity {
-  const now = new Date();
-  const id = newId();
-  return Object.assign(new SettingsFlowEntity(), {
-    id,
-    type: 'browser' as const,
-    requestUrl: 'http://127.0.0.1:4433/self-service/settings/browser',
-    returnTo: null,
-    issuedAt: now,
-    expiresAt: new Date(now.getTime() + 60_000),
-    state: 'show_form',
-    active: null,
-    ui: {
-      action: `http://127.0.0.1:4433/self-service/settings?flow=${id}`,
-      method: 'POST' as const,
-      nodes: [csrfNode('m')],
-    },
-    csrfTokenHash: 'a'.repeat(64),
-    identitySchema: null,
-    transientPayload: null,
-    internalContext: { totp: { unconfirmed: 'sealed-seed' } },
-    createdAt: now,
-    updatedAt: now,
-    identityId: newId(),
-  });
-}
 
 const sessionOf = (id: string) => Object.assign(new SessionEntity(), { id });
 const config = {
@@ -60,7 +34,7 @@ describe.each(TEST_DATABASES)('holding a settings change across a refresh login 
   });
 
   async function held(sessionId: string): Promise<SettingsFlowEntity> {
-    const flow = settingsFlow();
+    const flow = settingsFlow({ internalContext: { totp: { unconfirmed: 'sealed-seed' } } });
     continuity.hold(flow, sessionOf(sessionId), {
       csrf_token: 'tok',
       method: 'password',
