@@ -128,7 +128,7 @@ export abstract class CodeFlowService<
     const flow = this.factory.fill(new this.entity(), this.kind, { ...input, returnTo });
     if (lifespanMs !== undefined) flow.expiresAt = new Date(flow.issuedAt.getTime() + lifespanMs);
     flow.submitCount = 0;
-    chooseMethodNodes(flow.ui, this.method);
+    this.chooseMethod(flow);
     return flow;
   }
 
@@ -295,6 +295,16 @@ export abstract class CodeFlowService<
     return this.save(flow, 200);
   }
 
+  /**
+   * A flow starting over: the configured method's first form, and `active` naming that method
+   * from the start, as Kratos does (Ory Elements reads a recovery or verification flow's state
+   * only when `active` is `code` or `link`).
+   */
+  protected chooseMethod(flow: F): void {
+    chooseMethodNodes(flow.ui, this.method);
+    flow.active = this.method;
+  }
+
   protected async save(flow: F, status: 200 | 400): Promise<CodeFlowOutcome<F>> {
     flow.updatedAt = this.clock.now();
     await this.flows.update(flow);
@@ -304,7 +314,7 @@ export abstract class CodeFlowService<
   private async replace(old: F, message: UiText): Promise<F> {
     const flow = this.factory.successor(this.kind, old, new this.entity());
     flow.submitCount = 0;
-    chooseMethodNodes(flow.ui, this.method);
+    this.chooseMethod(flow);
     addUiMessage(flow.ui, message);
     await this.flows.insert(flow);
     return flow;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SessionService } from '../../session/index.js';
 import { CodeText } from '../../text/index.js';
 import { type CodeFlowOutcome, CodeFlowService } from '../codes/code-flow.service.js';
-import { anchorNode, chooseMethodNodes } from '../codes/code-nodes.js';
+import { anchorNode } from '../codes/code-nodes.js';
 import { type OneTimeCodeEntity } from '../codes/one-time-code.entity.js';
 import { addUiMessage, VerificationFlowEntity } from '../core/index.js';
 
@@ -34,7 +34,7 @@ export class VerificationFlowService extends CodeFlowService<VerificationFlowEnt
     // Started by the server, not by a form this browser loaded: no CSRF token to bind it to.
     flow.internalContext = { skip_csrf: true };
     flow.transientPayload = input.transientPayload;
-    chooseMethodNodes(flow.ui, this.method);
+    this.chooseMethod(flow);
     await this.flows.insert(flow);
     await this.sendTo(flow, input.address, null);
     await this.save(flow, 200);

@@ -65,6 +65,8 @@ describe('recovery by code in a native app', () => {
     const flow = await nativeFlow();
     assertMatchesContract('recoveryFlow', flow);
     expect(flow.state).toBe('choose_method');
+    // `active` names the method from the start, as Kratos sets it (Ory Elements depends on it).
+    expect(flow.active).toBe('code');
     expect(flow.ui.nodes.map((n) => (n.attributes as { name: string }).name)).toEqual([
       'csrf_token',
       'email',

@@ -81,6 +81,7 @@ describe('verification after registration', () => {
     expect(flow.status).toBe(200);
     assertMatchesContract('verificationFlow', flow.data);
     expect(flow.data.state).toBe('sent_email');
+    expect(flow.data.active).toBe('code');
 
     const done = await submitCode(show.id, code);
     expect(done.status, JSON.stringify(done.data)).toBe(200);
