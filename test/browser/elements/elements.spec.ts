@@ -1,3 +1,4 @@
+import * as OTPAuth from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../support/browser.js';
@@ -36,6 +37,7 @@ beforeAll(async () => {
       SELFSERVICE_FLOWS_RECOVERY_ENABLED: 'true',
       SELFSERVICE_FLOWS_VERIFICATION_ENABLED: 'true',
       SELFSERVICE_METHODS_PASSWORD_CONFIG_HAVEIBEENPWNED_ENABLED: 'false',
+      SELFSERVICE_METHODS_TOTP_ENABLED: 'true',
     },
   });
   app.useTessera(tessera.publicUrl);
@@ -163,5 +165,41 @@ describe('Ory Elements against Tessera', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL(/\/settings\?flow=/);
     expect((await whoami()).body.identity?.traits.email).toBe(email);
+  });
+
+  it('links an authenticator app in settings, and the session that did so stays signed in at aal2', async () => {
+    await page.goto(`${app.origin}/settings`);
+    await page.waitForURL(/\/settings\?flow=/);
+    await page.locator('input[name="totp_code"]').waitFor();
+    // The secret the QR code carries, as an authenticator app would read it.
+    const flowId = new URL(page.url()).searchParams.get('flow')!;
+    const secret = await page.evaluate(
+      async ([url, id]) => {
+        const response = await fetch(`${url}/self-service/settings/flows?id=${id}`, {
+          credentials: 'include',
+        });
+        const flow = (await response.json()) as {
+          ui: { nodes: { attributes: { id?: string; text?: { context?: { secret?: string } } } }[] };
+        };
+        return flow.ui.nodes.find((n) => n.attributes.id === 'totp_secret_key')!.attributes.text!.context!
+          .secret!;
+      },
+      [tessera.publicUrl, flowId] as const,
+    );
+    const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
+    await page.locator('input[name="totp_code"]').fill(code);
+    await page
+      .locator('form', { has: page.locator('input[name="totp_code"]') })
+      .getByRole('button', { name: 'Save' })
+      .click();
+    await page
+      .getByText(/changes have been saved/i)
+      .first()
+      .waitFor();
+    const me = await whoami();
+    expect(me.status).toBe(200);
+    expect((me.body as { authenticator_assurance_level?: string }).authenticator_assurance_level).toBe(
+      'aal2',
+    );
   });
 });
