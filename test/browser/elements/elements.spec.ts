@@ -18,6 +18,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const email = `elements-${Date.now()}@example.org`;
+let totpSecret = '';
 
 beforeAll(async () => {
   app = await serveElementsApp();
@@ -198,6 +199,29 @@ describe('Ory Elements against Tessera', () => {
       .waitFor();
     const me = await whoami();
     expect(me.status).toBe(200);
+    expect((me.body as { authenticator_assurance_level?: string }).authenticator_assurance_level).toBe(
+      'aal2',
+    );
+    totpSecret = secret;
+  });
+
+  it("signs in with the password, is sent on to the second factor, and finishes with the app's code", async () => {
+    await context.clearCookies();
+    await page.goto(`${app.origin}/login`);
+    await page.getByLabel('E-Mail').fill(email);
+    await passwordInput().fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in with password' }).click();
+    const codeInput = page.locator('input[name="totp_code"]');
+    await codeInput.waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect((await whoami()).status).toBe(403);
+    const next = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(totpSecret) }).generate({
+      timestamp: Date.now() + 30_000,
+    });
+    await codeInput.fill(next);
+    await page.locator('form', { has: codeInput }).getByRole('button').last().click();
+    await page.waitForURL(`${app.origin}/welcome`);
+    const me = await whoami();
     expect((me.body as { authenticator_assurance_level?: string }).authenticator_assurance_level).toBe(
       'aal2',
     );
