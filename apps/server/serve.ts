@@ -9,6 +9,7 @@ import { AppLogger } from '../../libs/logging/index.js';
 import { corsMiddleware } from './cors.js';
 import { installHttpPipeline } from './http-pipeline.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
+import { PortGuard, tagPort } from './port-guard.js';
 import { routeForPort } from './port-routing.js';
 import { ServerModule } from './server.module.js';
 
@@ -38,6 +39,9 @@ export async function startServer(
   const embedded = config.dsn === 'memory' || config.dsn.startsWith('sqlite://');
   const expressApp = express();
   expressApp.disable('x-powered-by');
+  // One spelling per route: `/ADMIN/identities` or `/admin/identities/` is no route at all.
+  expressApp.enable('case sensitive routing');
+  expressApp.enable('strict routing');
   // Only these proxies' X-Forwarded-For counts: the client address keys the per-IP limits.
   const trusted = config.get<string[]>('serve.public.trusted_proxies') ?? [];
   if (trusted.length > 0) expressApp.set('trust proxy', trusted);
@@ -58,12 +62,14 @@ export async function startServer(
   );
   app.use(corsMiddleware(config));
   app.useGlobalFilters(new ApiExceptionFilter(logger));
+  app.useGlobalGuards(new PortGuard());
   app.enableShutdownHooks();
   serveOpenApi(app, () => buildOpenApiDocument(app));
   await app.init();
 
   const servers = (['public', 'admin'] as ServerKind[]).map((kind) => {
     const server = createServer((req, res) => {
+      tagPort(req, kind);
       if (routeForPort(kind, config, req, res)) expressApp(req, res);
     });
     server.keepAliveTimeout = 65_000;
