@@ -9,7 +9,7 @@ import {
 } from '../../libs/config/index.js';
 import { AppLogger } from '../../libs/logging/index.js';
 import { identitiesCommand } from '../cli/identities.command.js';
-import { migrateSql } from './migrate.js';
+import { migrateSql, SchemaNotMigratedError } from './migrate.js';
 import { startServer } from './serve.js';
 import { startCourierWorker } from './courier-watch.js';
 
@@ -41,8 +41,14 @@ function loggerFor(loaded: LoadedConfig): AppLogger {
   return new AppLogger({ level: new ConfigService(loaded).logLevel, secrets: loaded.secrets });
 }
 
+/**
+ * `-c` as in Kratos: repeated (`-c a.yml -c b.yml`) or comma-separated, later files win. One value
+ * per flag, so that `migrate sql -c tessera.yml postgres://…` leaves the DSN an argument.
+ */
 const configOption = () =>
-  new Option('-c, --config <file...>', 'configuration file(s), YAML or JSON; later files win').default([]);
+  new Option('-c, --config <file>', 'configuration file, YAML or JSON; repeatable, later files win')
+    .argParser((value: string, previous: string[]) => [...previous, ...value.split(',').filter(Boolean)])
+    .default([]);
 
 export function cli(): Command {
   const program = new Command('tessera').description(
@@ -70,6 +76,10 @@ export function cli(): Command {
         process.once('SIGINT', () => void stop('SIGINT'));
       } catch (error) {
         exitOnConfigError(error);
+        if (error instanceof SchemaNotMigratedError) {
+          logger.fatal(error.message, { pending: error.pending });
+          process.exit(1);
+        }
         logger.fatal('tessera could not start', { err: error });
         process.exit(1);
       }

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { ConfigService, type LoadedConfig } from '../../libs/config/index.js';
 import { type AppLogger } from '../../libs/logging/index.js';
-import { createDataSource } from '../../libs/persistence/index.js';
+import { createDataSource, notMigratedReason, pendingMigrations } from '../../libs/persistence/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 
 async function confirmed(pending: string[]): Promise<boolean> {
@@ -24,7 +24,7 @@ export async function migrateSql(loaded: LoadedConfig, logger: AppLogger, yes: b
   });
   try {
     await dataSource.initialize();
-    const pending = await pendingNames(dataSource);
+    const pending = await pendingMigrations(dataSource);
     if (pending.length === 0) {
       process.stdout.write('All migrations are applied.\n');
       return 0;
@@ -47,15 +47,24 @@ export async function migrateSql(loaded: LoadedConfig, logger: AppLogger, yes: b
   }
 }
 
-async function pendingNames(dataSource: ReturnType<typeof createDataSource>): Promise<string[]> {
-  const runner = dataSource.createQueryRunner();
+/** `serve` found a schema behind this version: the operator is to run `tessera migrate sql`. */
+export class SchemaNotMigratedError extends Error {
+  constructor(readonly pending: string[]) {
+    super(notMigratedReason(pending.length));
+  }
+}
+
+/**
+ * For `serve` on a database it does not migrate itself (PostgreSQL): stop at start when
+ * migrations are pending, rather than report ready and answer 500 to every request.
+ */
+export async function requireMigratedSchema(dsn: string): Promise<void> {
+  const dataSource = createDataSource(dsn, { entities: [], migrations: MIGRATIONS });
   try {
-    const table = dataSource.options.migrationsTableName ?? 'migrations';
-    const done = (await runner.hasTable(table))
-      ? ((await runner.query(`SELECT name FROM ${table}`)) as { name: string }[]).map((r) => r.name)
-      : [];
-    return MIGRATIONS.map((m) => m.name).filter((name) => !done.includes(name));
+    await dataSource.initialize();
+    const pending = await pendingMigrations(dataSource);
+    if (pending.length > 0) throw new SchemaNotMigratedError(pending);
   } finally {
-    await runner.release();
+    if (dataSource.isInitialized) await dataSource.destroy();
   }
 }

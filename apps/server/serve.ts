@@ -7,6 +7,7 @@ import { ConfigService, type LoadedConfig, type ServerKind } from '../../libs/co
 import { ApiExceptionFilter } from '../../libs/errors/index.js';
 import { AppLogger } from '../../libs/logging/index.js';
 import { corsMiddleware } from './cors.js';
+import { requireMigratedSchema } from './migrate.js';
 import { installHttpPipeline } from './http-pipeline.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
 import { PortGuard, tagPort } from './port-guard.js';
@@ -37,6 +38,8 @@ export async function startServer(
   const startedAt = performance.now();
   const config = new ConfigService(loaded);
   const embedded = config.dsn === 'memory' || config.dsn.startsWith('sqlite://');
+  // The embedded database is migrated at start; any other is the operator's (`migrate sql`).
+  if (!embedded) await requireMigratedSchema(config.dsn);
   const expressApp = express();
   expressApp.disable('x-powered-by');
   // One spelling per route: `/ADMIN/identities` or `/admin/identities/` is no route at all.

@@ -9,18 +9,25 @@ import {
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { packageVersion } from '../config/index.js';
-import { pingDatabase } from '../persistence/index.js';
+import { notMigratedReason, pendingMigrations, pingDatabase } from '../persistence/index.js';
 import { HealthStatus, NOT_READY_SCHEMA, VERSION_SCHEMA } from './health.response.dto.js';
 
 type Readiness = { status: 'ok' } | { errors: Record<string, string> };
 
+/**
+ * Ready when the database answers and its schema is this version's: a schema that went missing
+ * (or was restored from an old backup) is named here rather than as a 500 on every request.
+ */
 async function readiness(dataSource: DataSource, reveal: boolean): Promise<Readiness> {
+  let problem: string | undefined;
   try {
     await pingDatabase(dataSource);
-    return { status: 'ok' };
+    const pending = await pendingMigrations(dataSource);
+    if (pending.length > 0) problem = notMigratedReason(pending.length);
   } catch (error) {
-    return { errors: { database: reveal ? (error as Error).message : 'not ready' } };
+    problem = (error as Error).message;
   }
+  return problem === undefined ? { status: 'ok' } : { errors: { database: reveal ? problem : 'not ready' } };
 }
 
 function sendReadiness(res: Response, result: Readiness): Readiness {

@@ -1,6 +1,7 @@
 export { Database, isUniqueViolation } from './database.js';
 export { dataSourceOptionsFromDsn, dialectOf, type Dialect } from './dsn.js';
 export { pingDatabase } from './health.js';
+export { notMigratedReason, pendingMigrations } from './migration-status.js';
 export {
   createDataSource,
   MIGRATIONS_TABLE,

@@ -57,13 +57,27 @@ export class SessionTransport {
     );
   }
 
+  /**
+   * The device a request comes from. Its location is what a proxy in front (Cloudflare's
+   * `CF-IPCity`, `CF-IPCountry`) says, and only a trusted one: any client can send these headers.
+   */
   deviceFrom(req: Request): DeviceInfo {
-    const city = req.header('cf-ipcity');
-    const country = req.header('cf-ipcountry');
+    const trusted = fromTrustedProxy(req);
+    const location = trusted ? [req.header('cf-ipcity'), req.header('cf-ipcountry')] : [];
     return {
       ipAddress: req.ip ?? req.socket.remoteAddress ?? null,
       userAgent: req.header('user-agent') ?? null,
-      location: [city, country].filter(Boolean).join(', '),
+      location: location.filter(Boolean).join(', '),
     };
   }
+}
+
+/**
+ * Whether the immediate peer is one of `serve.public.trusted_proxies`. Asks the same compiled
+ * `trust proxy` function Express uses for X-Forwarded-For, so both headers trust the same hosts.
+ */
+function fromTrustedProxy(req: Request): boolean {
+  const trust = req.app?.get('trust proxy fn') as ((address: string, hop: number) => boolean) | undefined;
+  const peer = req.socket.remoteAddress;
+  return typeof trust === 'function' && peer !== undefined && trust(peer, 0);
 }

@@ -33,9 +33,12 @@ function activeFilter(query: Query): boolean | undefined {
   return value === 'true';
 }
 
+/** Case-insensitive, as in Kratos: Ory's SDKs and the contract's own example send `Identity`. */
 function expandOf(query: Query): { expandIdentity: boolean; expandDevices: boolean } {
   const raw = query['expand'];
-  const values = (raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(','));
+  const values = (raw === undefined ? [] : Array.isArray(raw) ? raw : [raw])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.toLowerCase());
   const unknown = values.find((v) => v !== 'identity' && v !== 'devices');
   if (unknown) throw new ApiError(400, { reason: `The expand value "${unknown}" is not known.` });
   return { expandIdentity: values.includes('identity'), expandDevices: values.includes('devices') };

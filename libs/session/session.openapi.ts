@@ -74,7 +74,10 @@ export const ApiActiveQuery = () =>
     schema: { type: 'boolean' },
   });
 
-/** Documents `expand` as `expandOf` reads it: repeated or comma-separated, unknown values are a 400. */
+/**
+ * Documents `expand` as `expandOf` reads it: repeated or comma-separated, in any case, unknown
+ * values are a 400.
+ */
 export const ApiExpandQuery = () =>
   ApiQuery({
     name: 'expand',

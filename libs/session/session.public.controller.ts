@@ -35,7 +35,11 @@ export class SessionPublicController {
     private readonly config: ConfigService,
   ) {}
 
-  /** The current session, if its AAL satisfies `session.whoami.required_aal`; else 403. */
+  /**
+   * The current session, if its AAL satisfies `session.whoami.required_aal`; else 403. Every
+   * route here goes through it, as in Kratos: an aal1 session of an identity with a second factor
+   * may neither see nor end the identity's other sessions.
+   */
   private async sufficient(req: Request): Promise<SessionEntity> {
     const session = await this.current(req);
     if (await this.sessions.satisfiesWhoamiAal(session)) return session;
@@ -114,7 +118,7 @@ export class SessionPublicController {
   @ApiOkResponse({ type: DeleteMySessionsCount, description: 'deleteMySessionsCount' })
   @ApiErrorResponses(400, 401)
   async revokeOthers(@Req() req: Request) {
-    const session = await this.current(req);
+    const session = await this.sufficient(req);
     return { count: await this.sessions.revokeOthers(session.identityId, session.id) };
   }
 
@@ -126,7 +130,7 @@ export class SessionPublicController {
   @ApiNoContentResponse({ description: EMPTY })
   @ApiErrorResponses(400, 401)
   async revokeOne(@Req() req: Request, @Param('id') id: string): Promise<void> {
-    const session = await this.current(req);
+    const session = await this.sufficient(req);
     if (!isUuid(id)) throw new ApiError(400, { reason: 'The session id is not a valid UUID.' });
     if (id === session.id) {
       throw new ApiError(400, {

@@ -174,6 +174,28 @@ describe('the admin session API', () => {
     expectError(await server.identities.getSession({ id: 'nope' }), 400);
   });
 
+  it('reads expand in any case, as the SDK sends the contract example ?expand=Identity&expand=Devices', async () => {
+    const { user } = await userOnThreeDevices();
+    // The SDK's enum is lower-case, but callers following the documented example send these.
+    const expand = ['Identity', 'Devices'] as unknown as ('identity' | 'devices')[];
+    const one = await server.identities.getSession({ id: user.session.id, expand });
+    expect(one.status, JSON.stringify(one.data)).toBe(200);
+    assertAdminSession(one.data);
+    expect(one.data.identity?.id).toBe(user.identity.id);
+    expect(one.data.devices).toHaveLength(1);
+
+    const listed = await server.identities.listSessions({ pageSize: 1000, expand });
+    expect(listed.status, JSON.stringify(listed.data)).toBe(200);
+    const mine = listed.data.find((s) => s.id === user.session.id)!;
+    assertAdminSession(mine);
+    expect(mine.identity?.id).toBe(user.identity.id);
+    expect(mine.devices).toHaveLength(1);
+
+    const unknown = ['Identity', 'Everything'] as unknown as ('identity' | 'devices')[];
+    expectError(await server.identities.getSession({ id: user.session.id, expand: unknown }), 400);
+    expectError(await server.identities.listSessions({ expand: unknown }), 400);
+  });
+
   it('extends a session to a full lifespan from now', async () => {
     const { user } = await userOnThreeDevices();
     await sleep(50);

@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { IDENTITY_ENTITIES } from '../../../libs/identity/index.js';
-import { createDataSource } from '../../../libs/persistence/index.js';
+import {
+  createDataSource,
+  MIGRATIONS_TABLE,
+  notMigratedReason,
+  pendingMigrations,
+} from '../../../libs/persistence/index.js';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { TEST_DATABASES } from '../../support/databases.js';
 
@@ -60,5 +65,29 @@ describe.each(TEST_DATABASES)('migrations on $dialect', (database) => {
     expect(await dataSource.runMigrations({ transaction: 'each' })).toHaveLength(MIGRATIONS.length);
     expect(await tables()).toEqual(TABLES);
     expect(await dataSource.showMigrations()).toBe(false);
+  });
+
+  it('name the pending ones: all on an empty schema, the undone one, all again once the table is gone', async () => {
+    dataSource = createDataSource(await database.createDsn(), { entities: [], migrations: MIGRATIONS });
+    await dataSource.initialize();
+    const names = MIGRATIONS.map((m) => m.name);
+    expect(await pendingMigrations(dataSource)).toEqual(names);
+
+    await dataSource.runMigrations({ transaction: 'each' });
+    expect(await pendingMigrations(dataSource)).toEqual([]);
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await pendingMigrations(dataSource)).toEqual([names.at(-1)]);
+
+    await dataSource.query(`DROP TABLE ${MIGRATIONS_TABLE}`);
+    expect(await pendingMigrations(dataSource)).toEqual(names);
+  });
+});
+
+describe('notMigratedReason', () => {
+  it('tells the operator the command to run and how much is missing', () => {
+    expect(notMigratedReason(7)).toBe(
+      'database schema is not migrated: run "tessera migrate sql -e --yes" (7 migrations pending)',
+    );
+    expect(notMigratedReason(1)).toMatch(/\(1 migration pending\)$/);
   });
 });
