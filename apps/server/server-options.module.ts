@@ -3,7 +3,7 @@ import { ConfigService } from '../../libs/config/index.js';
 import { HASHER_OPTIONS, type HasherOptions } from '../../libs/hash/index.js';
 import { IDENTITY_SCHEMA_OPTIONS, type IdentitySchemaOptions } from '../../libs/schema/index.js';
 import { PASSWORD_POLICY_OPTIONS, type PasswordPolicyOptions } from '../../libs/strategies/password/index.js';
-import { THROTTLE_OPTIONS, type ThrottleOptions } from '../../libs/throttle/index.js';
+import { type GuessBudgets, THROTTLE_OPTIONS, type ThrottleOptions } from '../../libs/throttle/index.js';
 
 function passwordPolicy(config: ConfigService): PasswordPolicyOptions {
   const c = (key: string) => config.get(`selfservice.methods.password.config.${key}`);
@@ -21,6 +21,20 @@ function passwordPolicy(config: ConfigService): PasswordPolicyOptions {
       timeoutMs: 3000,
       scheme,
     },
+  };
+}
+
+/** `security.brute_force`: failures per identifier and address, per identifier, per address. */
+function guessBudgets(config: ConfigService): GuessBudgets | false {
+  if (config.get<boolean>('security.brute_force.enabled') === false) return false;
+  const budget = (name: string, limit: number, window: string) => ({
+    limit: config.get<number>(`security.brute_force.${name}.limit`) ?? limit,
+    windowMs: Math.ceil(config.duration(`security.brute_force.${name}.window`, window)),
+  });
+  return {
+    identifierAddress: budget('per_identifier', 10, '15m'),
+    identifier: budget('per_identifier_total', 100, '24h'),
+    address: budget('per_ip', 100, '15m'),
   };
 }
 
@@ -52,6 +66,7 @@ function passwordPolicy(config: ConfigService): PasswordPolicyOptions {
         redisUrl: config.get<string>('redis.url'),
         maxConcurrentHashes: config.get<number>('hashers.max_concurrent'),
         maxHashQueue: config.get<number>('hashers.max_queue'),
+        guessBudgets: guessBudgets(config),
       }),
     },
   ],

@@ -43,6 +43,15 @@ const TESSERA_EXTENSIONS: Patch[] = [
                 window: { ...window, default: '15m' },
               },
             },
+            // NIST SP 800-63B: at most 100 consecutive failures per account.
+            per_identifier_total: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                limit: { type: 'integer', minimum: 1, maximum: 100, default: 100 },
+                window: { ...window, default: '24h' },
+              },
+            },
             per_ip: {
               type: 'object',
               additionalProperties: false,

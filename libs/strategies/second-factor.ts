@@ -146,13 +146,15 @@ export abstract class SecretSecondFactorLogin implements LoginPart {
       return { kind: 'invalid' };
     }
     const identityId = session.identityId;
-    await this.guard.attempt(type, identityId, ctx.device.ipAddress);
-    const failure = await this.check(identityId, given, ctx.now, flow.id);
+    let failure = null as UiText | null;
+    await this.guard.check(type, identityId, ctx.device.ipAddress, async () => {
+      failure = await this.check(identityId, given, ctx.now, flow.id);
+      return failure === null;
+    });
     if (failure) {
       addUiMessage(flow.ui, failure);
       return { kind: 'invalid' };
     }
-    await this.guard.succeeded(type, identityId);
     const identity = await this.identityService.get(identityId);
     return { kind: 'identified', identity, method: type, aal: 'aal2' };
   }

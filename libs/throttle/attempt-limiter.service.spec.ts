@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AttemptLimiter, attemptKeyHash, type LimitRule } from './attempt-limiter.service.js';
-import type { AttemptCount, AttemptStore } from './attempt-store.js';
+import type { AttemptStore, SlotReservation } from './attempt-store.js';
 import { MemoryAttemptStore } from './memory-attempt.store.js';
 
 class FakeClock {
@@ -74,7 +74,7 @@ describe('AttemptLimiter', () => {
     expect((await limiter.consume([{ key: 'bob', rule: perIdentifier }])).allowed).toBe(false);
   });
 
-  it('refuses when any one key is over, still counting the others', async () => {
+  it('takes nothing from the other keys when any one key is full', async () => {
     const { limiter } = setup();
     await consumeTimes(limiter, 5, '203.0.113.7', perIp);
     const decision = await limiter.consume([
@@ -82,23 +82,45 @@ describe('AttemptLimiter', () => {
       { key: '203.0.113.7', rule: perIp },
     ]);
     expect(decision).toEqual({ allowed: false, retryAfterSeconds: 600, rule: 'login:ip' });
-    // The refused attempt still counted against the identifier.
-    await consumeTimes(limiter, 2, 'carol', perIdentifier);
-    expect((await limiter.consume([{ key: 'carol', rule: perIdentifier }])).allowed).toBe(false);
+    // The refused attempt gave back the identifier's slot: all three are still free.
+    const decisions = await consumeTimes(limiter, 4, 'carol', perIdentifier);
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false]);
+  });
+
+  it('release gives a slot back, never more than were taken', async () => {
+    const { limiter } = setup();
+    const key = { key: 'grace', rule: perIdentifier };
+    await consumeTimes(limiter, 3, 'grace', perIdentifier);
+    await limiter.release([key]);
+    expect(await limiter.consume([key])).toEqual({ allowed: true });
+    expect((await limiter.consume([key])).allowed).toBe(false);
+
+    await limiter.release([{ key: 'heidi', rule: perIdentifier }]);
+    await limiter.release([{ key: 'heidi', rule: perIdentifier }]);
+    const decisions = await consumeTimes(limiter, 4, 'heidi', perIdentifier);
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false]);
+  });
+
+  it('a refused attempt does not extend the window', async () => {
+    const { clock, limiter } = setup();
+    await consumeTimes(limiter, 3, 'ivan', perIdentifier);
+    clock.advance(30_000);
+    await consumeTimes(limiter, 10, 'ivan', perIdentifier);
+    clock.advance(30_000);
+    expect(await limiter.consume([{ key: 'ivan', rule: perIdentifier }])).toEqual({ allowed: true });
   });
 
   it('names the rule that frees up last when several are over', async () => {
-    const { limiter } = setup();
-    const keys = [
-      { key: 'dave', rule: perIdentifier },
-      { key: '198.51.100.1', rule: perIp },
-    ];
-    for (let i = 0; i < 5; i++) await limiter.consume(keys);
-    expect(await limiter.consume(keys)).toEqual({
-      allowed: false,
-      retryAfterSeconds: 600,
-      rule: 'login:ip',
-    });
+    const { clock, limiter } = setup();
+    await consumeTimes(limiter, 5, '198.51.100.1', perIp);
+    clock.advance(1_000);
+    await consumeTimes(limiter, 3, 'dave', perIdentifier);
+    expect(
+      await limiter.consume([
+        { key: 'dave', rule: perIdentifier },
+        { key: '198.51.100.1', rule: perIp },
+      ]),
+    ).toEqual({ allowed: false, retryAfterSeconds: 599, rule: 'login:ip' });
   });
 
   it('allows an empty list and counts a repeated key once', async () => {
@@ -132,20 +154,19 @@ describe('AttemptLimiter', () => {
   it('hands the store only SHA-256 digests of rule and key', async () => {
     const seen: string[] = [];
     const spy: AttemptStore = {
-      increment: async (key: string): Promise<AttemptCount> => {
+      reserve: async (key: string): Promise<SlotReservation> => {
         seen.push(key);
-        return { count: 1, msUntilReset: 1_000 };
+        return { reserved: true, count: 1, msUntilReset: 1_000 };
       },
+      release: async (key: string) => void seen.push(key),
       reset: async (key: string) => void seen.push(key),
       close: async () => undefined,
     };
     const limiter = new AttemptLimiter(spy);
     await limiter.consume([{ key: 'alice@example.com', rule: perIdentifier }]);
+    await limiter.release([{ key: 'alice@example.com', rule: perIdentifier }]);
     await limiter.reset('alice@example.com', perIdentifier);
-    expect(seen).toEqual([
-      attemptKeyHash(perIdentifier, 'alice@example.com'),
-      attemptKeyHash(perIdentifier, 'alice@example.com'),
-    ]);
+    expect(seen).toEqual(Array(3).fill(attemptKeyHash(perIdentifier, 'alice@example.com')));
     expect(seen[0]).toMatch(/^[0-9a-f]{64}$/);
     expect(attemptKeyHash({ name: 'a:b' }, 'c')).not.toBe(attemptKeyHash({ name: 'a' }, 'b:c'));
   });

@@ -4,7 +4,7 @@ import type { AttemptStore } from './attempt-store.js';
 export interface LimitRule {
   /** Stable name, part of every stored key: renaming a rule starts its counters afresh. */
   name: string;
-  /** Attempts allowed per window; the next one is refused. */
+  /** Slots per window; once they are taken, the next attempt is refused. */
   limit: number;
   windowMs: number;
 }
@@ -25,43 +25,68 @@ export function attemptKeyHash(rule: Pick<LimitRule, 'name'>, key: string): stri
 }
 
 /**
- * Fixed-window attempt limits. Every attempt is counted first and compared after, so a burst of
- * parallel requests cannot all read "under the limit" before any of them writes.
+ * Fixed-window attempt limits. Each attempt takes a slot in every key's window before the work it
+ * guards, atomically in the store, so a burst of parallel requests is bounded exactly: no two of
+ * them can both take the last slot.
  */
 export class AttemptLimiter {
   constructor(private readonly store: AttemptStore) {}
 
   /**
-   * Counts one attempt against every key, refused attempts included (a caller hammering a locked
-   * key keeps it locked for the rest of the window, not longer). When several keys are over their
-   * limit, the decision names the one that frees up last.
+   * Takes one slot in every key's window, or none: when any key is full, the slots just taken are
+   * given back and the decision names the full rule that frees up last. A refused attempt takes
+   * nothing, so hammering a full key does not keep it full past its window.
    */
   async consume(keys: readonly LimitedKey[]): Promise<LimitDecision> {
-    const byHash = new Map<string, LimitRule>();
-    for (const { key, rule } of keys) {
-      assertValidRule(rule);
-      byHash.set(attemptKeyHash(rule, key), rule);
-    }
-    // A fixed order means two transactions counting the same keys lock the rows in the same order.
-    const counted = await Promise.all(
-      [...byHash.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(async ([hash, rule]) => ({ rule, ...(await this.store.increment(hash, rule.windowMs)) })),
+    const slots = uniqueSlots(keys);
+    const outcomes = await Promise.allSettled(
+      slots.map(async ({ hash, rule }) =>
+        rule.limit === 0
+          ? { rule, reserved: false, msUntilReset: rule.windowMs }
+          : { rule, ...(await this.store.reserve(hash, rule.windowMs, rule.limit)) },
+      ),
     );
     let refusal: Extract<LimitDecision, { allowed: false }> | undefined;
-    for (const { rule, count, msUntilReset } of counted) {
-      if (count <= rule.limit) continue;
+    let failure: unknown;
+    const taken: string[] = [];
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status === 'rejected') {
+        failure ??= outcome.reason;
+        continue;
+      }
+      const { rule, reserved, msUntilReset } = outcome.value;
+      if (reserved) {
+        taken.push(slots[i]!.hash);
+        continue;
+      }
       const retryAfterSeconds = Math.max(1, Math.ceil(msUntilReset / 1000));
       if (!refusal || retryAfterSeconds > refusal.retryAfterSeconds) {
         refusal = { allowed: false, retryAfterSeconds, rule: rule.name };
       }
     }
+    if (refusal || failure !== undefined) await Promise.all(taken.map((hash) => this.store.release(hash)));
+    if (failure !== undefined) throw failure;
     return refusal ?? { allowed: true };
+  }
+
+  /** Gives back the slots a `consume` took (after a success that should not count). */
+  async release(keys: readonly LimitedKey[]): Promise<void> {
+    await Promise.all(uniqueSlots(keys).map(({ hash }) => this.store.release(hash)));
   }
 
   reset(key: string, rule: LimitRule): Promise<void> {
     return this.store.reset(attemptKeyHash(rule, key));
   }
+}
+
+/** Each stored key once, in a fixed order, so two requests lock the same rows in the same order. */
+function uniqueSlots(keys: readonly LimitedKey[]): { hash: string; rule: LimitRule }[] {
+  const byHash = new Map<string, LimitRule>();
+  for (const { key, rule } of keys) {
+    assertValidRule(rule);
+    byHash.set(attemptKeyHash(rule, key), rule);
+  }
+  return [...byHash.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([hash, rule]) => ({ hash, rule }));
 }
 
 function assertValidRule(rule: LimitRule): void {

@@ -1,17 +1,24 @@
-export interface AttemptCount {
-  /** Attempts in the current window, this one included. */
+export interface SlotReservation {
+  /** False when the window was full: nothing was taken. */
+  reserved: boolean;
+  /** Slots taken in the current window, this one included when reserved. */
   count: number;
-  /** Until the window closes and the count starts again from zero. */
+  /** Until the window closes and its slots are free again. */
   msUntilReset: number;
 }
 
 /**
- * Fixed-window counters. Keys arrive already hashed (64 hex characters), so no store ever sees
- * an identifier or an address.
+ * Fixed-window slot counters. Keys arrive already hashed (64 hex characters), so no store ever
+ * sees an identifier or an address.
  */
 export interface AttemptStore {
-  /** Adds one attempt atomically: parallel callers each see a distinct count. */
-  increment(key: string, windowMs: number): Promise<AttemptCount>;
+  /**
+   * Takes one slot unless `limit` are taken in the current window, as one atomic step: parallel
+   * callers never take more than `limit` between them. `limit` is at least 1.
+   */
+  reserve(key: string, windowMs: number, limit: number): Promise<SlotReservation>;
+  /** Gives back one slot of the current window (never below zero), e.g. after a success. */
+  release(key: string): Promise<void>;
   reset(key: string): Promise<void>;
   close(): Promise<void>;
 }

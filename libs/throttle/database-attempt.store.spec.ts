@@ -10,12 +10,12 @@ describe('DatabaseAttemptStore', () => {
     const times = [t0, t0 + 700];
     const clock = { now: () => new Date(times.shift() ?? t0 + 700) };
     const rateLimits = {
-      increment: async () => ({ count: 11, expiresAt: new Date(t0 + 600 + 3_000) }),
+      reserve: async () => ({ reserved: false, count: 10, expiresAt: new Date(t0 + 600 + 3_000) }),
       deleteExpired: async () => undefined,
     } as unknown as RateLimitRepository;
     const store = new DatabaseAttemptStore(rateLimits, clock, 60_000);
-    const { count, msUntilReset } = await store.increment('k'.repeat(64), 3_000);
-    expect(count).toBe(11);
+    const { count, msUntilReset } = await store.reserve('k'.repeat(64), 3_000, 10);
+    expect(count).toBe(10);
     expect(msUntilReset).toBe(2_900);
   });
 });

@@ -1,12 +1,12 @@
 import type { Clock } from '../persistence/index.js';
-import type { AttemptCount, AttemptStore } from './attempt-store.js';
+import type { AttemptStore, SlotReservation } from './attempt-store.js';
 import type { RateLimitRepository } from './rate-limit.repository.js';
 
 const PURGE_INTERVAL_MS = 60_000;
 
 /**
  * Counters in the `rate_limits` table, for deployments without Redis. Expired rows are deleted
- * at most once a minute per process, on the back of an increment, so the table holds roughly
+ * at most once a minute per process, on the back of a reservation, so the table holds roughly
  * the keys seen in the longest window and no scheduler is needed.
  */
 export class DatabaseAttemptStore implements AttemptStore {
@@ -18,9 +18,9 @@ export class DatabaseAttemptStore implements AttemptStore {
     private readonly purgeIntervalMs = PURGE_INTERVAL_MS,
   ) {}
 
-  async increment(key: string, windowMs: number): Promise<AttemptCount> {
+  async reserve(key: string, windowMs: number, limit: number): Promise<SlotReservation> {
     const now = this.clock.now();
-    const { count, expiresAt } = await this.rateLimits.increment(key, now, windowMs);
+    const { reserved, count, expiresAt } = await this.rateLimits.reserve(key, now, windowMs, limit);
     if (now.getTime() >= this.nextPurgeAt) {
       this.nextPurgeAt = now.getTime() + this.purgeIntervalMs;
       await this.rateLimits.deleteExpired(now);
@@ -28,7 +28,11 @@ export class DatabaseAttemptStore implements AttemptStore {
     // Measured from after the statement: a request that read the clock later but reached the row
     // first may have opened the window, and the wait must not come out longer than the window.
     const msUntilReset = expiresAt.getTime() - this.clock.now().getTime();
-    return { count, msUntilReset: Math.min(windowMs, msUntilReset) };
+    return { reserved, count, msUntilReset: Math.min(windowMs, msUntilReset) };
+  }
+
+  release(key: string): Promise<void> {
+    return this.rateLimits.release(key, this.clock.now());
   }
 
   reset(key: string): Promise<void> {

@@ -5,8 +5,16 @@ export {
   type LimitedKey,
   type LimitRule,
 } from './attempt-limiter.service.js';
-export { ATTEMPT_STORE, type AttemptCount, type AttemptStore } from './attempt-store.js';
+export { ATTEMPT_STORE, type AttemptStore, type SlotReservation } from './attempt-store.js';
 export { DatabaseAttemptStore } from './database-attempt.store.js';
+export {
+  DEFAULT_GUESS_BUDGETS,
+  type Guess,
+  type GuessBudget,
+  type GuessBudgets,
+  GuessLimiter,
+  type GuessScope,
+} from './guess-limiter.service.js';
 export { HashGate, type HashGateOptions } from './hash-gate.service.js';
 export { MemoryAttemptStore } from './memory-attempt.store.js';
 export { RateLimitRepository } from './rate-limit.repository.js';

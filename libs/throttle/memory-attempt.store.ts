@@ -1,21 +1,27 @@
 import { Clock } from '../persistence/index.js';
-import type { AttemptCount, AttemptStore } from './attempt-store.js';
+import type { AttemptStore, SlotReservation } from './attempt-store.js';
 
-/** One process, no persistence: for unit tests of code that consumes attempts. */
+/** One process, no persistence: for unit tests of code that limits attempts. */
 export class MemoryAttemptStore implements AttemptStore {
   private readonly windows = new Map<string, { count: number; expiresAt: number }>();
 
   constructor(private readonly clock: Pick<Clock, 'now'> = new Clock()) {}
 
-  async increment(key: string, windowMs: number): Promise<AttemptCount> {
+  async reserve(key: string, windowMs: number, limit: number): Promise<SlotReservation> {
     const now = this.clock.now().getTime();
     let window = this.windows.get(key);
     if (!window || window.expiresAt <= now) {
       window = { count: 0, expiresAt: now + windowMs };
       this.windows.set(key, window);
     }
-    window.count += 1;
-    return { count: window.count, msUntilReset: window.expiresAt - now };
+    const reserved = window.count < limit;
+    if (reserved) window.count += 1;
+    return { reserved, count: window.count, msUntilReset: window.expiresAt - now };
+  }
+
+  async release(key: string): Promise<void> {
+    const window = this.windows.get(key);
+    if (window && window.expiresAt > this.clock.now().getTime() && window.count > 0) window.count -= 1;
   }
 
   async reset(key: string): Promise<void> {

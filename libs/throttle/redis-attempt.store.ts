@@ -1,43 +1,67 @@
 import type { Redis } from 'ioredis';
-import type { AttemptCount, AttemptStore } from './attempt-store.js';
+import type { AttemptStore, SlotReservation } from './attempt-store.js';
 
 export const REDIS_KEY_PREFIX = 'tessera:throttle:';
 
 /*
- * INCR and PEXPIRE in one script: a crash between them cannot leave a counter without expiry
- * (and one left by an older writer gets its expiry back on the next increment).
+ * One script per step, so the check and the take cannot interleave with another node's. A counter
+ * without expiry (a crash of an older writer) gets its window back on the next reservation.
  */
-const INCREMENT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+const RESERVE = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
 local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 and count > 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+if count >= tonumber(ARGV[2]) then return {0, count, ttl} end
+count = redis.call('INCR', KEYS[1])
 if ttl < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
   ttl = tonumber(ARGV[1])
 end
-return {count, ttl}`;
+return {1, count, ttl}`;
+
+/* DECR keeps the key's expiry; a window that has closed is not brought back. */
+const RELEASE = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end
+return 0`;
 
 type ThrottleRedis = Redis & {
-  tesseraThrottleIncrement(key: string, windowMs: number): Promise<[number, number]>;
+  tesseraThrottleReserve(key: string, windowMs: number, limit: number): Promise<[number, number, number]>;
+  tesseraThrottleRelease(key: string): Promise<number>;
 };
 
 /** Counters shared by every node; windows are timed by the Redis server's clock. */
 export class RedisAttemptStore implements AttemptStore {
   private readonly redis: ThrottleRedis;
 
-  constructor(redis: Redis) {
+  constructor(
+    redis: Redis,
+    private readonly prefix = REDIS_KEY_PREFIX,
+  ) {
     // defineCommand sends EVALSHA and falls back to EVAL once per connection.
-    redis.defineCommand('tesseraThrottleIncrement', { numberOfKeys: 1, lua: INCREMENT });
+    redis.defineCommand('tesseraThrottleReserve', { numberOfKeys: 1, lua: RESERVE });
+    redis.defineCommand('tesseraThrottleRelease', { numberOfKeys: 1, lua: RELEASE });
     this.redis = redis as ThrottleRedis;
   }
 
-  async increment(key: string, windowMs: number): Promise<AttemptCount> {
-    const [count, msUntilReset] = await this.redis.tesseraThrottleIncrement(REDIS_KEY_PREFIX + key, windowMs);
-    return { count, msUntilReset };
+  async reserve(key: string, windowMs: number, limit: number): Promise<SlotReservation> {
+    const [reserved, count, msUntilReset] = await this.redis.tesseraThrottleReserve(
+      this.prefix + key,
+      windowMs,
+      limit,
+    );
+    return { reserved: reserved === 1, count, msUntilReset };
+  }
+
+  async release(key: string): Promise<void> {
+    await this.redis.tesseraThrottleRelease(this.prefix + key);
   }
 
   async reset(key: string): Promise<void> {
-    await this.redis.del(REDIS_KEY_PREFIX + key);
+    await this.redis.del(this.prefix + key);
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,10 @@
-/** A refused `AttemptLimiter.consume`, for callers that would rather throw than branch. */
+/** A refused attempt, for callers that would rather throw than branch. */
 export class TooManyAttemptsError extends Error {
   override readonly name = 'TooManyAttemptsError';
 
   constructor(
     readonly retryAfterSeconds: number,
+    /** The rule or budget that refused it (for a guess: `identifier_address`, `identifier`, `address`). */
     readonly rule: string,
   ) {
     super(`Too many attempts (${rule}); retry in ${retryAfterSeconds} s.`);

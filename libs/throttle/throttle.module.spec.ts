@@ -5,6 +5,7 @@ import { Database } from '../persistence/index.js';
 import { AttemptLimiter } from './attempt-limiter.service.js';
 import { ATTEMPT_STORE } from './attempt-store.js';
 import { DatabaseAttemptStore } from './database-attempt.store.js';
+import { GuessLimiter } from './guess-limiter.service.js';
 import { HashGate } from './hash-gate.service.js';
 import { ThrottleModule } from './throttle.module.js';
 import { THROTTLE_OPTIONS } from './throttle.options.js';
@@ -33,6 +34,7 @@ describe('ThrottleModule', () => {
       const gate = app.get(HashGate);
       expect([gate.maxConcurrent, gate.maxQueue]).toEqual([2, 5]);
       expect(app.get(AttemptLimiter)).toBeInstanceOf(AttemptLimiter);
+      expect(app.get(GuessLimiter)).toBeInstanceOf(GuessLimiter);
       expect(app.get(ATTEMPT_STORE, { strict: false })).toBeInstanceOf(DatabaseAttemptStore);
     } finally {
       await app.close();

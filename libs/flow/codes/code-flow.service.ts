@@ -276,9 +276,11 @@ export abstract class CodeFlowService<
   private async redeemCode(flow: F, code: string, input: I): Promise<CodeFlowOutcome<F> | D> {
     const kind = `${this.kind}_code` as const;
     const lifespan = flow.expiresAt.getTime() - flow.issuedAt.getTime();
-    const allowed = await this.limits.mayTryCode(kind, flow.id, lifespan, input.device.ipAddress);
-    if (!allowed) await this.codes.invalidate(kind, flow.id);
-    const redeemed = allowed ? await this.codes.redeem(kind, flow.id, code) : null;
+    const redeemed = await this.limits.tryCode(
+      { scope: kind, flowId: flow.id, lifespanMs: lifespan, identifier: flow.id, ip: input.device.ipAddress },
+      () => this.codes.redeem(kind, flow.id, code),
+      () => this.codes.invalidate(kind, flow.id),
+    );
     return this.redeemed(flow, redeemed, 'code', input);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
-import { AttemptLimiter, type LimitRule } from '../../throttle/index.js';
+import { AttemptLimiter, GuessLimiter, type LimitRule, TooManyAttemptsError } from '../../throttle/index.js';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
@@ -23,16 +23,28 @@ export function tooManyRequests(retryAfterSeconds: number): ApiError {
   });
 }
 
+export interface CodeTry {
+  /** The code's purpose, also the brute-force method: `login_code`, `recovery_code`, … */
+  scope: string;
+  flowId: string;
+  /** The flow's lifespan: its submission count lives as long. */
+  lifespanMs: number;
+  /** Whose code is guessed: the address it went to when the flow knows it, else the flow. */
+  identifier: string;
+  ip: string | null;
+}
+
 /**
  * Limits on sending codes and links and on submitting them. Sending: per address, answered like
  * a success so nobody learns whether an address exists; per IP, a 429. Submitting: at most
  * `selfservice.methods.code.config.max_submissions` (5) codes per flow (the flow's codes are then
- * spent) and the brute-force per-IP limit.
+ * spent), and the brute-force budgets every guessed secret shares (only failures spend).
  */
 @Injectable()
 export class CodeLimits {
   constructor(
     private readonly limiter: AttemptLimiter,
+    private readonly guesses: GuessLimiter,
     private readonly config: ConfigService,
   ) {}
 
@@ -50,21 +62,34 @@ export class CodeLimits {
     return (await this.limiter.consume([{ key: address, rule: SENDS_PER_ADDRESS }])).allowed;
   }
 
-  /** Counts a code submission; false once the flow had its five attempts. Throws 429 for a busy IP. */
-  async mayTryCode(scope: string, flowId: string, lifespanMs: number, ip: string | null): Promise<boolean> {
-    if (ip && this.enabled) {
-      const byIp = await this.limiter.consume([
-        {
-          key: ip,
-          rule: {
-            name: `${scope}:per_ip`,
-            limit: this.config.get<number>('security.brute_force.per_ip.limit') ?? 100,
-            windowMs: this.config.duration('security.brute_force.per_ip.window', '15m'),
-          },
-        },
-      ]);
-      if (!byIp.allowed) throw tooManyRequests(byIp.retryAfterSeconds);
+  /**
+   * Redeems a submitted code within the limits: 429 when a brute-force budget is spent; once the
+   * flow had its `max_submissions`, `spend` runs (the flow's codes stop working) and the answer
+   * is null without a check. Otherwise `redeem`'s answer, a wrong code (null) counting as a failure.
+   */
+  async tryCode<T>(
+    attempt: CodeTry,
+    redeem: () => Promise<T | null>,
+    spend: () => Promise<void>,
+  ): Promise<T | null> {
+    let redeemed: T | null = null;
+    const guess = { method: attempt.scope, identifier: attempt.identifier, ip: attempt.ip };
+    try {
+      await this.guesses.check(guess, async () => {
+        if (!(await this.mayTryCode(attempt))) throw new FlowSubmissionsSpent();
+        redeemed = await redeem();
+        return redeemed !== null;
+      });
+    } catch (error) {
+      if (error instanceof TooManyAttemptsError) throw tooManyRequests(error.retryAfterSeconds);
+      if (!(error instanceof FlowSubmissionsSpent)) throw error;
+      await spend();
     }
+    return redeemed;
+  }
+
+  /** Counts a code submission; false once the flow had its five attempts. */
+  private async mayTryCode({ scope, flowId, lifespanMs }: CodeTry): Promise<boolean> {
     const perFlow: LimitRule = {
       name: `${scope}:per_flow`,
       limit: this.config.get<number>('selfservice.methods.code.config.max_submissions') ?? 5,
@@ -73,3 +98,6 @@ export class CodeLimits {
     return (await this.limiter.consume([{ key: flowId, rule: perFlow }])).allowed;
   }
 }
+
+/** A submission past the flow's `max_submissions`: no guess was judged, so no budget is spent. */
+class FlowSubmissionsSpent extends Error {}

@@ -139,9 +139,18 @@ export class CodeLogin {
     ctx: FlowContext,
   ): Promise<LoginResult> {
     const lifespan = flow.expiresAt.getTime() - flow.issuedAt.getTime();
-    const allowed = await this.limits.mayTryCode('login_code', flow.id, lifespan, ctx.device.ipAddress);
-    if (!allowed) await this.codes.invalidate('login_code', flow.id);
-    const redeemed = allowed ? await this.codes.redeem('login_code', flow.id, code) : null;
+    const sentTo = flow.internalContext?.['code_identifier'];
+    const redeemed = await this.limits.tryCode(
+      {
+        scope: 'login_code',
+        flowId: flow.id,
+        lifespanMs: lifespan,
+        identifier: typeof sentTo === 'string' ? sentTo : flow.id,
+        ip: ctx.device.ipAddress,
+      },
+      () => this.codes.redeem('login_code', flow.id, code),
+      () => this.codes.invalidate('login_code', flow.id),
+    );
     const identity = redeemed?.identityId
       ? await this.identities.get(redeemed.identityId).catch(() => null)
       : null;

@@ -104,14 +104,17 @@ export class CodeRegistration {
     ctx: FlowContext,
   ): Promise<RegistrationResult> {
     const lifespan = flow.expiresAt.getTime() - flow.issuedAt.getTime();
-    const allowed = await this.limits.mayTryCode(
-      'registration_code',
-      flow.id,
-      lifespan,
-      ctx.device.ipAddress,
+    const redeemed = await this.limits.tryCode(
+      {
+        scope: 'registration_code',
+        flowId: flow.id,
+        lifespanMs: lifespan,
+        identifier: flow.id,
+        ip: ctx.device.ipAddress,
+      },
+      () => this.codes.redeem('registration_code', flow.id, code),
+      () => this.codes.invalidate('registration_code', flow.id),
     );
-    if (!allowed) await this.codes.invalidate('registration_code', flow.id);
-    const redeemed = allowed ? await this.codes.redeem('registration_code', flow.id, code) : null;
     if (!redeemed) {
       addUiMessage(flow.ui, CodeText.registrationCodeInvalid());
       return { kind: 'invalid' };

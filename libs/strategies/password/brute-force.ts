@@ -1,51 +1,46 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
-import { AttemptLimiter, HashGate, HashGateSaturatedError, type LimitedKey } from '../../throttle/index.js';
+import {
+  GuessLimiter,
+  HashGate,
+  HashGateSaturatedError,
+  TooManyAttemptsError,
+} from '../../throttle/index.js';
+
+/** The refusal of a guess over its budget: the contract's error envelope plus Retry-After. */
+export function tooManyAttempts(retryAfterSeconds: number): ApiError {
+  return new ApiError(429, {
+    id: 'too_many_requests',
+    reason: 'Too many attempts. Please wait before trying again.',
+    message: 'too many requests',
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
+}
 
 /**
- * Guards every secret check: counts the attempt per identifier and per IP before any hash is
- * computed (429 + Retry-After once over the limit), then runs the hash through the bounded gate
- * (503 + Retry-After when the machine is saturated, so other requests stay fast).
+ * Guards every secret check: the guess must fit the brute-force budgets before any hash is
+ * computed (429 + Retry-After once over; only failures spend, a success clears the identifier's
+ * streak), and the hash runs through the bounded gate (503 + Retry-After when the machine is
+ * saturated, so other requests stay fast).
  */
 @Injectable()
 export class SecretCheckGuard {
   constructor(
-    private readonly limiter: AttemptLimiter,
+    private readonly guesses: GuessLimiter,
     private readonly gate: HashGate,
-    private readonly config: ConfigService,
   ) {}
 
-  private keys(scope: string, identifier: string, ip: string | null): LimitedKey[] {
-    const rule = (kind: 'per_identifier' | 'per_ip') => ({
-      name: `${scope}:${kind}`,
-      limit: this.config.get<number>(`security.brute_force.${kind}.limit`) ?? (kind === 'per_ip' ? 100 : 10),
-      windowMs: this.config.duration(`security.brute_force.${kind}.window`, '15m'),
-    });
-    return [
-      { key: identifier, rule: rule('per_identifier') },
-      ...(ip ? [{ key: ip, rule: rule('per_ip') }] : []),
-    ];
-  }
-
-  async attempt(scope: string, identifier: string, ip: string | null): Promise<void> {
-    if (this.config.get<boolean>('security.brute_force.enabled') === false) return;
-    const decision = await this.limiter.consume(this.keys(scope, identifier, ip));
-    if (!decision.allowed) {
-      throw new ApiError(429, {
-        id: 'too_many_requests',
-        reason: 'Too many attempts. Please wait before trying again.',
-        message: 'too many requests',
-        headers: { 'Retry-After': String(decision.retryAfterSeconds) },
-      });
+  /**
+   * Runs `verify` (true when the secret is right) for `identifier` from `ip` within the budgets
+   * of `method`, and returns its answer. Unknown identifiers are counted exactly like known ones.
+   */
+  async check(method: string, identifier: string, ip: string | null, verify: () => Promise<boolean>) {
+    try {
+      return await this.guesses.check({ method, identifier, ip }, verify);
+    } catch (error) {
+      if (error instanceof TooManyAttemptsError) throw tooManyAttempts(error.retryAfterSeconds);
+      throw error;
     }
-  }
-
-  /** After a success the identifier's counter starts over; the IP's does not. */
-  async succeeded(scope: string, identifier: string): Promise<void> {
-    if (this.config.get<boolean>('security.brute_force.enabled') === false) return;
-    const [key] = this.keys(scope, identifier, null);
-    await this.limiter.reset(key!.key, key!.rule);
   }
 
   async hash<T>(work: () => Promise<T>): Promise<T> {

@@ -47,24 +47,23 @@ export class PasswordLogin {
       return { kind: 'invalid' };
     }
     const key = normalizeIdentifier(identifier as string);
-    await this.guard.attempt('login', key, ctx.device.ipAddress);
-
     const credential = await this.identities.findCredentialByIdentifier('password', key);
     const hashed = credential?.config['hashed_password'];
-    const valid = await this.guard.hash(async () => {
-      if (typeof hashed !== 'string') {
-        await this.hasher.verifyDummy(password as string);
-        return false;
-      }
-      return this.hasher.verify(password as string, hashed).catch(() => false);
-    });
+    const valid = await this.guard.check('password', key, ctx.device.ipAddress, () =>
+      this.guard.hash(async () => {
+        if (typeof hashed !== 'string') {
+          await this.hasher.verifyDummy(password as string);
+          return false;
+        }
+        return this.hasher.verify(password as string, hashed).catch(() => false);
+      }),
+    );
     this.logger.debug('password checked', { flow_id: flow.id, known_identifier: credential !== null, valid });
     const identity = valid && credential ? await this.identities.findById(credential.identityId) : null;
     if (!identity) {
       addUiMessage(flow.ui, Text.invalidCredentials());
       return { kind: 'invalid' };
     }
-    await this.guard.succeeded('login', key);
     if (this.hasher.needsRehash(hashed as string)) {
       const fresh = await this.guard.hash(() => this.hasher.hash(password as string));
       await this.identityService.replacePasswordHash(identity.id, fresh);

@@ -72,7 +72,8 @@ export class PasswordSettings {
     const hashed = identity.credentials?.find((c) => c.type === 'password')?.config['hashed_password'];
     if (typeof hashed !== 'string') return false;
     if (Buffer.byteLength(password) > 4096) return false;
-    await this.guard.attempt('settings_password', identity.id, ip);
-    return this.guard.hash(() => this.hasher.verify(password, hashed).catch(() => false));
+    return this.guard.check('settings_password', identity.id, ip, () =>
+      this.guard.hash(() => this.hasher.verify(password, hashed).catch(() => false)),
+    );
   }
 }

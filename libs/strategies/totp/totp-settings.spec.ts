@@ -36,7 +36,10 @@ const config = {
   get: (key: string) => (key === 'selfservice.methods.totp.config.issuer' ? 'Tessera Test' : undefined),
   url: (_: string, path: string) => `https://id.example/${path}`,
 } as unknown as ConfigService;
-const guard = { attempt: async () => {}, succeeded: async () => {} } as unknown as SecretCheckGuard;
+const guard = {
+  check: (_method: string, _identifier: string, _ip: string | null, verify: () => Promise<boolean>) =>
+    verify(),
+} as unknown as SecretCheckGuard;
 
 const attrs = (nodes: UiNode[], id: string) =>
   nodes.find((n) => n.attributes['id'] === id || n.attributes['name'] === id)?.attributes ?? {};

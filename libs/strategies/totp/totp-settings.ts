@@ -79,14 +79,16 @@ export class TotpSettings {
       return { kind: 'invalid' };
     }
     if (!ctx.privileged) return { kind: 'privileged_session_required' };
-    await this.guard.attempt('totp', ctx.identity.id, ctx.device.ipAddress);
     const url = this.pending.read(flow);
-    const step = url ? matchTotp(secretOfTotpUrl(url), code.trim(), ctx.now.getTime()) : null;
+    let step = null as number | null;
+    await this.guard.check('totp', ctx.identity.id, ctx.device.ipAddress, async () => {
+      step = url ? matchTotp(secretOfTotpUrl(url), code.trim(), ctx.now.getTime()) : null;
+      return step !== null;
+    });
     if (!url || step === null) {
       addNodeMessage(flow.ui, 'totp_code', MfaText.totpInvalid());
       return { kind: 'invalid' };
     }
-    await this.guard.succeeded('totp', ctx.identity.id);
     // The confirming code's step counts as used: it cannot sign in a moment later.
     const identity = await this.identities.putCredential(ctx.identity.id, 'totp', {
       totp_url: this.cipher.encrypt(url, totpCredentialContext(ctx.identity.id)),

@@ -56,15 +56,17 @@ const redisCases: StoreCase[] = redisUrl
         name: 'redis',
         open: async () => {
           const redis: Redis = await connectRedis(redisUrl, () => undefined);
-          const store = new RedisAttemptStore(redis);
+          // A prefix of its own: other runs against the same Redis never see these keys.
+          const prefix = `${REDIS_KEY_PREFIX}test-${randomBytes(6).toString('hex')}:`;
+          const store = new RedisAttemptStore(redis, prefix);
           return {
             store,
             storedText: async () => {
-              const keys = await redis.keys(`${REDIS_KEY_PREFIX}*`);
+              const keys = await redis.keys(`${prefix}*`);
               const values = keys.length > 0 ? await redis.mget(keys) : [];
               return [...keys, ...values.map(String)];
             },
-            storedKey: (hash) => REDIS_KEY_PREFIX + hash,
+            storedKey: (hash) => prefix + hash,
             close: () => store.close(),
           };
         },
@@ -162,6 +164,58 @@ describe.each([...databaseCases, ...redisCases])('attempt store on $name', (stor
     expect((await limiter.consume([erin])).allowed).toBe(false);
   });
 
+  it('release gives a slot back to the window, and never more than were taken', async () => {
+    const rule = { name: 'guess:password:identifier_address', limit: 2, windowMs: 60_000 };
+    const grace = unique('grace', rule);
+    expect(
+      (await Promise.all([1, 2, 3].map(() => limiter.consume([grace])))).map((d) => d.allowed).sort(),
+    ).toEqual([false, true, true]);
+    await limiter.release([grace]);
+    expect(await limiter.consume([grace])).toEqual({ allowed: true });
+    expect((await limiter.consume([grace])).allowed).toBe(false);
+
+    const heidi = unique('heidi', rule);
+    await limiter.release([heidi]);
+    await limiter.consume([heidi]);
+    await limiter.release([heidi]);
+    await limiter.release([heidi]);
+    const after = [];
+    for (let i = 0; i < 3; i++) after.push((await limiter.consume([heidi])).allowed);
+    expect(after).toEqual([true, true, false]);
+  });
+
+  it('bounds reserve-then-release exactly: 40 racing guesses, half of them right, spend exactly the limit', async () => {
+    const address = unique('203.0.113.50', { name: 'guess:address', limit: 10, windowMs: 60_000 });
+    let checked = 0;
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const decision = await limiter.consume([address]);
+        if (!decision.allowed) return 'refused';
+        checked += 1;
+        await sleep(5);
+        // A right guess gives its slot back: it must never spend the budget.
+        if (i % 2 === 0) await limiter.release([address]);
+        return i % 2 === 0 ? 'right' : 'wrong';
+      }),
+    );
+    const wrong = outcomes.filter((o) => o === 'wrong').length;
+    expect(wrong).toBeLessThanOrEqual(10);
+    expect(checked).toBeGreaterThanOrEqual(10);
+    // Whatever the interleaving, the wrong ones hold the slots now: at most 10 - wrong are free.
+    const free = [];
+    for (let i = 0; i < 11; i++) free.push((await limiter.consume([address])).allowed);
+    expect(free.filter(Boolean)).toHaveLength(10 - wrong);
+  });
+
+  it('a refused attempt takes nothing and does not extend the window', async () => {
+    const target = unique('ivan', { name: 'guess:password:identifier', limit: 1, windowMs: 1_500 });
+    expect(await limiter.consume([target])).toEqual({ allowed: true });
+    await sleep(700);
+    for (let i = 0; i < 5; i++) expect((await limiter.consume([target])).allowed).toBe(false);
+    await sleep(900);
+    expect(await limiter.consume([target])).toEqual({ allowed: true });
+  });
+
   it('stores only the SHA-256 of rule and key, never the key itself', async () => {
     const target = unique('login:id:frank@example.com', {
       name: 'login:identifier',
@@ -187,21 +241,21 @@ describe.each(TEST_DATABASES)('rate_limits table on $dialect', (database) => {
     await dataSource.destroy();
   });
 
-  it('is purged of expired rows at most once per interval, on the back of an increment', async () => {
+  it('is purged of expired rows at most once per interval, on the back of a reservation', async () => {
     let now = Date.parse('2025-06-01T12:00:00Z');
     const clock = { now: () => new Date(now) };
     const store = new DatabaseAttemptStore(new RateLimitRepository(new Database(dataSource)), clock, 60_000);
     const count = async () =>
       Number(((await dataSource.query('SELECT COUNT(*) AS n FROM rate_limits')) as { n: number }[])[0]!.n);
 
-    await store.increment('a'.repeat(64), 1_000);
-    await store.increment('b'.repeat(64), 600_000);
+    await store.reserve('a'.repeat(64), 1_000, 5);
+    await store.reserve('b'.repeat(64), 600_000, 5);
     now += 30_000;
-    await store.increment('c'.repeat(64), 1_000);
+    await store.reserve('c'.repeat(64), 1_000, 5);
     expect(await count()).toBe(3);
 
     now += 31_000;
-    await store.increment('d'.repeat(64), 1_000);
+    await store.reserve('d'.repeat(64), 1_000, 5);
     expect(await count()).toBe(2);
   });
 
@@ -210,17 +264,40 @@ describe.each(TEST_DATABASES)('rate_limits table on $dialect', (database) => {
     const repository = new RateLimitRepository(new Database(dataSource));
     const key = 'e'.repeat(64);
 
-    expect(await repository.increment(key, new Date(now), 10_000)).toEqual({
+    expect(await repository.reserve(key, new Date(now), 10_000, 2)).toEqual({
+      reserved: true,
       count: 1,
       expiresAt: new Date(now + 10_000),
     });
-    now += 9_999;
-    expect(await repository.increment(key, new Date(now), 10_000)).toMatchObject({ count: 2 });
+    now += 9_998;
+    expect(await repository.reserve(key, new Date(now), 10_000, 2)).toMatchObject({
+      reserved: true,
+      count: 2,
+    });
     now += 1;
-    expect(await repository.increment(key, new Date(now), 10_000)).toEqual({
+    expect(await repository.reserve(key, new Date(now), 10_000, 2)).toEqual({
+      reserved: false,
+      count: 2,
+      expiresAt: new Date(now + 1),
+    });
+    now += 1;
+    expect(await repository.reserve(key, new Date(now), 10_000, 2)).toEqual({
+      reserved: true,
       count: 1,
       expiresAt: new Date(now + 10_000),
     });
+  });
+
+  it('release takes one back in an open window and leaves a closed one alone', async () => {
+    const now = Date.parse('2025-06-01T12:00:00Z');
+    const repository = new RateLimitRepository(new Database(dataSource));
+    const key = 'f'.repeat(64);
+    await repository.reserve(key, new Date(now), 10_000, 5);
+    await repository.reserve(key, new Date(now), 10_000, 5);
+    await repository.release(key, new Date(now + 1_000));
+    expect(await repository.reserve(key, new Date(now + 2_000), 10_000, 5)).toMatchObject({ count: 2 });
+    await repository.release(key, new Date(now + 10_000));
+    expect(await repository.reserve(key, new Date(now + 10_000), 10_000, 5)).toMatchObject({ count: 1 });
   });
 
   it('migrates down and up again', async () => {

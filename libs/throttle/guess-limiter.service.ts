@@ -1,0 +1,125 @@
+import type { AttemptLimiter, LimitedKey, LimitRule } from './attempt-limiter.service.js';
+import { TooManyAttemptsError } from './throttle.errors.js';
+
+export interface GuessBudget {
+  limit: number;
+  windowMs: number;
+}
+
+/** What a client may get wrong before it is refused; only failures spend. */
+export interface GuessBudgets {
+  /** Failures per identifier from one client address (`security.brute_force.per_identifier`). */
+  identifierAddress: GuessBudget;
+  /** Failures per identifier from every address together, since its last success (`per_identifier_total`). */
+  identifier: GuessBudget;
+  /** Failures per client address, whatever the identifier or method (`per_ip`). */
+  address: GuessBudget;
+}
+
+const MINUTE = 60_000;
+
+export const DEFAULT_GUESS_BUDGETS: GuessBudgets = {
+  identifierAddress: { limit: 10, windowMs: 15 * MINUTE },
+  identifier: { limit: 100, windowMs: 24 * 60 * MINUTE },
+  address: { limit: 100, windowMs: 15 * MINUTE },
+};
+
+export type GuessScope = 'identifier_address' | 'identifier' | 'address';
+
+export interface GuessRefusalLog {
+  warn(message: string, fields: object): void;
+}
+
+export interface Guess {
+  /** The credential being guessed: `password`, `totp`, `lookup_secret`, `login_code`, … */
+  method: string;
+  /** Whose secret: a normalised identifier, an identity id, a flow id. Stored only hashed. */
+  identifier: string;
+  /** The client address; null counts the identifier alone. */
+  ip: string | null;
+}
+
+/**
+ * The brute-force policy for every secret that can be guessed. Before the secret is checked, the
+ * guess takes a failure slot in three budgets (identifier + address, identifier, address); a full
+ * one refuses it with `TooManyAttemptsError`, before any hash. A wrong guess keeps its slots. A
+ * right one gives the address slot back and clears the identifier's streaks, so successes never
+ * spend anything. Taking the slot first bounds parallel guessing exactly: N concurrent guesses
+ * never get more than the budget through to the check.
+ */
+export class GuessLimiter {
+  constructor(
+    private readonly limiter: AttemptLimiter,
+    /** False turns the policy off (`security.brute_force.enabled: false`). */
+    private readonly budgets: GuessBudgets | false = DEFAULT_GUESS_BUDGETS,
+    private readonly log?: GuessRefusalLog,
+  ) {
+    if (!budgets) return;
+    for (const [name, { limit, windowMs }] of Object.entries(budgets)) {
+      if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(windowMs) || windowMs < 1) {
+        throw new Error(
+          `security.brute_force: the ${name} budget needs a limit of at least 1 and a window of at least 1ms.`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Runs `verify` (true when the secret is right) within the budgets and returns its answer.
+   * A `verify` that throws gives every slot back: no guess was judged.
+   */
+  async check(guess: Guess, verify: () => Promise<boolean>): Promise<boolean> {
+    if (!this.budgets) return verify();
+    const keys = this.keys(this.budgets, guess);
+    const decision = await this.limiter.consume(keys.map(({ limited }) => limited));
+    if (!decision.allowed) {
+      const scope = keys.find(({ limited }) => limited.rule.name === decision.rule)?.scope ?? 'address';
+      this.log?.warn('attempt refused', {
+        event: 'brute_force_refused',
+        scope,
+        method: guess.method,
+        client_ip: guess.ip,
+        retry_after_seconds: decision.retryAfterSeconds,
+      });
+      throw new TooManyAttemptsError(decision.retryAfterSeconds, scope);
+    }
+    let valid: boolean;
+    try {
+      valid = await verify();
+    } catch (error) {
+      await this.limiter.release(keys.map(({ limited }) => limited));
+      throw error;
+    }
+    if (valid) await this.succeeded(keys);
+    return valid;
+  }
+
+  private async succeeded(keys: { scope: GuessScope; limited: LimitedKey }[]): Promise<void> {
+    await Promise.all(
+      keys.map(({ scope, limited }) =>
+        scope === 'address' ? this.limiter.release([limited]) : this.limiter.reset(limited.key, limited.rule),
+      ),
+    );
+  }
+
+  private keys(budgets: GuessBudgets, { method, identifier, ip }: Guess) {
+    const rule = (name: string, budget: GuessBudget): LimitRule => ({ name, ...budget });
+    const keys: { scope: GuessScope; limited: LimitedKey }[] = [
+      {
+        scope: 'identifier_address',
+        limited: {
+          key: JSON.stringify([identifier, ip ?? '']),
+          rule: rule(`guess:${method}:identifier_address`, budgets.identifierAddress),
+        },
+      },
+      {
+        scope: 'identifier',
+        limited: { key: identifier, rule: rule(`guess:${method}:identifier`, budgets.identifier) },
+      },
+    ];
+    // One budget per address across methods: a sprayer gets no fresh allowance by switching.
+    if (ip)
+      keys.push({ scope: 'address', limited: { key: ip, rule: rule('guess:address', budgets.address) } });
+    return keys;
+  }
+}
