@@ -88,9 +88,16 @@ export class Person {
   async click(name: string, value?: string, form?: string): Promise<void> {
     const selector = `${form ? `#form-${form} ` : ''}button[name="${name}"]${value === undefined ? '' : `[value="${value}"]`}`;
     const button = this.page.locator(selector);
-    await expect
-      .poll(() => button.count(), { message: `no button ${selector} on ${this.page.url()}` })
-      .toBe(1);
+    const count = await button.count();
+    if (count !== 1) {
+      const buttons = await this.page
+        .locator('button')
+        .evaluateAll((all) => all.map((b) => `${b.getAttribute('name')}=${b.getAttribute('value')}`));
+      throw new Error(
+        `${count} buttons ${selector} on ${this.page.url()}; ` +
+          `messages ${JSON.stringify(await this.messages())}, buttons ${JSON.stringify(buttons)}`,
+      );
+    }
     await Promise.all([this.page.waitForEvent('framenavigated'), button.click()]);
     await this.page.waitForLoadState('load');
   }
