@@ -22,7 +22,10 @@ export interface FormStack {
   close(): Promise<void>;
 }
 
-export async function startFormStack(env: Record<string, string>, host = '127.0.0.1'): Promise<FormStack> {
+export async function startFormStack(
+  env: Record<string, string> | ((ui: ReferenceUi) => Record<string, string>),
+  host = '127.0.0.1',
+): Promise<FormStack> {
   const [ui, sink, publicPort] = await Promise.all([startReferenceUi(host), startSmtpSink(), freePort()]);
   const publicBase = `http://${host}:${publicPort}`;
   const tessera = await startTessera({
@@ -39,7 +42,7 @@ export async function startFormStack(env: Record<string, string>, host = '127.0.
       SELFSERVICE_FLOWS_ERROR_UI_URL: ui.url('/error'),
       SELFSERVICE_METHODS_PASSWORD_CONFIG_HAVEIBEENPWNED_ENABLED: 'false',
       COURIER_SMTP_CONNECTION_URI: sink.uri,
-      ...env,
+      ...(typeof env === 'function' ? env(ui) : env),
     },
   });
   ui.useTessera({ browser: publicBase, server: tessera.publicUrl });
@@ -81,7 +84,9 @@ export class Person {
   }
 
   async fill(name: string, value: string, form?: string): Promise<void> {
-    await this.page.locator(`${form ? `#form-${form} ` : ''}input[name="${name}"]`).fill(value);
+    await this.page
+      .locator(`${form ? `#form-${form} ` : ''}input[name="${name}"]`)
+      .fill(value, { timeout: 5_000 });
   }
 
   /** Clicks the button node `name`(=`value`) and waits for the page the post leads to. */
