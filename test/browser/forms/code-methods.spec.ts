@@ -62,6 +62,12 @@ describe('registration hands on to verification by code', () => {
     expect(await isVerified(email)).toBe(false);
   });
 
+  it("that page's form carries the flow's CSRF token, as every browser form does", async () => {
+    const token = person.page.locator('#form-verification input[type="hidden"][name="csrf_token"]');
+    expect(await token.count()).toBe(1);
+    expect(await token.getAttribute('value')).toMatch(/.{16,}/);
+  });
+
   it('types the mailed code into that page and sees the address verified', async () => {
     const mail = await mailTo(stack.sink, email, /verify/i);
     await person.fill('code', codeIn(mail));

@@ -46,7 +46,7 @@ export interface ReferenceUi {
   close(): Promise<void>;
 }
 
-export function escapeHtml(value: unknown): string {
+function escapeHtml(value: unknown): string {
   return String(value ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -180,7 +180,7 @@ function settingsForms(flow: Flow): string {
     .join('\n');
 }
 
-export function renderFlowPage(kind: FlowKind, flow: Flow, session: string): string {
+function renderFlowPage(kind: FlowKind, flow: Flow, session: string): string {
   const body = kind === 'settings' ? settingsForms(flow) : form(flow, flow.ui.nodes, `form-${kind}`);
   return page(
     kind,
