@@ -62,6 +62,11 @@ describe('a form field sent more than once', () => {
     });
   });
 
+  it('keeps an anti-CSRF token sent with two different values as the list no check accepts', () => {
+    expect(decodeFormFields({ csrf_token: ['good', 'forged'] })).toEqual({ csrf_token: ['good', 'forged'] });
+    expect(decodeFormFields({ csrf_token: ['good', 'good'] })).toEqual({ csrf_token: 'good' });
+  });
+
   it('reads transient_payload as the JSON text a form sends, and keeps text that is not JSON', () => {
     expect(decodeFormFields({ transient_payload: ['{"a":1}', '{"b":2}'] })).toEqual({
       transient_payload: { a: 1 },

@@ -6,7 +6,8 @@ import type { ParsedIdentitySchema } from '../../schema/index.js';
  * How a form field is read when the form sends it more than once, as Kratos' form decoder
  * (ory/x decoderx) reads it against the method's JSON schema: a field typed as an array keeps
  * every value; a boolean takes the last one (a checkbox sends a hidden `false` before its
- * `true`); any other field takes the first.
+ * `true`); any other field takes the first. One exception, stricter than Kratos: the anti-CSRF
+ * token sent twice with two different values stays the list, which no check accepts.
  */
 export type FormFieldKind = 'array' | 'boolean' | 'single';
 
@@ -64,6 +65,7 @@ function formValue(name: string, raw: unknown, kind: FormFieldKind): unknown {
     return GO_TRUE.has(last) ? true : GO_FALSE.has(last) ? false : last;
   }
   const first = values[0] ?? '';
+  if (name === 'csrf_token' && values.some((v) => v !== first)) return values;
   if (JSON_FIELDS.has(name) && first !== '') {
     try {
       return JSON.parse(first) as unknown;
