@@ -93,7 +93,7 @@ export function decodeFormFields(
 }
 
 /** `traits.name.first=Ada` and `{"traits": {"name": {"first": "Ada"}}}` as the same nested object. */
-export function nestDottedKeys(body: Record<string, unknown>): Record<string, unknown> {
+function nestDottedKeys(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
