@@ -36,7 +36,9 @@ export function installHttpPipeline(
     requestContext.run({ requestId }, next);
   });
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: true });
+  // Flat, as Go's url.Values: `a[b]=1` is a field named `a[b]`, a repeated field an array of its
+  // values; the flows read them as Kratos does (libs/flow/core/form-body.ts).
+  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use((req: Request, _res: Response, next: NextFunction) => {
     try {
       assertBodyDepth(req.body);

@@ -45,7 +45,7 @@ export {
   type UiNode,
 } from './ui.js';
 export { FlowFactory, type FlowKind, type NewFlow } from './flow-factory.js';
-export { submittedBody, transientPayloadOf } from './form-body.js';
+export { type FormFieldKinds, submittedBody, traitFieldKinds, transientPayloadOf } from './form-body.js';
 export { FlowHttp, type FlowJson } from './flow-http.js';
 export {
   ApiBrowserLocationChangeResponse,

@@ -23,6 +23,7 @@ import {
   FlowResponder,
   type RegistrationFlowEntity,
   submittedBody,
+  traitFieldKinds,
   wantsJson,
 } from '../core/index.js';
 import { RegistrationFlowService } from './registration-flow.service.js';
@@ -148,7 +149,7 @@ export class RegistrationFlowController {
     let flow: RegistrationFlowEntity | undefined;
     try {
       flow = await this.flows.get(flowIdParam(id));
-      const body = submittedBody(req);
+      const body = submittedBody(req, traitFieldKinds(this.flows.schemaOf(flow)));
       const client = this.http.checkSubmission(flow, req, res, body, registrationFlowJson);
       if (!client) return;
       const { session } = await this.http.sessionFor(flow.type, req);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
 import { Clock, Database } from '../../persistence/index.js';
-import { IdentitySchemaRegistry, traitNodes } from '../../schema/index.js';
+import { IdentitySchemaRegistry, type LoadedIdentitySchema, traitNodes } from '../../schema/index.js';
 import { type DeviceInfo, type SessionEntity } from '../../session/index.js';
 import { Text } from '../../text/index.js';
 import {
@@ -97,8 +97,13 @@ export class RegistrationFlowService {
     return flow;
   }
 
+  /** The identity schema a flow registers with. */
+  schemaOf(flow: RegistrationFlowEntity): LoadedIdentitySchema {
+    return flow.identitySchema ? this.schemas.get(flow.identitySchema) : this.schemas.getDefault();
+  }
+
   private populate(flow: RegistrationFlowEntity): void {
-    const schema = flow.identitySchema ? this.schemas.get(flow.identitySchema) : this.schemas.getDefault();
+    const schema = this.schemaOf(flow);
     flow.ui.nodes.push(...(traitNodes(schema, undefined, 'default') as unknown as UiNode[]));
     for (const strategy of this.strategies) strategy.populateRegistration(flow);
     flow.ui.nodes = orderRegistrationNodes(flow.ui.nodes);

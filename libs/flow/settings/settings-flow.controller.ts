@@ -3,6 +3,7 @@ import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiResponse, ApiTags }
 import type { Request, Response } from 'express';
 import { ApiErrorResponses, toApiError } from '../../errors/index.js';
 import { type IdentityEntity } from '../../identity/index.js';
+import { IdentitySchemaRegistry } from '../../schema/index.js';
 import {
   ApiCookieHeader,
   ApiSessionTokenHeader,
@@ -21,6 +22,7 @@ import {
   FlowResponder,
   type SettingsFlowEntity,
   submittedBody,
+  traitFieldKinds,
   wantsJson,
 } from '../core/index.js';
 import { SettingsFlow } from './settings-flow.response.dto.js';
@@ -41,6 +43,7 @@ export class SettingsFlowController {
     private readonly http: FlowHttp,
     private readonly responder: FlowResponder,
     private readonly settings: SettingsResponder,
+    private readonly schemas: IdentitySchemaRegistry,
   ) {}
 
   @Get('browser')
@@ -159,7 +162,8 @@ export class SettingsFlowController {
         return this.responder.found(res, this.flows.loginUiUrl());
       identity = await this.flows.authorize(flow, session);
       const shown = identity;
-      const body = submittedBody(req);
+      const schema = this.schemas.find(identity.schemaId) ?? this.schemas.getDefault();
+      const body = submittedBody(req, traitFieldKinds(schema));
       const client = this.http.checkSubmission(flow, req, res, body, (f) => this.settings.json(f, shown));
       if (!client) return;
       const outcome = await this.flows.submit(flow, {

@@ -28,6 +28,7 @@ import { identityMismatch, refreshRequired, sessionInactive, sessionMissing } fr
 import { SettingsContinuity } from './settings-continuity.js';
 import { SettingsFlowRepository } from './settings-flow.repository.js';
 import { orderSettingsNodes } from './settings-nodes.js';
+import { withSettingsMethod } from './settings-method.js';
 import { type ContinueWith } from './settings-flow.wire.js';
 
 /** What the recovery flow (and the init endpoints) hand over to start a settings flow. */
@@ -187,7 +188,8 @@ export class SettingsFlowService {
     return this.clock.now().getTime() - session.authenticatedAt.getTime() < maxAge;
   }
 
-  async submit(flow: SettingsFlowEntity, input: SubmitSettings): Promise<SettingsOutcome> {
+  async submit(flow: SettingsFlowEntity, submitted: SubmitSettings): Promise<SettingsOutcome> {
+    const input = { ...submitted, body: this.withMethod(submitted.body) };
     if (this.isExpired(flow))
       return { kind: 'expired', flow, replacement: await this.replace(flow, input.identity) };
     clearMessages(flow.ui);
@@ -221,6 +223,14 @@ export class SettingsFlowService {
     }
     addUiMessage(flow.ui, SettingsText.noStrategy());
     return { kind: 'flow', flow: await this.saveShown(flow), identity: input.identity };
+  }
+
+  /** The body with `method` naming the strategy that takes it, buttons without `method` included. */
+  private withMethod(body: Record<string, unknown>): Record<string, unknown> {
+    return withSettingsMethod(
+      body,
+      this.strategies.map((s) => s.id),
+    );
   }
 
   /**
