@@ -253,6 +253,7 @@ export class SettingsFlowService {
             identity,
             addresses: fresh,
             flowType: flow.type,
+            csrfTokenHash: flow.csrfTokenHash,
             returnTo: flow.returnTo,
             transientPayload: flow.transientPayload,
           })
