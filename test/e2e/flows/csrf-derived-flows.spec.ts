@@ -227,6 +227,12 @@ describe('flows recovery hands on and flows an admin makes', () => {
     const { status, flow } = await readFlow<RecoveryFlow>(jar, 'settings', settingsId);
     expect(status).toBe(200);
     expect(csrfTokenOf(flow)).not.toBe('');
+    const session = new CookieJar();
+    session.store([`ory_kratos_session=${jar.get('ory_kratos_session')}`]);
+    const body = { method: 'profile', 'traits.email': uniqueEmail('derived-hijack') };
+    await expectCsrfViolation(await postJson(session, flow.ui.action, { ...body, csrf_token: '' }));
+    const own = await postJson(jar, flow.ui.action, { ...body, csrf_token: csrfTokenOf(flow) });
+    expect(own.status).toBe(200);
     const recoveryId = new URL(data.recovery_link).searchParams.get('flow')!;
     expect((await readFlow(new CookieJar(), 'recovery', recoveryId)).status).toBe(403);
   });
