@@ -39,6 +39,7 @@ import { RegistrationResponder } from './registration/registration-responder.js'
 import { ChangePasswordController } from './settings/change-password.controller.js';
 import { SettingsFlowController } from './settings/settings-flow.controller.js';
 import { SendFloor } from './codes/send-floor.js';
+import { ContinuityCookie } from './settings/continuity-cookie.js';
 import { SettingsContinuity } from './settings/settings-continuity.js';
 import { SettingsFlowRepository } from './settings/settings-flow.repository.js';
 import { SettingsFlowService } from './settings/settings-flow.service.js';
@@ -77,6 +78,7 @@ import { SettingsResponder } from './settings/settings-responder.js';
     SettingsFlowService,
     SettingsFlowRepository,
     SettingsContinuity,
+    ContinuityCookie,
     SettingsResponder,
     OneTimeCodeRepository,
     OneTimeCodes,

@@ -12,6 +12,7 @@ import {
   FlowHttp,
   FlowResponder,
   sessionAlreadyAvailable,
+  sha256,
   wantsJson,
 } from '../core/index.js';
 import {
@@ -118,15 +119,26 @@ export abstract class CodeFlowController<
     return codeFlowJson(flow);
   }
 
-  protected async getFlow(id: string | undefined, req: Request) {
+  protected async getFlow(id: string | undefined, req: Request, res: Response) {
     const flow = await this.service.get(flowIdParam(id));
-    // Flows an admin or the server created are bound to no browser.
-    const bound =
-      flow.internalContext?.['skip_csrf'] === true
-        ? { ...flow, csrfTokenHash: '', type: 'api' as const }
-        : flow;
-    this.http.readable(this.service.kind, bound, req, this.service.isExpired(flow));
+    const boundNow = await this.bindOnOpen(flow, req, res);
+    this.http.readable(this.service.kind, flow, req, this.service.isExpired(flow), boundNow);
     return codeFlowJson(flow);
+  }
+
+  /**
+   * A browser flow an admin made is bound to no browser until one opens it: this one, which gets a
+   * CSRF cookie if it has none. Returns its token when the flow was bound now.
+   */
+  private async bindOnOpen(flow: F, req: Request, res: Response): Promise<string | undefined> {
+    if (flow.type !== 'browser' || flow.csrfTokenHash) return undefined;
+    const token = this.csrf.ensure(req, res);
+    if (!(await this.service.flows.bindToBrowser(flow.id, sha256(token)))) {
+      flow.csrfTokenHash = (await this.service.get(flow.id)).csrfTokenHash;
+      return undefined;
+    }
+    flow.csrfTokenHash = sha256(token);
+    return token;
   }
 
   /** A form submission (`POST`) or a followed link (`GET`, no body). */
@@ -140,10 +152,11 @@ export abstract class CodeFlowController<
     try {
       flow = await this.service.get(flowIdParam(query['flow']));
       const fromLink = req.method === 'GET';
-      const client =
-        fromLink || flow.internalContext?.['skip_csrf'] === true
-          ? clientKind(flow.type, req)
-          : this.http.checkSubmission(flow, req, res, body, codeFlowJson);
+      // A followed link carries its own secret; every form submission is CSRF-checked.
+      if (fromLink) await this.bindOnOpen(flow, req, res);
+      const client = fromLink
+        ? clientKind(flow.type, req)
+        : this.http.checkSubmission(flow, req, res, body, codeFlowJson);
       if (!client) return;
       if (fromLink && (await this.followLink(flow, query, client, res))) return;
       const outcome = await this.service.submit(flow, this.submission(flow, query, req, res, body));
@@ -156,6 +169,7 @@ export abstract class CodeFlowController<
   /** The flow itself: 303 to the UI for browsers, JSON for apps and SPAs. */
   protected show(res: Response, client: ClientKind, flow: F, status: 200 | 400): void {
     if (client === 'browser') return this.responder.redirect(res, this.service.uiUrl(flow.id));
+    if (flow.type === 'browser') this.csrf.present(flow, this.csrf.ensure(res.req, res));
     this.responder.json(res, status, codeFlowJson(flow));
   }
 

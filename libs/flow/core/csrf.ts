@@ -4,8 +4,12 @@ import type { Request, Response } from 'express';
 import { ConfigService } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
 import { appendSetCookie, CookieSettings, readCookie, serializeCookie } from '../../session/index.js';
+import { type SelfServiceFlow } from './flow.entity.js';
+import { nodeNamed } from './ui.js';
 
 const ONE_YEAR = 31_536_000;
+/** Where a response keeps the token of the CSRF cookie it sets, so that it sets only one. */
+const ISSUED = 'csrfTokenIssued';
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
@@ -48,15 +52,18 @@ export class CsrfTokens {
     this.cookieName = `csrf_token_${sha256(config.listen('public').baseUrl.href)}`;
   }
 
-  /** The browser's CSRF token, issuing a new cookie when it has none (or a forged one). */
+  /**
+   * The browser's CSRF token, issuing a new cookie when it has none (or a forged one). Called twice
+   * on one response, it issues one cookie: the flows it binds all match what the browser keeps.
+   */
   ensure(req: Request, res: Response): string {
-    const existing = this.fromCookie(req);
-    if (existing) return existing;
-    return this.regenerate(res);
+    const issued = res.locals[ISSUED] as string | undefined;
+    return issued ?? this.fromCookie(req) ?? this.regenerate(res);
   }
 
   regenerate(res: Response): string {
     const token = randomBytes(32).toString('base64');
+    res.locals[ISSUED] = token;
     appendSetCookie(
       res,
       serializeCookie(this.cookieName, this.cookies.sign(token), {
@@ -83,38 +90,49 @@ export class CsrfTokens {
     return Buffer.from(bytes.subarray(32).map((byte, i) => byte ^ bytes[i]!));
   }
 
-  /** Throws 403 `security_csrf_violation` unless cookie, flow and submitted token agree. */
-  verify(req: Request, flowTokenHash: string, submitted: unknown): void {
-    const cookieToken = this.fromCookie(req);
-    if (!req.header('cookie')) throw csrfViolation('no_cookie_header');
-    if (!cookieToken) throw csrfViolation('no_csrf_cookie');
+  /**
+   * Throws 403 `security_csrf_violation` unless cookie, flow and submitted token agree. A flow bound
+   * to no browser (empty hash) matches no cookie: it is refused, never let through unchecked.
+   * Returns the browser's cookie token.
+   */
+  verify(req: Request, flowTokenHash: string, submitted: unknown): string {
+    const cookieToken = this.verifyCookieOnly(req, flowTokenHash);
     const sent = typeof submitted === 'string' && submitted ? submitted : req.header('x-csrf-token');
     if (!sent) throw csrfViolation('no_token');
     const unmasked = this.unmask(sent);
     const expected = Buffer.from(cookieToken, 'base64');
-    const flowMatches = timingSafeEqual(
-      Buffer.from(sha256(cookieToken)),
-      Buffer.from(flowTokenHash.padEnd(64).slice(0, 64)),
-    );
-    if (
-      !unmasked ||
-      unmasked.length !== expected.length ||
-      !timingSafeEqual(unmasked, expected) ||
-      !flowMatches
-    ) {
+    if (!unmasked || unmasked.length !== expected.length || !timingSafeEqual(unmasked, expected)) {
       throw csrfViolation('mismatch');
     }
+    return cookieToken;
   }
 
-  /** Fetching a browser flow needs the cookie it was made for. */
-  verifyCookieOnly(req: Request, flowTokenHash: string): void {
+  /** Fetching a browser flow needs the cookie it was made for. Returns the cookie's token. */
+  verifyCookieOnly(req: Request, flowTokenHash: string): string {
     const cookieToken = this.fromCookie(req);
     if (!req.header('cookie')) throw csrfViolation('no_cookie_header');
     if (!cookieToken) throw csrfViolation('no_csrf_cookie');
-    if (
-      !timingSafeEqual(Buffer.from(sha256(cookieToken)), Buffer.from(flowTokenHash.padEnd(64).slice(0, 64)))
-    ) {
-      throw csrfViolation('mismatch');
-    }
+    if (!boundTo(flowTokenHash, cookieToken)) throw csrfViolation('mismatch');
+    return cookieToken;
   }
+
+  /**
+   * Writes a freshly masked copy of the browser's token into the flow's `csrf_token` node, for the
+   * answer about to be rendered. Flows are stored without it (only the hash binds them), so a
+   * stored flow never holds a value that unmasks to the cookie. Only the browser the flow is bound
+   * to gets a value; API flows keep the empty one.
+   */
+  present<T extends SelfServiceFlow>(flow: T, token: string | undefined): T {
+    const node = nodeNamed(flow.ui, 'csrf_token');
+    if (!node) return flow;
+    const bound = flow.type === 'browser' && token !== undefined && boundTo(flow.csrfTokenHash, token);
+    node.attributes['value'] = bound ? this.mask(token) : '';
+    return flow;
+  }
+}
+
+/** Whether a flow's stored hash is that of `token`; an empty hash is bound to nothing. */
+function boundTo(flowTokenHash: string, token: string): boolean {
+  if (flowTokenHash.length !== 64) return false;
+  return timingSafeEqual(Buffer.from(sha256(token)), Buffer.from(flowTokenHash));
 }

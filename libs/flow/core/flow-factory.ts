@@ -11,12 +11,32 @@ export interface NewFlow {
   type: FlowType;
   requestUrl: string;
   returnTo: string | null;
-  /** The browser's raw CSRF cookie token; absent for API flows. */
+  /**
+   * How a browser flow is bound to its browser (API flows have none): the browser's raw CSRF
+   * cookie token (`CsrfTokens.ensure`) when the browser asks for the flow; the binding of the
+   * browser flow being submitted when that submission starts this one (a verification flow after
+   * registration); or, for a flow an admin makes for someone else, the first browser that opens it.
+   */
   csrfToken?: string;
+  sameBrowserAs?: Pick<SelfServiceFlow, 'csrfTokenHash'>;
+  boundOnOpen?: boolean;
   identitySchema?: string | null;
 }
 
-/** The fields every new flow starts with: ids, lifespan, the form action and its CSRF node. */
+/** A browser flow bound to no browser would be a flow anyone could submit for anyone. */
+function csrfHashOf(input: NewFlow): string {
+  if (input.type !== 'browser') return '';
+  if (input.csrfToken) return sha256(input.csrfToken);
+  if (input.sameBrowserAs?.csrfTokenHash) return input.sameBrowserAs.csrfTokenHash;
+  if (input.boundOnOpen) return '';
+  throw new Error('A browser flow must be bound to the browser it is made for.');
+}
+
+/**
+ * The fields every new flow starts with: ids, lifespan, the form action and its CSRF node. Every
+ * flow is made here, whichever route, hook or admin call starts it, so every browser flow is bound
+ * to a browser (its CSRF cookie's hash); the node's value is made per answer (`CsrfTokens.present`).
+ */
 @Injectable()
 export class FlowFactory {
   constructor(
@@ -40,16 +60,16 @@ export class FlowFactory {
       ui: {
         action: this.config.url('public', `self-service/${kind}?flow=${id}`),
         method: 'POST',
-        nodes: [csrfNode(input.csrfToken ? this.csrf.mask(input.csrfToken) : '')],
+        nodes: [csrfNode('')],
       },
-      csrfTokenHash: input.csrfToken ? sha256(input.csrfToken) : '',
+      csrfTokenHash: csrfHashOf(input),
       identitySchema: input.identitySchema ?? null,
       transientPayload: null,
       internalContext: null,
       createdAt: now,
       updatedAt: now,
     });
-    return flow;
+    return this.csrf.present(flow, input.csrfToken);
   }
 
   /**
@@ -62,8 +82,9 @@ export class FlowFactory {
       requestUrl: expired.requestUrl,
       returnTo: expired.returnTo,
       identitySchema: expired.identitySchema,
+      sameBrowserAs: expired,
+      boundOnOpen: true,
     });
-    flow.csrfTokenHash = expired.csrfTokenHash;
     flow.ui.nodes[0] = expired.ui.nodes[0]!;
     return flow;
   }

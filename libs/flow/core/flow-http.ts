@@ -36,9 +36,20 @@ export class FlowHttp {
     return this.config.url('public', req.originalUrl.replace(/^\//, ''));
   }
 
-  /** `GET …/flows?id=`: browser flows only for the browser they belong to; 410 once expired. */
-  readable<T extends SelfServiceFlow>(kind: FlowKind, flow: T, req: Request, expired: boolean): T {
-    if (flow.type === 'browser') this.csrf.verifyCookieOnly(req, flow.csrfTokenHash);
+  /**
+   * `GET …/flows?id=`: browser flows only for the browser they belong to, with a token masked for
+   * it; 410 once expired.
+   */
+  readable<T extends SelfServiceFlow>(
+    kind: FlowKind,
+    flow: T,
+    req: Request,
+    expired: boolean,
+    boundNow?: string,
+  ): T {
+    // `boundNow`: the token of the browser the caller just bound the flow to (and gave the cookie).
+    if (flow.type === 'browser')
+      this.csrf.present(flow, boundNow ?? this.csrf.verifyCookieOnly(req, flow.csrfTokenHash));
     if (expired) {
       const restart = new URL(this.config.url('public', `self-service/${kind}/${flow.type}`));
       if (flow.returnTo && flow.type === 'browser') restart.searchParams.set('return_to', flow.returnTo);
@@ -69,7 +80,7 @@ export class FlowHttp {
     json: FlowJson<T>,
   ): ClientKind | null {
     if (flow.type === 'browser') {
-      this.csrf.verify(req, flow.csrfTokenHash, body['csrf_token']);
+      this.csrf.present(flow, this.csrf.verify(req, flow.csrfTokenHash, body['csrf_token']));
     } else if (browserOnApiFlow(req.header('origin'), req.header('cookie'))) {
       addUiMessage(
         flow.ui,

@@ -1,6 +1,24 @@
 import { type EntityTarget } from 'typeorm';
 import { Database } from '../../persistence/index.js';
 import { type SelfServiceFlow } from './flow.entity.js';
+import { type UiNode } from './ui.js';
+
+const isCsrfNode = (node: UiNode) => node.attributes['name'] === 'csrf_token';
+
+/**
+ * The flow as stored: its `csrf_token` node without a value. A masked token unmasks to the
+ * browser's cookie, so a row holding one would hand a database reader every browser's CSRF
+ * secret; the hash in `csrf_token_hash` is all the binding needs, and answers mask anew.
+ */
+function withoutCsrfValue<T extends SelfServiceFlow>(flow: T): T {
+  if (!flow.ui.nodes.some((node) => isCsrfNode(node) && node.attributes['value'])) return flow;
+  const nodes = flow.ui.nodes.map((node) =>
+    isCsrfNode(node) ? { ...node, attributes: { ...node.attributes, value: '' } } : node,
+  );
+  return Object.assign(Object.create(Object.getPrototypeOf(flow) as object) as T, flow, {
+    ui: { ...flow.ui, nodes },
+  });
+}
 
 /** Storage of one flow kind. Flows are small JSON-bearing rows written whole. */
 export class FlowRepository<T extends SelfServiceFlow> {
@@ -10,7 +28,7 @@ export class FlowRepository<T extends SelfServiceFlow> {
   ) {}
 
   async insert(flow: T): Promise<void> {
-    await this.db.transaction(() => this.db.manager.insert(this.entity, flow as never));
+    await this.db.transaction(() => this.db.manager.insert(this.entity, withoutCsrfValue(flow) as never));
   }
 
   findById(id: string): Promise<T | null> {
@@ -19,8 +37,24 @@ export class FlowRepository<T extends SelfServiceFlow> {
 
   async update(flow: T): Promise<void> {
     await this.db.transaction(() =>
-      this.db.repository(this.entity).update({ id: flow.id } as never, flow as never),
+      this.db.repository(this.entity).update({ id: flow.id } as never, withoutCsrfValue(flow) as never),
     );
+  }
+
+  /**
+   * Binds a flow made for no browser yet (an admin's) to the first browser that opens it. False
+   * when another browser got there first.
+   */
+  async bindToBrowser(id: string, csrfTokenHash: string): Promise<boolean> {
+    const result = await this.db.transaction(() =>
+      this.db.manager
+        .createQueryBuilder()
+        .update(this.entity)
+        .set({ csrfTokenHash } as never)
+        .where("id = :id AND csrf_token_hash = ''", { id })
+        .execute(),
+    );
+    return (result.affected ?? 0) === 1;
   }
 
   /**

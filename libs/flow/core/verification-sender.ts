@@ -7,6 +7,8 @@ export interface AddressesToVerify {
   addresses: VerifiableAddressEntity[];
   /** The kind of client the originating flow served; the verification flows are of the same type. */
   flowType: FlowType;
+  /** The originating flow's browser binding: its verification flows belong to the same browser. */
+  csrfTokenHash: string;
   returnTo: string | null;
   transientPayload: Record<string, unknown> | null;
 }

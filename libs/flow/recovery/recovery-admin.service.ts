@@ -19,7 +19,12 @@ function disabled(): ApiError {
   });
 }
 
-/** Admin-made recovery: a code (`POST /admin/recovery/code`) or a link (`POST /admin/recovery/link`). */
+/**
+ * Admin-made recovery: a code (`POST /admin/recovery/code`) or a link (`POST /admin/recovery/link`).
+ * The admin's request has no browser to bind the flow to: it is bound to the first browser that
+ * opens it (the UI reading the flow, or the link followed), and CSRF-checked from then on. Kratos
+ * skips the CSRF check on these flows altogether.
+ */
 @Injectable()
 export class RecoveryAdminService {
   constructor(
@@ -70,12 +75,12 @@ export class RecoveryAdminService {
         type: flowType,
         requestUrl: this.config.url('public', `self-service/recovery/${flowType}`),
         returnTo: null,
+        boundOnOpen: true,
       },
       lifespan,
     );
     flow.state = 'sent_email';
     flow.active = 'code';
-    flow.internalContext = { skip_csrf: true };
     flow.ui.nodes = [
       flow.ui.nodes[0]!,
       codeInputNode(CodeText.labelRecoveryCode()),
@@ -114,12 +119,12 @@ export class RecoveryAdminService {
         type: 'browser',
         requestUrl: this.config.url('public', 'self-service/recovery/browser'),
         returnTo: this.returnTo.validate(returnTo),
+        boundOnOpen: true,
       },
       lifespan,
     );
     flow.state = 'sent_email';
     flow.active = 'link';
-    flow.internalContext = { skip_csrf: true };
     const token = await this.db.transaction(async () => {
       await this.recovery.flows.insert(flow);
       return this.codes.issue(

@@ -62,8 +62,12 @@ export class RecoveryFlowController extends CodeFlowController<
   @ApiCookieHeader()
   @ApiOkResponse({ type: RecoveryFlow, description: 'recoveryFlow' })
   @ApiErrorResponses(404, 410)
-  async get(@Query('id') id: string | undefined, @Req() req: Request) {
-    return this.getFlow(id, req);
+  async get(
+    @Query('id') id: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.getFlow(id, req, res);
   }
 
   @Post()

@@ -150,6 +150,7 @@ export class RegistrationFlowService {
           identity: result.identity,
           addresses: (result.identity.verifiableAddresses ?? []).filter((a) => !a.verified),
           flowType: flow.type,
+          csrfTokenHash: flow.csrfTokenHash,
           returnTo: flow.returnTo,
           transientPayload: flow.transientPayload,
         });

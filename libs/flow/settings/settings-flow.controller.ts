@@ -25,6 +25,7 @@ import {
   traitFieldKinds,
   wantsJson,
 } from '../core/index.js';
+import { ContinuityCookie } from './continuity-cookie.js';
 import { SettingsFlow } from './settings-flow.response.dto.js';
 import { SettingsFlowService } from './settings-flow.service.js';
 import { SettingsResponder } from './settings-responder.js';
@@ -44,6 +45,7 @@ export class SettingsFlowController {
     private readonly responder: FlowResponder,
     private readonly settings: SettingsResponder,
     private readonly schemas: IdentitySchemaRegistry,
+    private readonly continuity: ContinuityCookie,
   ) {}
 
   @Get('browser')
@@ -118,10 +120,13 @@ export class SettingsFlowController {
     try {
       const flow = await this.flows.get(flowIdParam(id));
       const session = await this.sessions.findActive(this.transport.cookieTokenFrom(req));
+      const continuityNonce = this.continuity.nonceFor(req, flow.id);
       if (session?.identityId === flow.identityId) {
         const identity = await this.flows.authorize(flow, session);
+        // Back signed in anew, the browser spends its cookie, whatever happens next.
+        if (continuityNonce && this.flows.isPrivileged(session)) this.continuity.clear(res);
         const device = this.transport.deviceFrom(req);
-        const outcome = await this.flows.resume(flow, { session, identity, device });
+        const outcome = await this.flows.resume(flow, { session, identity, device, continuityNonce });
         if (outcome) return await this.settings.respond(res, 'browser', outcome);
       }
       this.responder.redirect(res, this.flows.uiUrl(flow.id));

@@ -99,12 +99,15 @@ function build(strategy: SettingsStrategy, config: Record<string, unknown> = {},
       input.addresses.map((a) => ({ flowId: `verify-${a.value}`, address: a.value, via: 'email' as const })),
     ),
   };
-  const continuity = { hold: vi.fn(), take: vi.fn(async () => null) };
+  const continuity = {
+    hold: vi.fn((..._held: unknown[]) => ({ nonce: 'nonce', expiresAt: new Date(NOW.getTime() + 60_000) })),
+    take: vi.fn(async () => null),
+  };
   const sessions = { addAuthenticationMethod: vi.fn(async (s: SessionEntity) => s) };
   const service = new SettingsFlowService(
     db,
     [strategy],
-    new FlowFactory(fakeConfig, clock, {} as CsrfTokens),
+    new FlowFactory(fakeConfig, clock, { present: <T>(flow: T) => flow } as unknown as CsrfTokens),
     { validate: (v?: string) => v ?? null } as unknown as ReturnToPolicy,
     {
       get: async () => owner,
@@ -133,6 +136,7 @@ async function submitOnce(
     returnTo: null,
     identity: owner,
     session: s,
+    csrfToken: type === 'browser' ? 'browser-token' : undefined,
   });
   const outcome = await service.submit(flow, {
     client: type === 'api' ? 'api' : 'browser',
@@ -171,7 +175,9 @@ describe('SettingsFlowService', () => {
   it("keeps a refused browser change for after the refresh login, but not an app's", async () => {
     const refused = () => new FakeStrategy({ kind: 'privileged_session_required' });
     const browser = build(refused());
-    await submitOnce(browser.service, identity(), session(minutesAgo(30)), 'browser').catch(() => null);
+    const { outcome } = await submitOnce(browser.service, identity(), session(minutesAgo(30)), 'browser');
+    expect(outcome.kind).toBe('refresh_required');
+    if (outcome.kind === 'refresh_required') expect(outcome.held.nonce).toBe('nonce');
     expect(browser.continuity.hold).toHaveBeenCalledTimes(1);
     expect(browser.continuity.hold.mock.calls[0]![2]).toEqual({ method: 'fake' });
     const api = build(refused());
@@ -192,18 +198,21 @@ describe('SettingsFlowService', () => {
         returnTo: null,
         identity: owner,
         session: session(NOW),
+        csrfToken: type === 'browser' ? 'browser-token' : undefined,
       });
 
     const stale = await service.resume(await flowFor('browser'), {
       session: session(minutesAgo(30)),
       identity: owner,
       device,
+      continuityNonce: 'nonce',
     });
     expect(stale).toBeNull();
     const app = await service.resume(await flowFor('api'), {
       session: session(NOW),
       identity: owner,
       device,
+      continuityNonce: 'nonce',
     });
     expect(app).toBeNull();
     expect(continuity.take).not.toHaveBeenCalled();
@@ -212,8 +221,10 @@ describe('SettingsFlowService', () => {
       session: session(NOW),
       identity: owner,
       device,
+      continuityNonce: 'nonce',
     });
     expect(resumed?.kind).toBe('updated');
+    expect(continuity.take).toHaveBeenCalledWith(expect.anything(), expect.anything(), 'nonce');
     expect(strategy.seen?.client).toBe('browser');
     expect(strategy.seen?.privileged).toBe(true);
   });

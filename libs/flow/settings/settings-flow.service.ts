@@ -25,7 +25,7 @@ import {
   withQuery,
 } from '../core/index.js';
 import { identityMismatch, refreshRequired, sessionInactive, sessionMissing } from './settings-errors.js';
-import { SettingsContinuity } from './settings-continuity.js';
+import { type HeldChange, SettingsContinuity } from './settings-continuity.js';
 import { SettingsFlowRepository } from './settings-flow.repository.js';
 import { orderSettingsNodes } from './settings-nodes.js';
 import { withSettingsMethod } from './settings-method.js';
@@ -57,6 +57,11 @@ export type SettingsOutcome =
   /** Another round on the same flow (a code to confirm, a challenge to answer). */
   | { kind: 'continue'; flow: SettingsFlowEntity; identity: IdentityEntity }
   | { kind: 'expired'; flow: SettingsFlowEntity; replacement: SettingsFlowEntity }
+  /**
+   * A browser must sign in again (`error`, session_refresh_required) before its change is applied;
+   * the change is held for it, and the browser is given `held` to carry in its continuity cookie.
+   */
+  | { kind: 'refresh_required'; flow: SettingsFlowEntity; error: ApiError; held: HeldChange }
   | {
       kind: 'updated';
       flow: SettingsFlowEntity;
@@ -183,7 +188,8 @@ export class SettingsFlowService {
     return withQuery(this.config.url('public', 'self-service/login/browser'), query);
   }
 
-  private privileged(session: SessionEntity): boolean {
+  /** Whether the session signed in recently enough for privileged changes. */
+  isPrivileged(session: SessionEntity): boolean {
     const maxAge = this.config.duration('selfservice.flows.settings.privileged_session_max_age', '15m');
     return this.clock.now().getTime() - session.authenticatedAt.getTime() < maxAge;
   }
@@ -201,7 +207,7 @@ export class SettingsFlowService {
       device: input.device,
       session: input.session,
       identity: input.identity,
-      privileged: this.privileged(input.session),
+      privileged: this.isPrivileged(input.session),
       now: this.clock.now(),
     };
     for (const strategy of this.strategies) {
@@ -213,10 +219,15 @@ export class SettingsFlowService {
           return { kind: 'flow', flow: await this.saveShown(flow), identity: input.identity };
         case 'continue':
           return { kind: 'continue', flow: await this.saveShown(flow), identity: input.identity };
-        case 'privileged_session_required':
-          if (flow.type === 'browser') this.continuity.hold(flow, input.session, input.body);
+        case 'privileged_session_required': {
+          const error = refreshRequired(
+            this.loginUrl({ refresh: 'true', return_to: this.resumeUrl(flow.id) }),
+          );
+          const held = flow.type === 'browser' ? this.continuity.hold(flow, input.session, input.body) : null;
           await this.saveShown(flow);
-          throw refreshRequired(this.loginUrl({ refresh: 'true', return_to: this.resumeUrl(flow.id) }));
+          if (!held) throw error;
+          return { kind: 'refresh_required', flow, error, held };
+        }
         case 'updated':
           return this.updated(flow, input, result, strategy.id, before);
       }
@@ -235,14 +246,15 @@ export class SettingsFlowService {
 
   /**
    * A browser back from the refresh login a privileged change asked for: the change it submitted
-   * then is applied now, once, if this session holds one and is privileged. Null: nothing to apply.
+   * then is applied now, once, if this session holds one, is privileged, and the browser carries
+   * the continuity nonce it was given. Null: nothing to apply.
    */
   async resume(
     flow: SettingsFlowEntity,
-    input: Omit<SubmitSettings, 'body' | 'client'>,
+    input: Omit<SubmitSettings, 'body' | 'client'> & { continuityNonce: string | undefined },
   ): Promise<SettingsOutcome | null> {
-    if (flow.type !== 'browser' || !this.privileged(input.session)) return null;
-    const body = await this.continuity.take(flow, input.session);
+    if (flow.type !== 'browser' || !this.isPrivileged(input.session)) return null;
+    const body = await this.continuity.take(flow, input.session, input.continuityNonce);
     return body && this.submit(flow, { ...input, client: 'browser', body });
   }
 
@@ -263,6 +275,7 @@ export class SettingsFlowService {
             identity,
             addresses: fresh,
             flowType: flow.type,
+            csrfTokenHash: flow.csrfTokenHash,
             returnTo: flow.returnTo,
             transientPayload: flow.transientPayload,
           })

@@ -9,6 +9,7 @@ import {
   type SettingsFlowEntity,
   wantsJson,
 } from '../core/index.js';
+import { ContinuityCookie } from './continuity-cookie.js';
 import { redirectOf } from './settings-errors.js';
 import { SettingsFlowService, type SettingsOutcome } from './settings-flow.service.js';
 import { type ContinueWith, settingsFlowJson } from './settings-flow.wire.js';
@@ -21,6 +22,7 @@ export class SettingsResponder {
     private readonly http: FlowHttp,
     private readonly responder: FlowResponder,
     private readonly identities: IdentityPresenter,
+    private readonly continuity: ContinuityCookie,
   ) {}
 
   /** The flow as the contract's JSON, with the identity it belongs to. */
@@ -37,6 +39,9 @@ export class SettingsResponder {
       case 'continue':
         if (client === 'browser') return this.responder.redirect(res, this.flows.uiUrl(outcome.flow.id));
         return this.responder.json(res, 200, this.json(outcome.flow, outcome.identity));
+      case 'refresh_required':
+        this.continuity.set(res, outcome.flow.id, outcome.held.nonce, outcome.held.expiresAt, new Date());
+        throw outcome.error;
       case 'expired':
         if (client === 'browser')
           return this.responder.redirect(res, this.flows.uiUrl(outcome.replacement.id));

@@ -23,6 +23,7 @@ export class CodeVerificationSender extends VerificationSender {
       if (address.verified || address.via !== 'email') continue;
       const flow = await this.verification.startFor({
         type: input.flowType,
+        csrfTokenHash: input.csrfTokenHash,
         returnTo: input.returnTo,
         transientPayload: input.transientPayload,
         address: address.value,

@@ -58,8 +58,12 @@ export class VerificationFlowController extends CodeFlowController<VerificationF
   @ApiCookieHeader()
   @ApiOkResponse({ type: VerificationFlow, description: 'verificationFlow' })
   @ApiErrorResponses(403, 404)
-  async get(@Query('id') id: string | undefined, @Req() req: Request) {
-    return this.getFlow(id, req);
+  async get(
+    @Query('id') id: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.getFlow(id, req, res);
   }
 
   @Post()

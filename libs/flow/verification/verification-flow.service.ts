@@ -21,6 +21,8 @@ export class VerificationFlowService extends CodeFlowService<VerificationFlowEnt
    */
   async startFor(input: {
     type: 'api' | 'browser';
+    /** The browser the registration or settings flow that started this one belongs to. */
+    csrfTokenHash: string;
     returnTo: string | null;
     transientPayload: Record<string, unknown> | null;
     address: string;
@@ -29,10 +31,9 @@ export class VerificationFlowService extends CodeFlowService<VerificationFlowEnt
       type: input.type,
       requestUrl: this.config.url('public', `self-service/verification/${input.type}`),
       returnTo: input.returnTo && this.returnTo.isAllowed(input.returnTo) ? input.returnTo : null,
+      sameBrowserAs: { csrfTokenHash: input.csrfTokenHash },
     });
     flow.submitCount = 0;
-    // Started by the server, not by a form this browser loaded: no CSRF token to bind it to.
-    flow.internalContext = { skip_csrf: true };
     flow.transientPayload = input.transientPayload;
     this.chooseMethod(flow);
     await this.flows.insert(flow);

@@ -350,18 +350,40 @@ describe('admin recovery', () => {
     expect(whoami.data.identity?.id).toBe(user.identity.id);
   });
 
-  it('a browser recovery code needs no CSRF token (an admin made the flow)', async () => {
+  it('a browser recovery code flow is bound to the browser that opens it, and CSRF-checked', async () => {
     const user = await registeredUser(server, uniqueEmail('admin-code-browser'));
     const created = await server.identities.createRecoveryCodeForIdentity({
       createRecoveryCodeForIdentityBody: { identity_id: user.identity.id },
     });
     expect(created.status).toBe(201);
     const flowId = new URL(created.data.recovery_link).searchParams.get('flow')!;
+    const action = `${server.publicUrl}/self-service/recovery?flow=${flowId}`;
+    const code = created.data.recovery_code;
+    // A post from a browser that never opened the flow, with or without cookies, is refused.
+    const blind = await postJson(new CookieJar(), action, { csrf_token: '', method: 'code', code });
+    expectError(blind, 403, 'security_csrf_violation', await blind.json());
+    // The browser the link is opened in (the UI reads the flow) gets a CSRF cookie and a token.
     const jar = new CookieJar();
-    const done = await postForm(jar, `${server.publicUrl}/self-service/recovery?flow=${flowId}`, {
-      method: 'code',
-      code: created.data.recovery_code,
+    const opened = await jar.fetch(`${server.publicUrl}/self-service/recovery/flows?id=${flowId}`, {
+      headers: { Accept: 'application/json' },
     });
+    expect(opened.status).toBe(200);
+    const flow = (await opened.json()) as RecoveryFlow;
+    expect(csrfTokenOf(flow)).not.toBe('');
+    expect(jar.names().some((name) => name.startsWith('csrf_token_'))).toBe(true);
+    // Another browser cannot take the flow over once it is bound.
+    const other = new CookieJar();
+    const stolen = await other.fetch(`${server.publicUrl}/self-service/recovery/flows?id=${flowId}`, {
+      headers: { Accept: 'application/json' },
+    });
+    expect(stolen.status).toBe(403);
+    const cookieless = await postJson(new CookieJar(), action, {
+      csrf_token: csrfTokenOf(flow),
+      method: 'code',
+      code,
+    });
+    expectError(cookieless, 403, 'security_csrf_violation', await cookieless.json());
+    const done = await postForm(jar, action, { csrf_token: csrfTokenOf(flow), method: 'code', code });
     expect(done.status).toBe(303);
     expect(done.headers.get('location')!.startsWith(`${SETTINGS_UI}?flow=`)).toBe(true);
     expect(jar.get('ory_kratos_session')).toBeTruthy();

@@ -23,7 +23,7 @@ function flowFields(now: Date) {
     ui: {
       action: `http://127.0.0.1:4433/self-service/login?flow=${id}`,
       method: 'POST' as const,
-      nodes: [csrfNode('masked')],
+      nodes: [csrfNode('')],
     },
     csrfTokenHash: 'a'.repeat(64),
     identitySchema: null,

@@ -19,7 +19,7 @@ export function settingsFlow(
     ui: {
       action: `http://127.0.0.1:4433/self-service/settings?flow=${id}`,
       method: 'POST' as const,
-      nodes: [csrfNode('m'), ...(fields.nodes ?? [])],
+      nodes: [csrfNode(''), ...(fields.nodes ?? [])],
     },
     csrfTokenHash: 'a'.repeat(64),
     identitySchema: null,
