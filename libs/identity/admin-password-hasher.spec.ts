@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../errors/index.js';
 import { type PasswordHasher } from '../hash/index.js';
 import { HashGate } from '../throttle/index.js';
 import { AdminPasswordHasher } from './admin-password-hasher.js';
@@ -52,17 +51,21 @@ describe('AdminPasswordHasher', () => {
     expect(peak()).toBe(1);
   });
 
-  it('answers 503 with Retry-After when sign-ins fill the gate and its queue', async () => {
-    const gate = new HashGate({ maxConcurrent: 1, maxQueue: 0 });
+  it('waits while sign-ins hold their half of the gate, and never queues in it', async () => {
+    const gate = new HashGate({ maxConcurrent: 2, maxQueue: 0 });
     const { hasher, pending } = manualHasher();
     let release!: () => void;
     const signIn = gate.run(() => new Promise<void>((resolve) => (release = resolve)));
-    const error = await new AdminPasswordHasher(hasher, gate).hash('p').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).code).toBe(503);
-    expect((error as ApiError).init.headers).toEqual({ 'Retry-After': '1' });
+    const imported = new AdminPasswordHasher(hasher, gate).hash('p');
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(pending).toHaveLength(0);
+    expect(gate.running).toBe(1);
+
     release();
     await signIn;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pending).toHaveLength(1);
+    pending.shift()!();
+    expect(await imported).toBe('hashed:p');
   });
 });

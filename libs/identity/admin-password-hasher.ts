@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError } from '../errors/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PasswordHasher } from '../hash/index.js';
-import { HashGate, HashGateSaturatedError } from '../throttle/index.js';
+import { HashGate } from '../throttle/index.js';
+
+/** How often a waiting admin hash looks again whether sign-ins left room (the gate has no events). */
+const POLL_MS = 2;
 
 /** What the identity service needs to hash a plaintext password an administrator supplied. */
 export interface PasswordHashing {
@@ -10,15 +13,18 @@ export interface PasswordHashing {
 
 /**
  * Admin create, update and batch import hash plaintext passwords through the same bounded gate as
- * sign-ins, but with a share of it: at most half its slots (at least one) at a time. The rest of
- * the admin hashes wait here, in their own queue, so a 1,000-identity import queues behind
- * itself instead of in front of sign-ins: an import holds at most `share` places in the gate,
- * running or queued, and sign-ins keep the rest.
+ * sign-ins, behind them: an admin hash takes a slot only while no sign-in waits for one and
+ * sign-ins hold fewer than half the slots, and admin hashes never hold more than half (at least
+ * one). The rest of an import waits here, in its own queue, so a 1,000-identity import queues
+ * behind itself instead of in front of sign-ins. Argon2 is memory-bound: even on a free core, a
+ * concurrent hash slows a sign-in's, so the import also yields while sign-ins are hashing.
  */
 @Injectable()
 export class AdminPasswordHasher implements PasswordHashing {
   private readonly share: number;
   private active = 0;
+  /** Admin hashes inside the gate now (each holds one of its slots). */
+  private inGate = 0;
   private readonly waiting: (() => void)[] = [];
 
   constructor(
@@ -31,16 +37,27 @@ export class AdminPasswordHasher implements PasswordHashing {
   async hash(password: string): Promise<string> {
     await this.acquire();
     try {
-      return await this.gate.run(() => this.hasher.hash(password));
-    } catch (error) {
-      if (!(error instanceof HashGateSaturatedError)) throw error;
-      throw new ApiError(503, {
-        reason: 'The server is busy checking passwords. Please retry the import shortly.',
-        headers: { 'Retry-After': String(error.retryAfterSeconds) },
+      while (!this.signInsLeaveRoom()) await sleep(POLL_MS);
+      return await this.gate.run(async () => {
+        this.inGate += 1;
+        try {
+          return await this.hasher.hash(password);
+        } finally {
+          this.inGate -= 1;
+        }
       });
     } finally {
       this.release();
     }
+  }
+
+  /**
+   * No sign-in waits for a slot and sign-ins leave the admin share free. Checked in the same tick
+   * as `gate.run` takes its slot, so an admin hash never queues in the gate nor fills its queue.
+   */
+  private signInsLeaveRoom(): boolean {
+    const signIns = this.gate.running - this.inGate;
+    return this.gate.queued === 0 && signIns < Math.max(1, this.gate.maxConcurrent - this.share);
   }
 
   private acquire(): Promise<void> | void {
