@@ -16,6 +16,13 @@ describe('parseDuration', () => {
   it.each(['', '1', 'h', '1d', '10 m', '-1h'])('rejects %j', (text) => {
     expect(() => parseDuration(text)).toThrow(/invalid duration/);
   });
+
+  it("accepts up to Go's longest duration and refuses anything longer", () => {
+    expect(parseDuration('2562047h')).toBe(2562047 * 3_600_000);
+    expect(() => parseDuration('2562048h')).toThrow(/out of range/);
+    expect(() => parseDuration('999999999999h')).toThrow(/out of range/);
+    expect(() => parseDuration('1' + '0'.repeat(400) + 's')).toThrow(/out of range/);
+  });
 });
 
 describe('parseByteSize', () => {

@@ -8,6 +8,12 @@ const UNIT_MS: Record<string, number> = {
   h: 3_600_000,
 };
 
+/**
+ * The longest duration Go's time.ParseDuration accepts (2^63-1 ns, about 292 years): Kratos
+ * refuses anything longer, and so do we, before a date built from it leaves what a Date holds.
+ */
+export const MAX_DURATION_MS = 9_223_372_036_854;
+
 const PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
 
 /** Parses a Go duration string ("1h", "15m", "1h30m", "500ms") into milliseconds. */
@@ -23,6 +29,7 @@ export function parseDuration(text: string): number {
     total += Number(match[1]) * (UNIT_MS[match[2]!] ?? 0);
   }
   if (input.length === 0) throw new Error('invalid duration ""');
+  if (!(total <= MAX_DURATION_MS)) throw new Error(`invalid duration "${text}": out of range`);
   return Math.round(total);
 }
 

@@ -7,6 +7,6 @@ export {
   type ListenAddress,
   type ServerKind,
 } from './config.service.js';
-export { parseByteSize, parseDuration } from './duration.js';
+export { MAX_DURATION_MS, parseByteSize, parseDuration } from './duration.js';
 export { packageRoot, packageVersion } from './package-root.js';
 export { SUPPORTED_KEYS } from './supported-keys.js';

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestj
 import type { Request, Response } from 'express';
 import { ConfigService } from '../config/index.js';
 import { ApiError, ApiErrorResponses } from '../errors/index.js';
-import { isUuid } from '../persistence/index.js';
+import { assertQueryText, isUuid } from '../persistence/index.js';
 import { MESSAGE_STATUSES, type MessageStatus } from './courier-message.entity.js';
 import { Message } from './courier.response.dto.js';
 import { CourierService } from './courier.service.js';
@@ -39,6 +39,8 @@ function parseQuery(query: Query): ParsedQuery {
     });
   }
   const recipient = one(query['recipient']);
+  // courier_messages.recipient is varchar(255).
+  assertQueryText('recipient', recipient, 255);
   return {
     pageSize,
     ...(token && token !== NIL_UUID ? { after: token.toLowerCase() } : {}),

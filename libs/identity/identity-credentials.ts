@@ -1,6 +1,7 @@
-import { checkImportedHash, type PasswordHasher } from '../hash/index.js';
+import { checkImportedHash } from '../hash/index.js';
 import { newId } from '../persistence/index.js';
 import { codeAddresses, credentialIdentifiers, type LoadedIdentitySchema } from '../schema/index.js';
+import { type PasswordHashing } from './admin-password-hasher.js';
 import { CredentialEntity, CredentialIdentifierEntity, type CredentialsType } from './credential.entity.js';
 import { type IdentityEntity } from './identity.entity.js';
 import { InvalidIdentityError } from './identity.errors.js';
@@ -36,7 +37,7 @@ export function setPasswordCredential(identity: IdentityEntity, hashed: string, 
 export async function importCredentials(
   identity: IdentityEntity,
   imports: CredentialsImport,
-  hasher: PasswordHasher,
+  hasher: PasswordHashing,
   now: Date,
 ): Promise<void> {
   const password = imports.password?.config;

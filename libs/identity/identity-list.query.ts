@@ -1,10 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { ApiError } from '../errors/index.js';
-import { isUuid } from '../persistence/index.js';
+import { assertQueryText, isUuid } from '../persistence/index.js';
 import { normalizeIdentifier } from '../schema/index.js';
 import { CredentialsType } from './credential.entity.js';
 import { type IdentityPageQuery } from './identity.repository.js';
+
+/** identity_credential_identifiers.identifier and identities.external_id are varchar(255). */
+export const IDENTIFIER_LENGTH = 255;
 
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 const CREDENTIAL_TYPES = new Set<string>(Object.values(CredentialsType));
@@ -43,7 +46,9 @@ export const ApiIncludeCredentialQuery = () =>
   ApiQuery({
     name: 'include_credential',
     required: false,
-    description: 'Include the (non-secret) configuration of these credential types in the response.',
+    description:
+      'Include the whole configuration of these credential types, secrets included (password hash, ' +
+      'TOTP URL, backup codes), to export identities. Never sent without this parameter.',
     schema: { type: 'array', items: { type: 'string', enum: [...CREDENTIAL_TYPES] } },
   });
 
@@ -113,6 +118,7 @@ export function parseListQuery(query: Query): ParsedListQuery {
   const badId = ids.find((id) => !isUuid(id));
   if (badId) throw new ApiError(400, { reason: `The id "${badId}" is not a valid UUID.` });
   const identifier = one(query['credentials_identifier']);
+  assertQueryText('credentials_identifier', identifier, IDENTIFIER_LENGTH);
   const organizationId = one(query['organization_id']);
   if (organizationId !== undefined && !isUuid(organizationId)) {
     throw new ApiError(400, { reason: 'The organization_id parameter must be a UUID.' });

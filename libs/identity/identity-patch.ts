@@ -1,7 +1,9 @@
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
-import { ApiError } from '../errors/index.js';
+import { ApiError, parseBody } from '../errors/index.js';
+import { PatchedIdentityBody } from './identity.dto.js';
+import { updateInput } from './identity-input.mapper.js';
+import { type IdentityInput } from './identity.input.js';
 import { type IdentityJson } from './identity.wire.js';
-import { type IdentityInput, type VerifiableAddressImport } from './identity.input.js';
 
 const FORBIDDEN = [
   /^\/id$/,
@@ -11,6 +13,8 @@ const FORBIDDEN = [
   /^\/created_at$/,
   /^\/updated_at$/,
 ];
+/** Read-only fields of the identity JSON: a patch cannot change them (or they are ignored). */
+const SERVER_OWNED = ['id', 'credentials', 'schema_url', 'state_changed_at', 'created_at', 'updated_at'];
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
 function failed(reason: string): ApiError {
@@ -37,19 +41,13 @@ export function patchToInput(current: IdentityJson, patch: unknown): IdentityInp
   } catch (error) {
     throw failed((error as Error).message.split('\n')[0]!);
   }
-  if (doc['state'] !== 'active' && doc['state'] !== 'inactive') {
-    throw new ApiError(400, { reason: 'The identity state must be "active" or "inactive".' });
+  if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+    for (const field of SERVER_OWNED) delete doc[field];
   }
+  const body = parseBody(PatchedIdentityBody, doc);
   return {
-    schemaId: String(doc['schema_id'] ?? ''),
-    traits: doc['traits'],
-    state: doc['state'],
-    metadataPublic: doc['metadata_public'],
-    metadataAdmin: doc['metadata_admin'],
-    externalId: typeof doc['external_id'] === 'string' ? doc['external_id'] : null,
-    organizationId: typeof doc['organization_id'] === 'string' ? doc['organization_id'] : null,
-    verifiableAddresses: Array.isArray(doc['verifiable_addresses'])
-      ? (doc['verifiable_addresses'] as VerifiableAddressImport[])
-      : undefined,
+    ...updateInput(body),
+    organizationId: body.organization_id ?? null,
+    verifiableAddresses: body.verifiable_addresses,
   };
 }

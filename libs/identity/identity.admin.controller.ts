@@ -14,12 +14,16 @@ import {
 import type { Response } from 'express';
 import { ConfigService } from '../config/index.js';
 import { ApiErrorResponses, parseBody } from '../errors/index.js';
-import { isUuid } from '../persistence/index.js';
+import { assertQueryText, isUuid } from '../persistence/index.js';
 import { CredentialsType } from './credential.entity.js';
 import { CreateIdentityBody, UpdateIdentityBody } from './identity.dto.js';
 import { IdentityNotFoundError } from './identity.errors.js';
 import { createInput, updateInput } from './identity-input.mapper.js';
-import { ApiIncludeCredentialQuery, parseIncludeCredential } from './identity-list.query.js';
+import {
+  ApiIncludeCredentialQuery,
+  IDENTIFIER_LENGTH,
+  parseIncludeCredential,
+} from './identity-list.query.js';
 import { JsonPatch } from './identity-patch.dto.js';
 import { patchToInput } from './identity-patch.js';
 import { IdentityPresenter } from './identity.presenter.js';
@@ -69,6 +73,7 @@ export class IdentityAdminController {
   @ApiErrorResponses(404)
   async getByExternalId(@Param('externalID') externalId: string, @Query() query: Query) {
     const include = parseIncludeCredential(query);
+    assertQueryText('externalID', externalId, IDENTIFIER_LENGTH);
     const identity = await this.identities.getByExternalId(externalId);
     return this.presenter.present(identity, { admin: true, includeCredentials: include });
   }

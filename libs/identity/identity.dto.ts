@@ -5,6 +5,7 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -129,7 +130,7 @@ export class VerifiableIdentityAddress {
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @IsOptional()
-  @IsString()
+  @IsISO8601({ strict: true })
   verified_at?: string | null;
 
   // Server-owned fields a client may echo back from a previous response.
@@ -264,4 +265,29 @@ export class UpdateIdentityBody {
   @ApiPropertyOptional({ ...ANY_JSON, description: 'Metadata only admins can see.' })
   @Allow()
   metadata_admin?: unknown;
+}
+
+/**
+ * An identity after a JSON Patch (patchIdentity), read back as a PUT body plus the fields only a
+ * patch can reach. The same rules as PUT apply: one validator for both. Server-owned fields are
+ * dropped before it runs.
+ */
+export class PatchedIdentityBody extends UpdateIdentityBody {
+  @IsOptional()
+  @IsUUID()
+  organization_id?: string | null;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => VerifiableIdentityAddress)
+  verifiable_addresses?: VerifiableIdentityAddress[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => RecoveryIdentityAddress)
+  recovery_addresses?: RecoveryIdentityAddress[];
 }

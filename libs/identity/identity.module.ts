@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { HashModule } from '../hash/index.js';
 import { SchemaModule } from '../schema/index.js';
+import { ThrottleModule } from '../throttle/index.js';
+import { AdminPasswordHasher } from './admin-password-hasher.js';
 import { IdentityListAdminController } from './identity-list.admin.controller.js';
 import { IdentityAdminController } from './identity.admin.controller.js';
 import { IdentityPresenter } from './identity.presenter.js';
@@ -8,9 +10,9 @@ import { IdentityRepository } from './identity.repository.js';
 import { IdentityService } from './identity.service.js';
 
 @Module({
-  imports: [SchemaModule, HashModule],
+  imports: [SchemaModule, HashModule, ThrottleModule],
   controllers: [IdentityListAdminController, IdentityAdminController],
-  providers: [IdentityRepository, IdentityService, IdentityPresenter],
+  providers: [AdminPasswordHasher, IdentityRepository, IdentityService, IdentityPresenter],
   exports: [IdentityService, IdentityRepository, IdentityPresenter],
 })
 export class IdentityModule {}

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { In, MoreThan, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
-import { Database, isUniqueViolation } from '../persistence/index.js';
+import { assertRowsFit, Database, isUniqueViolation, textProblem } from '../persistence/index.js';
 import { RecoveryAddressEntity, VerifiableAddressEntity } from './address.entity.js';
 import { CredentialEntity, CredentialIdentifierEntity, type CredentialsType } from './credential.entity.js';
 import { IdentityEntity } from './identity.entity.js';
 import { IdentityConflictError } from './identity.errors.js';
+
+const IDENTIFIER_LENGTH = 255;
 
 const RELATIONS = {
   credentials: { identifiers: true },
@@ -47,6 +49,8 @@ export class IdentityRepository {
     type: CredentialsType,
     identifier: string,
   ): Promise<CredentialEntity | null> {
+    // No stored identifier holds NUL or exceeds its column; PostgreSQL would fail the query.
+    if (textProblem(identifier, IDENTIFIER_LENGTH)) return null;
     const row = await this.db
       .repository(CredentialIdentifierEntity)
       .findOne({ where: { type, identifier }, relations: { credential: true } });
@@ -109,6 +113,7 @@ export class IdentityRepository {
 
   /** Inserts a new aggregate with plain INSERTs: no existence checks on the hot create path. */
   async insert(identity: IdentityEntity): Promise<void> {
+    this.assertFits(identity);
     const { credentials = [], verifiableAddresses = [], recoveryAddresses = [], ...row } = identity;
     await this.guardConflicts(() =>
       this.db.transaction(async () => {
@@ -129,12 +134,28 @@ export class IdentityRepository {
 
   /** Writes the whole aggregate: rows no longer present are deleted, the rest upserted. */
   async update(identity: IdentityEntity): Promise<void> {
+    this.assertFits(identity);
     await this.guardConflicts(() =>
       this.db.transaction(async () => {
         await this.removeOrphans(identity);
         await this.db.repository(IdentityEntity).save(identity);
       }),
     );
+  }
+
+  /** Every string of the aggregate fits its column (length, no NUL): a 400 instead of a database error. */
+  private assertFits(identity: IdentityEntity): void {
+    const fit = (entity: EntityTarget<ObjectLiteral>, rows: readonly object[]) =>
+      assertRowsFit(this.db.dataSource.getMetadata(entity), rows);
+    const credentials = identity.credentials ?? [];
+    fit(IdentityEntity, [identity]);
+    fit(CredentialEntity, credentials);
+    fit(
+      CredentialIdentifierEntity,
+      credentials.flatMap((c) => c.identifiers ?? []),
+    );
+    fit(VerifiableAddressEntity, identity.verifiableAddresses ?? []);
+    fit(RecoveryAddressEntity, identity.recoveryAddresses ?? []);
   }
 
   private async insertRows<T extends ObjectLiteral>(entity: EntityTarget<T>, rows: object[]): Promise<void> {

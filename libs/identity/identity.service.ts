@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '../config/index.js';
-import { PasswordHasher } from '../hash/index.js';
 import { Clock, newId } from '../persistence/index.js';
 import { IdentitySchemaRegistry, type LoadedIdentitySchema } from '../schema/index.js';
+import { AdminPasswordHasher, type PasswordHashing } from './admin-password-hasher.js';
 import { CredentialEntity, CredentialIdentifierEntity, type CredentialsType } from './credential.entity.js';
 import { availableAal, isSecondFactor } from './identity-aal.js';
 import { reconcileAddresses } from './identity-addresses.js';
@@ -28,7 +28,7 @@ export class IdentityService {
   constructor(
     private readonly repository: IdentityRepository,
     private readonly schemas: IdentitySchemaRegistry,
-    private readonly hasher: PasswordHasher,
+    @Inject(AdminPasswordHasher) private readonly hasher: PasswordHashing,
     private readonly clock: Clock,
     private readonly config: ConfigService,
   ) {}

@@ -5,48 +5,23 @@ import { type IdentityEntity } from './identity.entity.js';
 export interface IdentityView {
   /** Admin views carry `metadata_admin` and the credentials map. */
   admin: boolean;
-  /** Credential types whose (non-secret) config the caller asked for with `include_credential`. */
+  /** Credential types whose config the caller asked for with `include_credential`. */
   includeCredentials?: readonly string[];
+  /** The config of a named credential as it is exported (credential-export.ts). */
+  exportConfig?: (credential: CredentialEntity) => Record<string, unknown>;
 }
 
-/**
- * What of a credential's config may leave the server when asked for. Password hashes, TOTP
- * seeds, lookup codes and provider tokens are secrets and never do, not even to admins.
- */
-function publicConfig(credential: CredentialEntity): Record<string, unknown> {
-  const config = credential.config;
-  switch (credential.type) {
-    case 'password':
-      return config['use_password_migration_hook'] ? { use_password_migration_hook: true } : {};
-    case 'oidc':
-    case 'saml': {
-      const providers = (config['providers'] as Record<string, unknown>[] | undefined) ?? [];
-      return {
-        providers: providers.map(({ subject, provider, organization, use_auto_link }) => ({
-          subject,
-          provider,
-          ...(organization ? { organization } : {}),
-          ...(use_auto_link ? { use_auto_link } : {}),
-        })),
-      };
-    }
-    case 'webauthn':
-    case 'passkey':
-    case 'code':
-      return config;
-    default:
-      return {};
-  }
-}
-
-function credentialJson(credential: CredentialEntity, include: boolean) {
+function credentialJson(
+  credential: CredentialEntity,
+  exportConfig: ((credential: CredentialEntity) => Record<string, unknown>) | undefined,
+) {
   return {
     type: credential.type,
     identifiers: (credential.identifiers ?? []).map((i) => i.identifier).sort(),
     version: credential.version,
     created_at: credential.createdAt.toISOString(),
     updated_at: credential.updatedAt.toISOString(),
-    ...(include ? { config: publicConfig(credential) } : {}),
+    ...(exportConfig ? { config: exportConfig(credential) } : {}),
   };
 }
 
@@ -83,10 +58,8 @@ export function identityJson(identity: IdentityEntity, schemaUrl: string, view: 
   const recovery = [...(identity.recoveryAddresses ?? [])].sort(byCreation);
   const credentialMap: Partial<Record<CredentialsType, ReturnType<typeof credentialJson>>> = {};
   for (const credential of [...credentials].sort((a, b) => a.type.localeCompare(b.type))) {
-    credentialMap[credential.type] = credentialJson(
-      credential,
-      view.includeCredentials?.includes(credential.type) ?? false,
-    );
+    const named = view.admin && view.includeCredentials?.includes(credential.type);
+    credentialMap[credential.type] = credentialJson(credential, named ? view.exportConfig : undefined);
   }
   return {
     id: identity.id,

@@ -11,3 +11,4 @@ export {
 export { columns } from './migration-columns.js';
 export { Clock } from './clock.js';
 export { isUuid, newId } from './ids.js';
+export { assertQueryText, assertRowsFit, textProblem } from './stored-text.js';

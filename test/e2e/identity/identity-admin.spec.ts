@@ -145,17 +145,33 @@ describe('reading identities', () => {
     }));
   });
 
-  it('gets an identity, with non-secret credential config only when asked', async () => {
+  it('gets an identity, with a credential config only for the types named, as Kratos', async () => {
     const plain = await admin.getIdentity({ id: created.id });
     assertMatchesContract('identity', plain.data);
     expect(plain.data.credentials?.oidc).not.toHaveProperty('config');
+    expect(JSON.stringify(plain.data)).not.toMatch(/argon2|hashed_password/);
+
+    const oidcOnly = await admin.getIdentity({ id: created.id, includeCredential: ['oidc'] });
+    expect(oidcOnly.data.credentials?.oidc?.config).toEqual({
+      providers: [
+        {
+          provider: 'github',
+          subject: 'Octo-1',
+          initial_id_token: '',
+          initial_access_token: '',
+          initial_refresh_token: '',
+        },
+      ],
+    });
+    expect(oidcOnly.data.credentials?.oidc?.identifiers).toEqual(['github:Octo-1']);
+    expect(JSON.stringify(oidcOnly.data)).not.toMatch(/argon2|hashed_password/);
 
     const { data } = await admin.getIdentity({ id: created.id, includeCredential: ['password', 'oidc'] });
-    expect(data.credentials?.oidc?.config).toEqual({
-      providers: [{ provider: 'github', subject: 'Octo-1' }],
+    assertMatchesContract('identity', data);
+    expect(data.credentials?.password?.config).toEqual({
+      hashed_password: expect.stringMatching(/^\$argon2id\$/),
     });
-    expect(data.credentials?.oidc?.identifiers).toEqual(['github:Octo-1']);
-    expect(JSON.stringify(data)).not.toMatch(/argon2|hashed_password|another long password/);
+    expect(JSON.stringify(data)).not.toContain('another long password');
   });
 
   it('gets an identity by external id', async () => {
