@@ -78,6 +78,21 @@ describe('the generated TypeScript client (packages/client)', () => {
     expect(anonymous).toMatchObject({ ok: false, status: 401, error: { error: { code: 401 } } });
   });
 
+  it('types requests from the document (checked by npm run typecheck)', () => {
+    const unsent = () => [
+      // @ts-expect-error: updateLoginFlow needs the flow id in its query
+      client.updateLoginFlow({ body: { method: 'password', identifier: 'a', password: 'b' } }),
+      // @ts-expect-error: getIdentity needs its path parameter
+      client.getIdentity(),
+      client.updateLoginFlow({
+        query: { flow: 'f' },
+        // @ts-expect-error: no such method
+        body: { method: 'pasword', identifier: 'a', password: 'b' },
+      }),
+    ];
+    expect(unsent).toBeTypeOf('function');
+  });
+
   it('reaches admin operations on the admin URL', async () => {
     const identities = await client.listIdentities({ query: { page_size: 1 } });
     expect(identities).toMatchObject({ ok: true, status: 200 });
