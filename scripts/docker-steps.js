@@ -36,7 +36,7 @@ const log = (line) =>
   process.stdout.write(`[docker-steps +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
 
 /** Dockerfile instructions, continuation lines joined, comments and parser directives dropped. */
-export function parseDockerfile(text) {
+function parseDockerfile(text) {
   const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
   return lines
     .map((line) => line.trim())
