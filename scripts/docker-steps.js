@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs docker/Dockerfile's own steps where no Docker engine is available, then starts the result as
-// docker/docker-compose.yml does: `migrate` first, then `tessera`, on PostgreSQL.
+// docker/docker-compose.yml does: `migrate` first, then `tessera` with the compose file's
+// environment (its DSN pointing at a fresh PostgreSQL schema here, no Redis, no SMTP).
 //
 //   TEST_DATABASE_POSTGRES=postgres://postgres@127.0.0.1:5432/test node scripts/docker-steps.js [--keep]
 //
@@ -257,11 +258,18 @@ async function main() {
 
   const database = await freshSchema(postgres);
   const [publicPort, adminPort] = [await freePort(), await freePort()];
+  // The compose file's environment, but for the addresses of its other containers.
+  const {
+    DSN: _,
+    REDIS_URL: __,
+    COURIER_SMTP_CONNECTION_URI: ___,
+    ...composeEnv
+  } = compose['x-tessera'].environment;
   const env = {
     PATH: process.env.PATH,
     ...runtime.env,
+    ...composeEnv,
     DSN: database.dsn,
-    SECRETS_COOKIE: randomBytes(24).toString('hex'),
     SERVE_PUBLIC_PORT: String(publicPort),
     SERVE_ADMIN_PORT: String(adminPort),
   };

@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../libs/config/index.js';
 
 /**
  * What can be checked of charts/tessera without a `helm` binary: values against the schema, every
@@ -65,6 +67,16 @@ describe('charts/tessera', () => {
 
   it('ships values.yaml that values.schema.json accepts', () => {
     expect(validate(values), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('ships a tessera.config that Tessera loads without a warning, with the secrets the chart passes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-chart-'));
+    const file = join(dir, 'tessera.yml');
+    writeFileSync(file, stringify((values['tessera'] as Tree)['config']));
+    const env = { DSN: 'postgres://tessera:pw@db:5432/tessera', SECRETS_COOKIE: '0123456789abcdef0123' };
+    const loaded = loadConfig({ configFiles: [file], env, dev: false, cwd: dir });
+    expect(loaded.warnings).toEqual([]);
+    expect(() => loadConfig({ configFiles: [file], env: { DSN: env.DSN }, dev: false, cwd: dir })).toThrow();
   });
 
   it.each([
