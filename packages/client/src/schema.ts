@@ -2176,7 +2176,7 @@ export interface operations {
         credentials_identifier?: string;
         /** @description Retrieve multiple identities by their IDs (at most 500). */
         ids?: string[];
-        /** @description Include the (non-secret) configuration of these credential types in the response. */
+        /** @description Include the whole configuration of these credential types, secrets included (password hash, TOTP URL, backup codes), to export identities. Never sent without this parameter. */
         include_credential?: (
           | 'password'
           | 'oidc'
@@ -2340,7 +2340,7 @@ export interface operations {
   getIdentity: {
     parameters: {
       query?: {
-        /** @description Include the (non-secret) configuration of these credential types in the response. */
+        /** @description Include the whole configuration of these credential types, secrets included (password hash, TOTP URL, backup codes), to export identities. Never sent without this parameter. */
         include_credential?: (
           | 'password'
           | 'oidc'
@@ -2738,7 +2738,7 @@ export interface operations {
   getIdentityByExternalID: {
     parameters: {
       query?: {
-        /** @description Include the (non-secret) configuration of these credential types in the response. */
+        /** @description Include the whole configuration of these credential types, secrets included (password hash, TOTP URL, backup codes), to export identities. Never sent without this parameter. */
         include_credential?: (
           | 'password'
           | 'oidc'
