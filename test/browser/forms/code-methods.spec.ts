@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  adminIdentity,
   codeIn,
   createIdentity,
   type FormStack,
+  isVerified,
   mailTo,
   Person,
+  requestMail,
+  setNewPasswordAndSignIn,
   startFormStack,
   uniqueEmail,
 } from './form-stack.js';
@@ -15,8 +17,6 @@ import {
 // button clicked. The form carries what the flow's nodes say: the hidden `method` input and the
 // button's own `method=code`.
 
-const NEW_PASSWORD = 'Copper-Harbour-Lattice-58';
-const SAVED = { id: 1050001, text: 'Your changes have been saved!' };
 const VERIFIED = { id: 1080002, text: 'You successfully verified your email address.' };
 const VERIFICATION_CODE_SENT = 1080003;
 const RECOVERY_CODE_SENT = 1060003;
@@ -39,9 +39,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const isVerified = async (email: string) =>
-  (await adminIdentity(stack, email)).verifiable_addresses.find((a) => a.value === email)?.verified;
-
 describe('registration hands on to verification by code', () => {
   let person: Person;
   const email = uniqueEmail('handoff');
@@ -59,7 +56,7 @@ describe('registration hands on to verification by code', () => {
     expect(await person.session()).toEqual({ state: 'signed_in', aal: 'aal1', email });
     expect(await person.page.locator('#form-verification input[name="code"]').count()).toBe(1);
     await mailTo(stack.sink, email, /verify/i, before);
-    expect(await isVerified(email)).toBe(false);
+    expect(await isVerified(stack, email)).toBe(false);
   });
 
   it("that page's form carries the flow's CSRF token, as every browser form does", async () => {
@@ -74,7 +71,7 @@ describe('registration hands on to verification by code', () => {
     await person.click('method', 'code');
     expect(person.path).toBe('/verification');
     expect(await person.messages()).toEqual([VERIFIED]);
-    expect(await isVerified(email)).toBe(true);
+    expect(await isVerified(stack, email)).toBe(true);
   });
 });
 
@@ -82,22 +79,24 @@ describe('verification by code from the verification page', () => {
   it('asks for the address, mails a code, and the typed code verifies the address', async () => {
     const email = uniqueEmail('verify-code');
     await createIdentity(stack, email);
-    expect(await isVerified(email)).toBe(false);
+    expect(await isVerified(stack, email)).toBe(false);
     const person = await Person.open(stack);
     try {
-      await person.visit('/verification');
-      expect(person.path).toBe('/verification');
-      const before = stack.sink.messages.length;
-      await person.fill('email', email);
-      await person.click('method', 'code');
-      expect(await person.messageIds()).toEqual([VERIFICATION_CODE_SENT]);
-      const mail = await mailTo(stack.sink, email, /verify/i, before);
+      const mail = await requestMail(
+        stack,
+        person,
+        '/verification',
+        email,
+        'code',
+        VERIFICATION_CODE_SENT,
+        /verify/i,
+      );
 
       await person.fill('code', codeIn(mail));
       await person.click('method', 'code');
       expect(person.path).toBe('/verification');
       expect(await person.messages()).toEqual([VERIFIED]);
-      expect(await isVerified(email)).toBe(true);
+      expect(await isVerified(stack, email)).toBe(true);
     } finally {
       await person.close();
     }
@@ -115,13 +114,7 @@ describe('recovery by code', () => {
   afterAll(() => person?.close());
 
   it('mails a code for the address, and the typed code signs in on the settings page', async () => {
-    await person.visit('/recovery');
-    expect(person.path).toBe('/recovery');
-    const before = stack.sink.messages.length;
-    await person.fill('email', email);
-    await person.click('method', 'code');
-    expect(await person.messageIds()).toEqual([RECOVERY_CODE_SENT]);
-    const mail = await mailTo(stack.sink, email, /recover/i, before);
+    const mail = await requestMail(stack, person, '/recovery', email, 'code', RECOVERY_CODE_SENT, /recover/i);
 
     await person.fill('code', codeIn(mail));
     await person.click('method', 'code');
@@ -131,14 +124,6 @@ describe('recovery by code', () => {
   });
 
   it('sets a new password there, and the new password signs in', async () => {
-    await person.fill('password', NEW_PASSWORD, 'password');
-    await person.click('method', 'password', 'password');
-    expect(person.path).toBe('/settings');
-    expect(await person.messages()).toEqual([SAVED]);
-
-    await person.signOut();
-    await person.signIn(email, NEW_PASSWORD);
-    expect(person.path).toBe('/welcome');
-    expect(await person.session()).toEqual({ state: 'signed_in', aal: 'aal1', email });
+    await setNewPasswordAndSignIn(person, email);
   });
 });

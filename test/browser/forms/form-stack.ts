@@ -241,3 +241,46 @@ export async function adminIdentity(
   expect(identity, `no identity for ${email}`).toBeTruthy();
   return identity!;
 }
+
+/** Whether `email` is a verified address of its identity (read through the admin API). */
+export async function isVerified(stack: FormStack, email: string): Promise<boolean | undefined> {
+  return (await adminIdentity(stack, email)).verifiable_addresses.find((a) => a.value === email)?.verified;
+}
+
+/**
+ * On the verification or recovery page: types `email` in, clicks the `method` button, expects the
+ * `sent` message, and returns the mail (subject matching `about`) that went to the address.
+ */
+export async function requestMail(
+  stack: FormStack,
+  person: Person,
+  path: '/verification' | '/recovery',
+  email: string,
+  method: 'code' | 'link',
+  sent: number,
+  about: RegExp,
+): Promise<ReceivedMail> {
+  await person.visit(path);
+  expect(person.path).toBe(path);
+  const before = stack.sink.messages.length;
+  await person.fill('email', email);
+  await person.click('method', method);
+  expect(await person.messageIds()).toEqual([sent]);
+  return mailTo(stack.sink, email, about, before);
+}
+
+const NEW_PASSWORD = 'Copper-Harbour-Lattice-58';
+const SAVED = { id: 1050001, text: 'Your changes have been saved!' };
+
+/** On the settings page: sets a new password, sees it saved, signs out and signs in with it. */
+export async function setNewPasswordAndSignIn(person: Person, email: string): Promise<void> {
+  await person.fill('password', NEW_PASSWORD, 'password');
+  await person.click('method', 'password', 'password');
+  expect(person.path).toBe('/settings');
+  expect(await person.messages()).toEqual([SAVED]);
+
+  await person.signOut();
+  await person.signIn(email, NEW_PASSWORD);
+  expect(person.path).toBe('/welcome');
+  expect(await person.session()).toEqual({ state: 'signed_in', aal: 'aal1', email });
+}
