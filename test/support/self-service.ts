@@ -287,3 +287,12 @@ export async function browserWithSession(
   expect(jar.get('ory_kratos_session')).toBeTruthy();
   return { jar, email, password };
 }
+
+/**
+ * Client addresses for X-Forwarded-For, a new one on every call (198.18.0.0/15, the benchmarking
+ * range), so the per-address budget one test spends never leaks into another.
+ */
+export function clientAddresses(): () => string {
+  let next = 0;
+  return () => `198.18.${Math.floor(next / 250)}.${(next++ % 250) + 1}`;
+}

@@ -1,6 +1,12 @@
 import type { LoginFlow } from '@ory/kratos-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, sleep, uiMessageIds, uniqueEmail } from '../../support/self-service.js';
+import {
+  clientAddresses,
+  expectError,
+  sleep,
+  uiMessageIds,
+  uniqueEmail,
+} from '../../support/self-service.js';
 import { codeIn, mailTo, registeredUser, startMailServer, type MailServer } from '../recovery/mail-flows.js';
 
 // One-time codes are guarded like passwords: only failures spend, 4 per address a code went to
@@ -8,8 +14,7 @@ import { codeIn, mailTo, registeredUser, startMailServer, type MailServer } from
 // across every method; and still at most max_submissions (5) codes per flow.
 
 let server: MailServer;
-let nextAddress = 0;
-const freshAddress = () => `198.18.${Math.floor(nextAddress / 250)}.${(nextAddress++ % 250) + 1}`;
+const freshAddress = clientAddresses();
 const from = (ip: string) => ({ headers: { 'X-Forwarded-For': ip } });
 
 beforeAll(async () => {

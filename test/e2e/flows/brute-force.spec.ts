@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertMatchesContract } from '../../support/contract.js';
 import {
   bodyOf,
+  clientAddresses,
   expectError,
   registerWithApi,
   sleep,
@@ -25,9 +26,7 @@ let limited: FlowServer;
 /** One hash at a time, no queue, six failures per address: a sprayer's burst and its end. */
 let oneAddress: FlowServer;
 let user: Registered;
-let nextAddress = 0;
-/** An address no other test uses, so the per-address budget of one test never leaks into another. */
-const freshAddress = () => `198.18.${Math.floor(nextAddress / 250)}.${(nextAddress++ % 250) + 1}`;
+const freshAddress = clientAddresses();
 
 beforeAll(async () => {
   [limited, oneAddress] = await Promise.all([

@@ -2,6 +2,7 @@ import type { FrontendApi, LoginFlow } from '@ory/kratos-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bodyOf,
+  clientAddresses,
   expectError,
   loginWithApi,
   registerWithApi,
@@ -17,8 +18,7 @@ import { aal2Flow, authenticator, enrolTotp, passwordSession, startMfaServer } f
 // Clients are told apart by X-Forwarded-For from the trusted (loopback) proxy.
 
 let server: FlowServer;
-let nextAddress = 0;
-const freshAddress = () => `198.18.${Math.floor(nextAddress / 250)}.${(nextAddress++ % 250) + 1}`;
+const freshAddress = clientAddresses();
 
 beforeAll(async () => {
   server = await startMfaServer({
