@@ -18,7 +18,7 @@ import {
   uniqueEmail,
 } from '../../support/self-service.js';
 import { codeIn, mailTo, registeredUser, startMailServer, type MailServer } from '../recovery/mail-flows.js';
-import { browserSettingsFlow } from '../settings/settings-support.js';
+import { changeAddressInSettings } from '../settings/settings-support.js';
 
 // Flows that no browser asked for by their own /browser route (started by a hook, handed on by
 // another flow, made by an admin) are bound to a browser all the same: their csrf_token node has a
@@ -131,15 +131,9 @@ describe('the verification flow show_verification_ui hands on', () => {
 
   it('after a profile change in settings is bound to that browser', async () => {
     const { jar } = await browserRegistration(uniqueEmail('derived-settings'));
-    const settings = await browserSettingsFlow(jar, server.publicUrl);
     const moved = uniqueEmail('derived-moved');
     const before = server.sink.messages.length;
-    const response = await postForm(jar, settings.ui.action, {
-      csrf_token: csrfTokenOf(settings),
-      method: 'profile',
-      'traits.email': moved,
-    });
-    expect(response.status).toBe(303);
+    const { response } = await changeAddressInSettings(jar, server.publicUrl, moved);
     await mailTo(server.sink, moved, before, /verif/i);
     const verificationId = new URL(response.headers.get('location')!).searchParams.get('flow')!;
     await expectBoundTo<VerificationFlow>(

@@ -3,14 +3,18 @@ import { CookieJar } from '../../support/cookie-jar.js';
 import {
   browserWithSession,
   csrfTokenOf,
-  fetchFlow,
   loginWithApi,
   postForm,
   sleep,
   uniqueEmail,
   type FlowServer,
 } from '../../support/self-service.js';
-import { browserSettingsFlow, SETTINGS_UI, startSettingsServer } from './settings-support.js';
+import {
+  browserSettingsFlow,
+  SETTINGS_UI,
+  signInOnRefreshLogin,
+  startSettingsServer,
+} from './settings-support.js';
 
 // A privileged change held across a refresh login is bound to the browser that submitted it by
 // Kratos' `ory_kratos_continuity` cookie: another browser with the same session cookie (an
@@ -68,16 +72,7 @@ async function signInAgain(
   const toLogin = await jar.fetch(refreshUrl, { headers: html });
   expect(toLogin.status).toBe(303);
   const loginId = new URL(toLogin.headers.get('location')!).searchParams.get('flow')!;
-  const { body: login } = await fetchFlow(jar, on.publicUrl, 'login', loginId);
-  expect(login['refresh']).toBe(true);
-  const signedIn = await postForm(jar, (login as { ui: { action: string } }).ui.action, {
-    csrf_token: csrfTokenOf(login as never),
-    method: 'password',
-    identifier: email,
-    password,
-  });
-  expect(signedIn.status).toBe(303);
-  return signedIn.headers.get('location')!;
+  return signInOnRefreshLogin(jar, on.publicUrl, loginId, email, password);
 }
 
 /** A browser coming back to the flow: always on to the settings UI, with or without a change applied. */

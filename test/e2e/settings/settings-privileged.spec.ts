@@ -21,6 +21,7 @@ import {
   fetchSettingsFlow,
   SETTINGS_UI,
   settingsFlowOf,
+  signInOnRefreshLogin,
   startSettingsServer,
 } from './settings-support.js';
 
@@ -149,16 +150,7 @@ describe('a browser on an old session', () => {
     expect(toLogin.status).toBe(303);
     const loginId = new URL(toLogin.headers.get('location')!).searchParams.get('flow')!;
     expect(toLogin.headers.get('location')).toBe(`${LOGIN_UI}?flow=${loginId}`);
-    const { body: login } = await fetchFlow(jar, server.publicUrl, 'login', loginId);
-    expect(login['refresh']).toBe(true);
-    const signedIn = await postForm(jar, (login as { ui: { action: string } }).ui.action, {
-      csrf_token: csrfTokenOf(login as never),
-      method: 'password',
-      identifier: email,
-      password,
-    });
-    expect(signedIn.status).toBe(303);
-    const back = signedIn.headers.get('location')!;
+    const back = await signInOnRefreshLogin(jar, server.publicUrl, loginId, email, password);
     expect(back).toBe(`${server.publicUrl}/self-service/settings?flow=${flow.id}`);
     // Back on the flow, the change the browser was asked to sign in again for is applied, once.
     const toSettings = await followTo(jar, back);

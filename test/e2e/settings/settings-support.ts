@@ -7,7 +7,14 @@ import Sqlite from 'better-sqlite3';
 import { expect } from 'vitest';
 import { assertMatchesContract } from '../../support/contract.js';
 import { type CookieJar } from '../../support/cookie-jar.js';
-import { startFlowServer, UI_BASE, type FlowServer } from '../../support/self-service.js';
+import {
+  csrfTokenOf,
+  fetchFlow,
+  postForm,
+  startFlowServer,
+  UI_BASE,
+  type FlowServer,
+} from '../../support/self-service.js';
 
 export const SETTINGS_UI = `${UI_BASE}/settings`;
 
@@ -90,4 +97,43 @@ export async function startServerWithSecondFactors(
       }
     },
   };
+}
+
+/**
+ * Signs in again on the refresh login flow `loginId` (it must say `refresh`) with the password:
+ * the 303's location, where the browser is sent back to.
+ */
+export async function signInOnRefreshLogin(
+  jar: CookieJar,
+  publicUrl: string,
+  loginId: string,
+  email: string,
+  password: string,
+): Promise<string> {
+  const { body: login } = await fetchFlow(jar, publicUrl, 'login', loginId);
+  expect(login['refresh']).toBe(true);
+  const signedIn = await postForm(jar, (login as { ui: { action: string } }).ui.action, {
+    csrf_token: csrfTokenOf(login as never),
+    method: 'password',
+    identifier: email,
+    password,
+  });
+  expect(signedIn.status).toBe(303);
+  return signedIn.headers.get('location')!;
+}
+
+/** A browser's profile change to a new address through a new settings flow: that flow and the 303. */
+export async function changeAddressInSettings(
+  jar: CookieJar,
+  publicUrl: string,
+  email: string,
+): Promise<{ flow: SettingsFlow; response: Response }> {
+  const flow = await browserSettingsFlow(jar, publicUrl);
+  const response = await postForm(jar, flow.ui.action, {
+    csrf_token: csrfTokenOf(flow),
+    method: 'profile',
+    'traits.email': email,
+  });
+  expect(response.status).toBe(303);
+  return { flow, response };
 }

@@ -1,7 +1,7 @@
 import type { VerificationFlow } from '@ory/kratos-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertMatchesContract } from '../../support/contract.js';
-import { browserSettingsFlow, settingsFlowOf } from '../settings/settings-support.js';
+import { changeAddressInSettings, settingsFlowOf } from '../settings/settings-support.js';
 import {
   browserWithSession,
   csrfTokenOf,
@@ -125,15 +125,9 @@ describe('verification after registration', () => {
 describe('verification after a profile change', () => {
   it('a browser that changed its address goes to the verification UI (show_verification_ui)', async () => {
     const { jar } = await browserWithSession(server.publicUrl, uniqueEmail('moving'));
-    const flow = await browserSettingsFlow(jar, server.publicUrl);
     const moved = uniqueEmail('moved');
     const before = server.sink.messages.length;
-    const response = await postForm(jar, flow.ui.action, {
-      csrf_token: csrfTokenOf(flow),
-      method: 'profile',
-      'traits.email': moved,
-    });
-    expect(response.status).toBe(303);
+    const { flow, response } = await changeAddressInSettings(jar, server.publicUrl, moved);
     const location = new URL(response.headers.get('location')!);
     expect(`${location.origin}${location.pathname}`).toBe(VERIFICATION_UI);
     const verificationId = location.searchParams.get('flow')!;
