@@ -170,7 +170,7 @@ describe(`route fuzz on ${database} (seed ${SEED})`, () => {
             await checkExchange(server.tessera, operation.port, fuzz);
           },
         ),
-        { seed: seedOf(operation), numRuns: Math.ceil(100 * RUNS) },
+        { seed: seedOf(operation), numRuns: Math.ceil(150 * RUNS) },
       );
     },
     120_000,
@@ -202,7 +202,7 @@ describe(`route fuzz on ${database} (seed ${SEED})`, () => {
           );
         }
       }),
-      { seed: SEED, numRuns: Math.ceil(400 * RUNS) },
+      { seed: SEED, numRuns: Math.ceil(600 * RUNS) },
     );
   }, 120_000);
 
