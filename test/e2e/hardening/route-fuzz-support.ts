@@ -83,7 +83,7 @@ export function requestOf(operation: Operation, seeded: Seeded): fc.Arbitrary<Fu
       params,
       query: queryOf(operation, seeded.strings),
       headers: headersOf(seeded),
-      body: bodyOf(operation, seeded.strings),
+      body: bodyOf(operation, seeded),
     })
     .map(({ params, query, headers, body }) => {
       let path = operation.template;
