@@ -156,13 +156,16 @@ export async function checkExchange(
   fuzz: FuzzRequest,
 ): Promise<RawAnswer> {
   const base = port === 'public' ? tessera.publicUrl : tessera.adminUrl;
-  // Once more on a reset: an early answer to a large body can lose the race with the client's
-  // write on a loaded machine. A server that drops the request every time still fails here.
-  const answer = await sendRaw(base, fuzz)
-    .catch(() => sendRaw(base, fuzz))
-    .catch((error: Error) => {
-      throw new Error(`no answer, twice (${error.message})\n${describeRequest(fuzz)}`);
+  // Up to three tries on a reset: under load an early answer to a large body can lose the race
+  // with the client's write (seen now and then, never reproduced alone). A server that drops the
+  // request every time still fails here.
+  const attempt = (left: number): Promise<RawAnswer & { requestId: string }> =>
+    sendRaw(base, fuzz).catch(async (error: Error) => {
+      if (left <= 1) throw new Error(`no answer, three times (${error.message})\n${describeRequest(fuzz)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return attempt(left - 1);
     });
+  const answer = await attempt(3);
   const problems = problemsWith(port, answer);
   if (problems.length) {
     throw new Error(`${problems.join('; ')}\n${describeExchange(fuzz, answer, tessera)}`);
