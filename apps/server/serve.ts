@@ -12,6 +12,7 @@ import { installHttpPipeline } from './http-pipeline.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
 import { PortGuard, tagPort } from './port-guard.js';
 import { routeForPort } from './port-routing.js';
+import { parseQuery } from './query-parser.js';
 import { ServerModule } from './server.module.js';
 
 export interface RunningServer {
@@ -45,6 +46,7 @@ export async function startServer(
   // One spelling per route: `/ADMIN/identities` or `/admin/identities/` is no route at all.
   expressApp.enable('case sensitive routing');
   expressApp.enable('strict routing');
+  expressApp.set('query parser', parseQuery);
   // Only these proxies' X-Forwarded-For counts: the client address keys the per-IP limits.
   const trusted = config.get<string[]>('serve.public.trusted_proxies') ?? [];
   if (trusted.length > 0) expressApp.set('trust proxy', trusted);
