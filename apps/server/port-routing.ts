@@ -7,11 +7,17 @@ const ADMIN_ON_PUBLIC = /^\/(admin\/)?(identities|courier\/messages|recovery\/(l
 /** Public paths that Kratos forwards when they are asked for on the admin port. */
 const PUBLIC_ON_ADMIN = /^\/admin\/(self-service|schemas|sessions\/whoami)(\/|\?|$)/;
 
-function redirect(res: ServerResponse, location: string): void {
+/**
+ * These answers come before any body parser: the unread body is drained, or Node would reset
+ * the connection under a client still sending it, and the client would see no answer at all.
+ */
+function redirect(req: IncomingMessage, res: ServerResponse, location: string): void {
+  req.resume();
   res.writeHead(307, { Location: location }).end();
 }
 
-function notFound(res: ServerResponse): void {
+function notFound(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
   const body = JSON.stringify(new ApiError(404).envelope());
   res
     .writeHead(404, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) })
@@ -36,11 +42,11 @@ export function routeForPort(
       return true;
     }
     if (ADMIN_ON_PUBLIC.test(url)) {
-      redirect(res, config.url('admin', url.startsWith('/admin/') ? url : `/admin${url}`));
+      redirect(req, res, config.url('admin', url.startsWith('/admin/') ? url : `/admin${url}`));
       return false;
     }
     if (url === '/admin' || url.startsWith('/admin/') || url.startsWith('/admin?')) {
-      notFound(res);
+      notFound(req, res);
       return false;
     }
     return true;
@@ -48,7 +54,7 @@ export function routeForPort(
   const prefixed =
     url === '/admin' || url.startsWith('/admin/') || url.startsWith('/admin?') ? url : `/admin${url}`;
   if (PUBLIC_ON_ADMIN.test(prefixed)) {
-    redirect(res, config.url('public', prefixed.slice('/admin'.length)));
+    redirect(req, res, config.url('public', prefixed.slice('/admin'.length)));
     return false;
   }
   req.url = prefixed;

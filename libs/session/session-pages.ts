@@ -18,14 +18,15 @@ export function pageParams(query: Query, max = 1000): { pageSize: number; offset
     try {
       const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { offset?: string };
       const offset = Number(parsed.offset);
-      if (!Number.isInteger(offset) || offset < 0) throw new Error('bad offset');
+      if (!Number.isSafeInteger(offset) || offset < 0) throw new Error('bad offset');
       return { pageSize: size, offset };
     } catch {
       throw new ApiError(400, { reason: 'The page token is invalid, do not craft your own page tokens' });
     }
   }
   const page = Number(one(query['page']) ?? 0);
-  if (!Number.isInteger(page) || page < 0)
+  // 1e308 is an integer to JavaScript and an overflow to the database: only exact offsets pass.
+  if (!Number.isSafeInteger(page) || page < 0 || !Number.isSafeInteger(page * size))
     throw new ApiError(400, { reason: 'The page must be a non-negative integer.' });
   return { pageSize: size, offset: page * size };
 }
