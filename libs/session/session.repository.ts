@@ -43,6 +43,21 @@ export class SessionRepository {
     return session ?? null;
   }
 
+  /** Whether the identity has had a session from `ip` since `since`: one indexed lookup, no rows read. */
+  async hasSessionFrom(identityId: string, ip: string, since: Date): Promise<boolean> {
+    const found = await this.db
+      .repository(SessionDeviceEntity)
+      .createQueryBuilder('device')
+      .innerJoin(SessionEntity, 'session', 'session.id = device.session_id')
+      .where('session.identity_id = :identityId', { identityId })
+      .andWhere('device.ip_address = :ip', { ip })
+      .andWhere('device.created_at >= :since', { since })
+      .select('1')
+      .limit(1)
+      .getRawOne();
+    return found !== undefined && found !== null;
+  }
+
   findByLogoutTokenHash(logoutTokenHash: string): Promise<SessionEntity | null> {
     return this.db.repository(SessionEntity).findOne({ where: { logoutTokenHash } });
   }

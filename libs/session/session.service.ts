@@ -21,6 +21,11 @@ export interface Authentication {
   provider?: string;
 }
 
+/** How long an address a user signed in from stays one of theirs for the brute-force policy. */
+const KNOWN_ADDRESS_DAYS = 30;
+/** Asked about when the identifier belongs to nobody: matches no session. */
+const NO_IDENTITY = '00000000-0000-0000-0000-000000000000';
+
 /** AAL of a session from its methods: aal2 needs a second factor on top of a first one. */
 export function aalOf(methods: AuthenticationMethod[]): Aal {
   if (methods.length === 0) return 'aal0';
@@ -153,6 +158,17 @@ export class SessionService {
   }
 
   /** The usable session a token belongs to, or null: revoked, expired and disabled ones are not. */
+  /**
+   * Whether `ip` is an address the identity signed in from within the last 30 days. The brute-force
+   * policy lets such an address past the identifier-wide ceiling, so that a stranger guessing from
+   * elsewhere cannot lock the owner out of the places they sign in from.
+   */
+  signedInFrom(identityId: string | null, ip: string): Promise<boolean> {
+    // An unknown identity asks too, so that the answer takes the same time either way.
+    const since = new Date(this.clock.now().getTime() - KNOWN_ADDRESS_DAYS * 24 * 60 * 60 * 1000);
+    return this.sessions.hasSessionFrom(identityId ?? NO_IDENTITY, ip, since);
+  }
+
   async findActive(token: string | undefined): Promise<SessionEntity | null> {
     if (!token) return null;
     const tokenHash = hashToken(token);

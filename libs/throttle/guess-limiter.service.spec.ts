@@ -94,6 +94,37 @@ describe('GuessLimiter', () => {
     expect(await guess('carol', '192.0.2.100', true)).toBe('ok');
   });
 
+  it('lets the owner past the ceiling from an address they signed in from, within that address budget', async () => {
+    const clock = new FakeClock();
+    const guesses = new GuessLimiter(new AttemptLimiter(new MemoryAttemptStore(clock)), budgets);
+    const asked: string[] = [];
+    const known = (ip: string) => async () => {
+      asked.push(ip);
+      return ip === '198.51.100.7';
+    };
+    const attempt = (ip: string, right: boolean) =>
+      guesses
+        .check({ method: 'password', identifier: 'dora', ip, knownAddress: known(ip) }, async () => right)
+        .then(
+          (valid) => (valid ? 'right' : 'wrong'),
+          (error: TooManyAttemptsError) => error.rule,
+        );
+    for (let i = 0; i < 5; i++) expect(await attempt(`192.0.2.${i}`, false)).toBe('wrong');
+    expect(asked).toEqual([]);
+    // The ceiling is full: a stranger elsewhere is refused, the owner at home is not.
+    expect(await attempt('192.0.2.50', true)).toBe('identifier');
+    expect(await attempt('198.51.100.7', false)).toBe('wrong');
+    expect(await attempt('198.51.100.7', false)).toBe('wrong');
+    expect(await attempt('198.51.100.7', false)).toBe('wrong');
+    // Its own identifier + address budget (3) still holds there.
+    expect(await attempt('198.51.100.7', true)).toBe('identifier_address');
+    clock.advance(15 * MINUTE);
+    expect(await attempt('198.51.100.7', true)).toBe('right');
+    // That success cleared the identifier's streak everywhere.
+    expect(await attempt('192.0.2.60', true)).toBe('right');
+    expect(asked).toContain('192.0.2.50');
+  });
+
   it('limits failures per address across identifiers and methods, not successes', async () => {
     const { guess } = setup();
     const statuses = [];

@@ -37,6 +37,12 @@ export interface Guess {
   identifier: string;
   /** The client address; null counts the identifier alone. */
   ip: string | null;
+  /**
+   * Asked only once the identifier-wide ceiling is full: true when the address is one the owner
+   * signed in from before. Such an address is let past the ceiling (its own identifier + address
+   * budget still holds), so a guesser spread over other addresses cannot lock the owner out.
+   */
+  knownAddress?: () => Promise<boolean>;
 }
 
 /**
@@ -71,9 +77,18 @@ export class GuessLimiter {
   async check(guess: Guess, verify: () => Promise<boolean>): Promise<boolean> {
     if (!this.budgets) return verify();
     const keys = this.keys(this.budgets, guess);
-    const decision = await this.limiter.consume(keys.map(({ limited }) => limited));
+    let spent = keys;
+    let decision = await this.limiter.consume(keys.map(({ limited }) => limited));
+    if (
+      !decision.allowed &&
+      this.refusedBy(keys, decision.rule) === 'identifier' &&
+      (await guess.knownAddress?.())
+    ) {
+      spent = keys.filter(({ scope }) => scope !== 'identifier');
+      decision = await this.limiter.consume(spent.map(({ limited }) => limited));
+    }
     if (!decision.allowed) {
-      const scope = keys.find(({ limited }) => limited.rule.name === decision.rule)?.scope ?? 'address';
+      const scope = this.refusedBy(keys, decision.rule);
       this.log?.warn('attempt refused', {
         event: 'brute_force_refused',
         scope,
@@ -87,11 +102,18 @@ export class GuessLimiter {
     try {
       valid = await verify();
     } catch (error) {
-      await this.limiter.release(keys.map(({ limited }) => limited));
+      await this.limiter.release(spent.map(({ limited }) => limited));
       throw error;
     }
     if (valid) await this.succeeded(keys);
     return valid;
+  }
+
+  private refusedBy(
+    keys: { scope: GuessScope; limited: LimitedKey }[],
+    rule: string | undefined,
+  ): GuessScope {
+    return keys.find(({ limited }) => limited.rule.name === rule)?.scope ?? 'address';
   }
 
   private async succeeded(keys: { scope: GuessScope; limited: LimitedKey }[]): Promise<void> {

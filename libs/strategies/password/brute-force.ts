@@ -34,9 +34,15 @@ export class SecretCheckGuard {
    * Runs `verify` (true when the secret is right) for `identifier` from `ip` within the budgets
    * of `method`, and returns its answer. Unknown identifiers are counted exactly like known ones.
    */
-  async check(method: string, identifier: string, ip: string | null, verify: () => Promise<boolean>) {
+  async check(
+    method: string,
+    identifier: string,
+    ip: string | null,
+    verify: () => Promise<boolean>,
+    knownAddress?: () => Promise<boolean>,
+  ) {
     try {
-      return await this.guesses.check({ method, identifier, ip }, verify);
+      return await this.guesses.check({ method, identifier, ip, knownAddress }, verify);
     } catch (error) {
       if (error instanceof TooManyAttemptsError) throw tooManyAttempts(error.retryAfterSeconds);
       throw error;

@@ -11,6 +11,7 @@ import { PasswordHasher } from '../../hash/index.js';
 import { IdentityRepository, IdentityService } from '../../identity/index.js';
 import { AppLogger } from '../../logging/index.js';
 import { normalizeIdentifier } from '../../schema/index.js';
+import { SessionService } from '../../session/index.js';
 import { Text } from '../../text/index.js';
 import { SecretCheckGuard } from './brute-force.js';
 
@@ -25,6 +26,7 @@ export class PasswordLogin {
     private readonly hasher: PasswordHasher,
     private readonly guard: SecretCheckGuard,
     private readonly logger: AppLogger,
+    private readonly sessions: SessionService,
   ) {}
 
   async login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult> {
@@ -49,14 +51,20 @@ export class PasswordLogin {
     const key = normalizeIdentifier(identifier as string);
     const credential = await this.identities.findCredentialByIdentifier('password', key);
     const hashed = credential?.config['hashed_password'];
-    const valid = await this.guard.check('password', key, ctx.device.ipAddress, () =>
-      this.guard.hash(async () => {
-        if (typeof hashed !== 'string') {
-          await this.hasher.verifyDummy(password as string);
-          return false;
-        }
-        return this.hasher.verify(password as string, hashed).catch(() => false);
-      }),
+    const ip = ctx.device.ipAddress;
+    const valid = await this.guard.check(
+      'password',
+      key,
+      ip,
+      () =>
+        this.guard.hash(async () => {
+          if (typeof hashed !== 'string') {
+            await this.hasher.verifyDummy(password as string);
+            return false;
+          }
+          return this.hasher.verify(password as string, hashed).catch(() => false);
+        }),
+      ip ? () => this.sessions.signedInFrom(credential?.identityId ?? null, ip) : undefined,
     );
     this.logger.debug('password checked', { flow_id: flow.id, known_identifier: credential !== null, valid });
     const identity = valid && credential ? await this.identities.findById(credential.identityId) : null;

@@ -244,6 +244,23 @@ describe('per identifier across addresses (ceiling of consecutive failures)', ()
   });
 });
 
+describe('the owner at an address they signed in from', () => {
+  it('is let past a full ceiling that a stranger spread over other addresses filled', async () => {
+    const target = await registerWithApi(limited.frontend, uniqueEmail('owner'));
+    const home = freshAddress();
+    expect((await signIn(target.email, target.password, home)).status).toBe(200);
+    const spread = await statuses(IDENTIFIER_CEILING, 5, (i) =>
+      signIn(target.email, `Stranger-${i}-Pw`, freshAddress()),
+    );
+    expect(spread).toEqual(Array(IDENTIFIER_CEILING).fill(400));
+    // The ceiling holds against any new address, even with the right password ...
+    expectTooMany(await signIn(target.email, target.password, freshAddress()), 24 * 3600);
+    // ... but the owner signs in where they signed in before, which clears the streak.
+    expect((await signIn(target.email, target.password, home)).status).toBe(200);
+    expect((await signIn(target.email, target.password, freshAddress())).status).toBe(200);
+  });
+});
+
 describe('per address (100 failures per window)', () => {
   it('refuses an address after 100 failures across many identifiers; its successes did not count', async () => {
     const sprayer = freshAddress();
