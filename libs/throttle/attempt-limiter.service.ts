@@ -33,40 +33,36 @@ export class AttemptLimiter {
   constructor(private readonly store: AttemptStore) {}
 
   /**
-   * Takes one slot in every key's window, or none: when any key is full, the slots just taken are
-   * given back and the decision names the full rule that frees up last. A refused attempt takes
-   * nothing, so hammering a full key does not keep it full past its window.
+   * Takes one slot in every key's window, or none. Keys are taken in the order given, narrowest
+   * first, and the first full one refuses the attempt and gives back the slots just taken: a guess
+   * its own narrow budget refuses never touches the wider ones, so a burst against one key cannot
+   * fill a shared key even for a moment. A refused attempt takes nothing, so hammering a full key
+   * does not keep it full past its window.
    */
   async consume(keys: readonly LimitedKey[]): Promise<LimitDecision> {
-    const slots = uniqueSlots(keys);
-    const outcomes = await Promise.allSettled(
-      slots.map(async ({ hash, rule }) =>
-        rule.limit === 0
-          ? { rule, reserved: false, msUntilReset: rule.windowMs }
-          : { rule, ...(await this.store.reserve(hash, rule.windowMs, rule.limit)) },
-      ),
-    );
-    let refusal: Extract<LimitDecision, { allowed: false }> | undefined;
-    let failure: unknown;
     const taken: string[] = [];
-    for (const [i, outcome] of outcomes.entries()) {
-      if (outcome.status === 'rejected') {
-        failure ??= outcome.reason;
-        continue;
+    try {
+      for (const { hash, rule } of uniqueSlots(keys)) {
+        const outcome =
+          rule.limit === 0
+            ? { reserved: false, msUntilReset: rule.windowMs }
+            : await this.store.reserve(hash, rule.windowMs, rule.limit);
+        if (!outcome.reserved) {
+          await this.giveBack(taken);
+          const retryAfterSeconds = Math.max(1, Math.ceil(outcome.msUntilReset / 1000));
+          return { allowed: false, retryAfterSeconds, rule: rule.name };
+        }
+        taken.push(hash);
       }
-      const { rule, reserved, msUntilReset } = outcome.value;
-      if (reserved) {
-        taken.push(slots[i]!.hash);
-        continue;
-      }
-      const retryAfterSeconds = Math.max(1, Math.ceil(msUntilReset / 1000));
-      if (!refusal || retryAfterSeconds > refusal.retryAfterSeconds) {
-        refusal = { allowed: false, retryAfterSeconds, rule: rule.name };
-      }
+    } catch (error) {
+      await this.giveBack(taken);
+      throw error;
     }
-    if (refusal || failure !== undefined) await Promise.all(taken.map((hash) => this.store.release(hash)));
-    if (failure !== undefined) throw failure;
-    return refusal ?? { allowed: true };
+    return { allowed: true };
+  }
+
+  private async giveBack(hashes: string[]): Promise<void> {
+    await Promise.all(hashes.map((hash) => this.store.release(hash)));
   }
 
   /** Gives back the slots a `consume` took (after a success that should not count). */
