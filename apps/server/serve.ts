@@ -6,6 +6,7 @@ import express from 'express';
 import { ConfigService, type LoadedConfig, type ServerKind } from '../../libs/config/index.js';
 import { ApiExceptionFilter } from '../../libs/errors/index.js';
 import { AppLogger } from '../../libs/logging/index.js';
+import { answerUnparsableRequests } from './client-error.js';
 import { corsMiddleware } from './cors.js';
 import { requireMigratedSchema } from './migrate.js';
 import { installHttpPipeline } from './http-pipeline.js';
@@ -78,6 +79,7 @@ export async function startServer(
       if (routeForPort(kind, config, req, res)) expressApp(req, res);
     });
     server.keepAliveTimeout = 65_000;
+    answerUnparsableRequests(server);
     return { kind, server };
   });
   for (const { kind, server } of servers) {
