@@ -158,6 +158,7 @@ describe('AttemptLimiter', () => {
         seen.push(key);
         return { reserved: true, count: 1, msUntilReset: 1_000 };
       },
+      peek: async () => ({ count: 0, msUntilReset: 0 }),
       release: async (key: string) => void seen.push(key),
       reset: async (key: string) => void seen.push(key),
       close: async () => undefined,
@@ -177,5 +178,41 @@ describe('AttemptLimiter', () => {
       Array.from({ length: 20 }, () => limiter.consume([{ key: 'mallory', rule: perIdentifier }])),
     );
     expect(decisions.filter((d) => d.allowed)).toHaveLength(3);
+  });
+
+  it('takes keys in the order given, so a full narrow key never touches the wider one, whatever their digests', async () => {
+    const wide: LimitRule = { name: 'login:identifier_total', limit: 15, windowMs: 86_400_000 };
+    const narrow: LimitRule = { name: 'login:identifier_address', limit: 10, windowMs: 900_000 };
+    // Twenty identifiers: their digests sort both ways round against the narrow key's.
+    for (let i = 0; i < 20; i++) {
+      const { limiter, store } = setup();
+      const keys = [
+        { key: `victim-${i}|203.0.113.9`, rule: narrow },
+        { key: `victim-${i}`, rule: wide },
+      ];
+      const decisions = await Promise.all(Array.from({ length: 50 }, () => limiter.consume(keys)));
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
+      expect(decisions.filter((d) => !d.allowed)).toEqual(
+        Array(40).fill({ allowed: false, retryAfterSeconds: 900, rule: narrow.name }),
+      );
+      expect(await store.peek(attemptKeyHash(wide, `victim-${i}`))).toEqual({
+        count: 10,
+        msUntilReset: 86_400_000,
+      });
+    }
+  });
+
+  it('peeks without taking: the wider key is looked at, not counted, when the narrow one is full', async () => {
+    const { clock, limiter, store } = setup();
+    await consumeTimes(limiter, 3, 'judy', perIdentifier);
+    clock.advance(1_000);
+    await consumeTimes(limiter, 5, '192.0.2.4', perIp);
+    const before = await store.peek(attemptKeyHash(perIp, '192.0.2.4'));
+    await limiter.consume([
+      { key: 'judy', rule: perIdentifier },
+      { key: '192.0.2.4', rule: perIp },
+    ]);
+    expect(await store.peek(attemptKeyHash(perIp, '192.0.2.4'))).toEqual(before);
+    expect(await store.peek(attemptKeyHash(perIp, 'nobody'))).toEqual({ count: 0, msUntilReset: 0 });
   });
 });

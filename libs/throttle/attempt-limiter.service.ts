@@ -37,20 +37,21 @@ export class AttemptLimiter {
    * first, and the first full one refuses the attempt and gives back the slots just taken: a guess
    * its own narrow budget refuses never touches the wider ones, so a burst against one key cannot
    * fill a shared key even for a moment. A refused attempt takes nothing, so hammering a full key
-   * does not keep it full past its window.
+   * does not keep it full past its window. The wider keys after a full one are only looked at, so
+   * Retry-After names the full key that frees up last.
    */
   async consume(keys: readonly LimitedKey[]): Promise<LimitDecision> {
+    const slots = uniqueSlots(keys);
     const taken: string[] = [];
     try {
-      for (const { hash, rule } of uniqueSlots(keys)) {
+      for (const [index, { hash, rule }] of slots.entries()) {
         const outcome =
           rule.limit === 0
             ? { reserved: false, msUntilReset: rule.windowMs }
             : await this.store.reserve(hash, rule.windowMs, rule.limit);
         if (!outcome.reserved) {
           await this.giveBack(taken);
-          const retryAfterSeconds = Math.max(1, Math.ceil(outcome.msUntilReset / 1000));
-          return { allowed: false, retryAfterSeconds, rule: rule.name };
+          return this.refusal({ rule, msUntilReset: outcome.msUntilReset }, slots.slice(index + 1));
         }
         taken.push(hash);
       }
@@ -59,6 +60,21 @@ export class AttemptLimiter {
       throw error;
     }
     return { allowed: true };
+  }
+
+  private async refusal(
+    full: { rule: LimitRule; msUntilReset: number },
+    rest: { hash: string; rule: LimitRule }[],
+  ): Promise<LimitDecision> {
+    let last = full;
+    for (const { hash, rule } of rest) {
+      const window = rule.limit === 0 ? { count: 0, msUntilReset: rule.windowMs } : await this.store.peek(hash);
+      if (window.count >= rule.limit && window.msUntilReset > last.msUntilReset) {
+        last = { rule, msUntilReset: window.msUntilReset };
+      }
+    }
+    const retryAfterSeconds = Math.max(1, Math.ceil(last.msUntilReset / 1000));
+    return { allowed: false, retryAfterSeconds, rule: last.rule.name };
   }
 
   private async giveBack(hashes: string[]): Promise<void> {
@@ -75,14 +91,18 @@ export class AttemptLimiter {
   }
 }
 
-/** Each stored key once, in a fixed order, so two requests lock the same rows in the same order. */
+/**
+ * Each stored key once, in the order given. Every reservation is its own atomic statement and no
+ * lock is held across them, so two requests taking keys in different orders cannot deadlock.
+ */
 function uniqueSlots(keys: readonly LimitedKey[]): { hash: string; rule: LimitRule }[] {
   const byHash = new Map<string, LimitRule>();
   for (const { key, rule } of keys) {
     assertValidRule(rule);
-    byHash.set(attemptKeyHash(rule, key), rule);
+    const hash = attemptKeyHash(rule, key);
+    if (!byHash.has(hash)) byHash.set(hash, rule);
   }
-  return [...byHash.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([hash, rule]) => ({ hash, rule }));
+  return [...byHash.entries()].map(([hash, rule]) => ({ hash, rule }));
 }
 
 function assertValidRule(rule: LimitRule): void {

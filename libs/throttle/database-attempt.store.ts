@@ -31,6 +31,13 @@ export class DatabaseAttemptStore implements AttemptStore {
     return { reserved, count, msUntilReset: Math.min(windowMs, msUntilReset) };
   }
 
+  async peek(key: string): Promise<Omit<SlotReservation, 'reserved'>> {
+    const now = this.clock.now();
+    const row = await this.rateLimits.find(key);
+    if (!row || row.expiresAt <= now) return { count: 0, msUntilReset: 0 };
+    return { count: row.count, msUntilReset: row.expiresAt.getTime() - now.getTime() };
+  }
+
   release(key: string): Promise<void> {
     return this.rateLimits.release(key, this.clock.now());
   }

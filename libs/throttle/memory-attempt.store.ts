@@ -19,6 +19,13 @@ export class MemoryAttemptStore implements AttemptStore {
     return { reserved, count: window.count, msUntilReset: window.expiresAt - now };
   }
 
+  async peek(key: string): Promise<Omit<SlotReservation, 'reserved'>> {
+    const now = this.clock.now().getTime();
+    const window = this.windows.get(key);
+    if (!window || window.expiresAt <= now) return { count: 0, msUntilReset: 0 };
+    return { count: window.count, msUntilReset: window.expiresAt - now };
+  }
+
   async release(key: string): Promise<void> {
     const window = this.windows.get(key);
     if (window && window.expiresAt > this.clock.now().getTime() && window.count > 0) window.count -= 1;

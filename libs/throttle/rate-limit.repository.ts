@@ -60,6 +60,11 @@ export class RateLimitRepository {
     return { reserved, count: Number(row.count), expiresAt: this.parseTimestamp(row.expires_at) };
   }
 
+  async find(key: string): Promise<{ count: number; expiresAt: Date } | undefined> {
+    const [row] = (await this.db.manager.query(this.selectSql, [key])) as CounterRow[];
+    return row && { count: Number(row.count), expiresAt: this.parseTimestamp(row.expires_at) };
+  }
+
   async release(key: string, now: Date): Promise<void> {
     const run = () => this.db.manager.query(this.releaseSql, [key, this.timestamp(now)]);
     await (this.db.dialect === 'sqlite' ? this.db.transaction(run) : run());

@@ -56,6 +56,18 @@ export class RedisAttemptStore implements AttemptStore {
     return { reserved: reserved === 1, count, msUntilReset };
   }
 
+  async peek(key: string): Promise<Omit<SlotReservation, 'reserved'>> {
+    const [count, ttl] = await this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec().then(
+      (replies) => (replies ?? []).map(([error, value]) => {
+        if (error) throw error;
+        return value;
+      }),
+    );
+    const msUntilReset = Number(ttl);
+    if (count === null || msUntilReset <= 0) return { count: 0, msUntilReset: 0 };
+    return { count: Number(count), msUntilReset };
+  }
+
   async release(key: string): Promise<void> {
     await this.redis.tesseraThrottleRelease(this.prefix + key);
   }

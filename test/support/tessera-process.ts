@@ -8,15 +8,44 @@ import { TEST_DATABASES } from './databases.js';
 export const REPO_ROOT = join(import.meta.dirname, '../..');
 export const TESSERA_BIN = join(REPO_ROOT, 'bin/tessera.js');
 
-export async function freePort(): Promise<number> {
+/** Ports this process handed out: the kernel may offer a just-closed port again at once. */
+const handedOut = new Set<number>();
+
+function listenOnAnyPort(): Promise<{ port: number; close(): Promise<void> }> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+      resolve({ port, close: () => new Promise<void>((done) => server.close(() => done())) });
     });
   });
+}
+
+/**
+ * `count` distinct ports free right now. They are held open together until all are found, and no
+ * port is handed out twice by this process, so a public and an admin port never coincide.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const held: Awaited<ReturnType<typeof listenOnAnyPort>>[] = [];
+  const ports: number[] = [];
+  try {
+    while (ports.length < count) {
+      const listener = await listenOnAnyPort();
+      held.push(listener);
+      if (handedOut.has(listener.port)) continue;
+      handedOut.add(listener.port);
+      ports.push(listener.port);
+    }
+  } finally {
+    await Promise.all(held.map((listener) => listener.close()));
+  }
+  return ports;
+}
+
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port!;
 }
 
 export interface TesseraProcess {
@@ -40,11 +69,27 @@ export interface StartOptions {
   cwd?: string;
 }
 
-/** Runs the real `tessera serve --dev` on free ports and waits until both ports are ready. */
+/**
+ * Runs the real `tessera serve --dev` on free ports and waits until both ports are ready. Another
+ * test process may take a port between our probe and the server's listen: then it starts again on
+ * fresh ports, a few times.
+ */
 export async function startTessera(options: StartOptions = {}): Promise<TesseraProcess> {
-  // A test that must know the public port up front (for `serve.public.base_url`) passes it in env.
-  const publicPort = Number(options.env?.['SERVE_PUBLIC_PORT'] ?? (await freePort()));
-  const adminPort = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === 3) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startOnce(options: StartOptions): Promise<TesseraProcess> {
+  // A test that must know the public port up front got it from freePort(), which never repeats.
+  const [first, adminPort] = (await freePorts(2)) as [number, number];
+  const publicPort = Number(options.env?.['SERVE_PUBLIC_PORT'] ?? first);
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
   const dsn = options.dsn ?? (await TEST_DATABASES.at(-1)!.createDsn());
   if (dsn && !dsn.startsWith('memory') && !dsn.startsWith('sqlite')) {
@@ -79,7 +124,10 @@ export async function startTessera(options: StartOptions = {}): Promise<TesseraP
   const adminUrl = `http://127.0.0.1:${adminPort}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`tessera exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      const message = `tessera exited with ${child.exitCode}:\n${output}`;
+      throw output.includes('EADDRINUSE') ? new PortTakenError(message) : new Error(message);
+    }
     const ready = await Promise.all(
       [publicUrl, adminUrl].map((url) =>
         fetch(`${url}/health/ready`).then(

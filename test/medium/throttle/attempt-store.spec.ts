@@ -129,6 +129,24 @@ describe.each([...databaseCases, ...redisCases])('attempt store on $name', (stor
     expect(decisions.find((d) => !d.allowed)).toMatchObject({ rule: 'login:ip' });
   });
 
+  it('never fills the wider key when 50 guesses race on a full narrow one, and names the narrow one', async () => {
+    const narrow = unique('login:pair:frank|198.51.100.3', { name: 'login:pair', limit: 10, windowMs: 60_000 });
+    const wide = unique('login:id:frank', { name: 'login:identifier_total', limit: 15, windowMs: 86_400_000 });
+    const decisions = await Promise.all(Array.from({ length: 50 }, () => limiter.consume([narrow, wide])));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
+    for (const decision of decisions.filter((d) => !d.allowed)) {
+      expect(decision).toMatchObject({ allowed: false, rule: 'login:pair' });
+      expect(!decision.allowed && decision.retryAfterSeconds).toBeLessThanOrEqual(60);
+    }
+    const widePeek = await subject!.store.peek(attemptKeyHash(wide.rule, wide.key));
+    expect(widePeek.count).toBe(10);
+    expect(widePeek.msUntilReset).toBeGreaterThan(86_000_000);
+    expect(await subject!.store.peek(attemptKeyHash(wide.rule, 'never-seen'))).toEqual({
+      count: 0,
+      msUntilReset: 0,
+    });
+  });
+
   it('starts counting again once the window has passed', async () => {
     const target = unique('login:id:bob', { name: 'login:identifier', limit: 2, windowMs: 1_000 });
     const first = [];
