@@ -68,7 +68,8 @@ export class AttemptLimiter {
   ): Promise<LimitDecision> {
     let last = full;
     for (const { hash, rule } of rest) {
-      const window = rule.limit === 0 ? { count: 0, msUntilReset: rule.windowMs } : await this.store.peek(hash);
+      const window =
+        rule.limit === 0 ? { count: 0, msUntilReset: rule.windowMs } : await this.store.peek(hash);
       if (window.count >= rule.limit && window.msUntilReset > last.msUntilReset) {
         last = { rule, msUntilReset: window.msUntilReset };
       }

@@ -57,12 +57,17 @@ export class RedisAttemptStore implements AttemptStore {
   }
 
   async peek(key: string): Promise<Omit<SlotReservation, 'reserved'>> {
-    const [count, ttl] = await this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec().then(
-      (replies) => (replies ?? []).map(([error, value]) => {
-        if (error) throw error;
-        return value;
-      }),
-    );
+    const [count, ttl] = await this.redis
+      .multi()
+      .get(this.prefix + key)
+      .pttl(this.prefix + key)
+      .exec()
+      .then((replies) =>
+        (replies ?? []).map(([error, value]) => {
+          if (error) throw error;
+          return value;
+        }),
+      );
     const msUntilReset = Number(ttl);
     if (count === null || msUntilReset <= 0) return { count: 0, msUntilReset: 0 };
     return { count: Number(count), msUntilReset };

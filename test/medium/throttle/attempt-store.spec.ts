@@ -130,8 +130,16 @@ describe.each([...databaseCases, ...redisCases])('attempt store on $name', (stor
   });
 
   it('never fills the wider key when 50 guesses race on a full narrow one, and names the narrow one', async () => {
-    const narrow = unique('login:pair:frank|198.51.100.3', { name: 'login:pair', limit: 10, windowMs: 60_000 });
-    const wide = unique('login:id:frank', { name: 'login:identifier_total', limit: 15, windowMs: 86_400_000 });
+    const narrow = unique('login:pair:frank|198.51.100.3', {
+      name: 'login:pair',
+      limit: 10,
+      windowMs: 60_000,
+    });
+    const wide = unique('login:id:frank', {
+      name: 'login:identifier_total',
+      limit: 15,
+      windowMs: 86_400_000,
+    });
     const decisions = await Promise.all(Array.from({ length: 50 }, () => limiter.consume([narrow, wide])));
     expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
     for (const decision of decisions.filter((d) => !d.allowed)) {
