@@ -34,8 +34,22 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The kinds of the identity schema's traits, as `traits.<path>`, for flows that take traits. */
+const kindsBySchema = new WeakMap<ParsedIdentitySchema, FormFieldKinds>();
+
+/**
+ * The kinds of the identity schema's traits, as `traits.<path>`, for flows that take traits;
+ * worked out once per parsed schema.
+ */
 export function traitFieldKinds(schema: ParsedIdentitySchema): FormFieldKinds {
+  let known = kindsBySchema.get(schema);
+  if (!known) {
+    known = kindsOf(schema);
+    kindsBySchema.set(schema, known);
+  }
+  return known;
+}
+
+function kindsOf(schema: ParsedIdentitySchema): FormFieldKinds {
   const kinds = new Map<string, FormFieldKind>();
   for (const field of schema.fields) {
     const type = field.schema['type'];
