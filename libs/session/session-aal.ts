@@ -29,6 +29,10 @@ export class AvailableAalCache {
   forget(identityId: string): void {
     this.entries.delete(identityId);
   }
+
+  clear(): void {
+    this.entries.clear();
+  }
 }
 
 /** 403 `session_aal2_required`: the browser is to be sent to an aal2 login. */

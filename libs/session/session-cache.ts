@@ -8,7 +8,8 @@ interface Entry {
 /**
  * A short-lived, bounded cache of active sessions by token hash, so that an app calling whoami on
  * every request does not cost a database round trip each time. Revocations in this process
- * evict at once; other replicas see them within the TTL (`session.whoami.cache_ttl`, 0 = off).
+ * evict at once, and other replicas are told over Redis (see session-invalidation.ts); without
+ * Redis they see them within the TTL (`session.whoami.cache_ttl`, 0 = off).
  */
 export class SessionCache {
   private readonly entries = new Map<string, Entry>();
@@ -33,6 +34,10 @@ export class SessionCache {
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     // Never past the session's own expiry, so an expired session is never served from here.
     this.entries.set(tokenHash, { session, until: Math.min(now + this.ttlMs, session.expiresAt.getTime()) });
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 
   evict(match: (session: SessionEntity) => boolean): void {

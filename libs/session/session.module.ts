@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ConfigService } from '../config/index.js';
+import { AppLogger } from '../logging/index.js';
 import { IdentityModule } from '../identity/index.js';
 import { CookieSettings } from './cookie-settings.js';
 import { SessionAdminController } from './session.admin.controller.js';
@@ -6,12 +8,41 @@ import { SessionPresenter } from './session.presenter.js';
 import { SessionPublicController } from './session.public.controller.js';
 import { SessionRepository } from './session.repository.js';
 import { SessionService } from './session.service.js';
+import {
+  LocalInvalidationBus,
+  RedisInvalidationBus,
+  SESSION_INVALIDATION,
+  type SessionInvalidationBus,
+} from './session-invalidation.js';
 import { SessionTransport } from './session-transport.js';
+
+/** Replicas sharing `redis.url` tell each other of revocations; alone, nothing needs telling. */
+async function invalidationBus(
+  config: ConfigService,
+  logger: AppLogger | undefined,
+): Promise<SessionInvalidationBus> {
+  const url = config.get<string>('redis.url');
+  if (!url) return new LocalInvalidationBus();
+  return RedisInvalidationBus.connect(url, (error) =>
+    logger?.error('session cache: Redis connection error', { err: error }),
+  );
+}
 
 @Module({
   imports: [IdentityModule],
   controllers: [SessionPublicController, SessionAdminController],
-  providers: [SessionRepository, SessionService, SessionPresenter, SessionTransport, CookieSettings],
+  providers: [
+    SessionRepository,
+    SessionService,
+    SessionPresenter,
+    SessionTransport,
+    CookieSettings,
+    {
+      provide: SESSION_INVALIDATION,
+      inject: [ConfigService, { token: AppLogger, optional: true }],
+      useFactory: invalidationBus,
+    },
+  ],
   exports: [SessionService, SessionPresenter, SessionTransport, CookieSettings],
 })
 export class SessionModule {}

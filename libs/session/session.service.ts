@@ -1,12 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { ConfigService } from '../config/index.js';
 import { type IdentityEntity, IdentityService } from '../identity/index.js';
-import { Clock, newId } from '../persistence/index.js';
+import { AppLogger } from '../logging/index.js';
+import { Clock, Database, newId } from '../persistence/index.js';
 import { type Aal, type AuthenticationMethod, SessionDeviceEntity, SessionEntity } from './session.entity.js';
 import { IdentityDisabledError, SessionNotFoundError } from './session.errors.js';
 import { SessionRepository, type SessionListQuery } from './session.repository.js';
 import { AvailableAalCache } from './session-aal.js';
 import { SessionCache } from './session-cache.js';
+import {
+  type Invalidation,
+  type Received,
+  SESSION_INVALIDATION,
+  type SessionInvalidationBus,
+} from './session-invalidation.js';
 import { hashToken, logoutTokenFor, newSessionToken } from './session-tokens.js';
 
 export interface DeviceInfo {
@@ -35,20 +42,63 @@ export function aalOf(methods: AuthenticationMethod[]): Aal {
 
 /** Issues, finds and ends sessions. Tokens leave this service once, at issue time. */
 @Injectable()
-export class SessionService {
+export class SessionService implements OnModuleDestroy {
   private readonly cache: SessionCache;
   private readonly availableAal: AvailableAalCache;
+  /** Bumped by every invalidation: a database read that spans one is not cached. */
+  private generation = 0;
 
   constructor(
     private readonly sessions: SessionRepository,
     private readonly config: ConfigService,
     private readonly clock: Clock,
     private readonly identities: IdentityService,
+    private readonly db: Database,
+    @Inject(SESSION_INVALIDATION) private readonly bus: SessionInvalidationBus,
+    @Optional() private readonly logger?: AppLogger,
   ) {
     const ttl = config.duration('session.whoami.cache_ttl', '1s');
     this.cache = new SessionCache(ttl);
     this.availableAal = new AvailableAalCache(ttl);
     identities.onChanged((identityId) => this.forgetIdentity(identityId));
+    bus.onInvalidation((invalidation) => this.applyLocally(invalidation));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.bus.close();
+  }
+
+  /**
+   * Drops what the change makes stale, here at once and again once the change is committed (a
+   * whoami reading the old row in between must not keep it), and tells the other replicas.
+   */
+  private async invalidate(invalidation: Invalidation): Promise<void> {
+    this.applyLocally(invalidation);
+    await this.db.afterCommit(async () => {
+      this.applyLocally(invalidation);
+      try {
+        await this.bus.publish(invalidation);
+      } catch (error) {
+        // The other replicas' caches then hold it for at most session.whoami.cache_ttl.
+        this.logger?.warn('session cache: could not tell other replicas of a session change', {
+          err: error,
+        });
+      }
+    });
+  }
+
+  private applyLocally(invalidation: Received): void {
+    this.generation += 1;
+    if ('all' in invalidation) {
+      this.cache.clear();
+      this.availableAal.clear();
+    } else if ('session' in invalidation) {
+      this.cache.evict((s) => s.id === invalidation.session);
+    } else {
+      const { identity, except } = invalidation;
+      this.cache.evict((s) => s.identityId === identity && s.id !== except);
+      if (except === undefined) this.availableAal.forget(identity);
+    }
   }
 
   /**
@@ -126,8 +176,8 @@ export class SessionService {
     this.completed(session, auth, now);
     session.authenticatedAt = now;
     session.devices = [...(session.devices ?? []), this.device(session.id, device, now)];
-    this.cache.evict((s) => s.id === session.id);
     await this.sessions.save(session);
+    await this.invalidate({ session: session.id });
     return session;
   }
 
@@ -138,8 +188,8 @@ export class SessionService {
    */
   async addAuthenticationMethod(session: SessionEntity, auth: Authentication): Promise<SessionEntity> {
     this.completed(session, auth, this.clock.now());
-    this.cache.evict((s) => s.id === session.id);
     await this.sessions.save(session);
+    await this.invalidate({ session: session.id });
     return session;
   }
 
@@ -173,11 +223,14 @@ export class SessionService {
     if (!token) return null;
     const tokenHash = hashToken(token);
     const now = this.clock.now().getTime();
-    const cached = this.cache.get(tokenHash, now);
+    // A replica that may have missed another's revocation reads the database instead.
+    const trusted = this.bus.reliable;
+    const cached = trusted ? this.cache.get(tokenHash, now) : undefined;
     if (cached) return cached;
+    const generation = this.generation;
     const session = await this.sessions.findByTokenHash(tokenHash);
     if (!session || !this.isActive(session)) return null;
-    this.cache.set(tokenHash, session, now);
+    if (trusted && generation === this.generation) this.cache.set(tokenHash, session, now);
     return session;
   }
 
@@ -200,20 +253,26 @@ export class SessionService {
   }
 
   async revoke(id: string): Promise<void> {
-    this.cache.evict((s) => s.id === id);
+    this.applyLocally({ session: id });
     await this.sessions.revoke({ id }, this.clock.now());
+    await this.invalidate({ session: id });
   }
 
   /** Ends every session of an identity but one (logout elsewhere; `revoke_active_sessions`). */
-  revokeOthers(identityId: string, exceptId?: string): Promise<number> {
-    this.cache.evict((s) => s.identityId === identityId && s.id !== exceptId);
-    return this.sessions.revoke({ identityId, exceptId }, this.clock.now());
+  async revokeOthers(identityId: string, exceptId?: string): Promise<number> {
+    const invalidation = { identity: identityId, ...(exceptId ? { except: exceptId } : {}) };
+    this.applyLocally(invalidation);
+    const revoked = await this.sessions.revoke({ identityId, exceptId }, this.clock.now());
+    await this.invalidate(invalidation);
+    return revoked;
   }
 
-  /** After an identity changed (traits, state), its cached sessions must be read afresh. */
+  /**
+   * After an identity changed (traits, state, credentials), its sessions and available AAL must
+   * be read afresh, on every replica.
+   */
   forgetIdentity(identityId: string): void {
-    this.cache.evict((s) => s.identityId === identityId);
-    this.availableAal.forget(identityId);
+    void this.invalidate({ identity: identityId });
   }
 
   async revokeByLogoutToken(logoutToken: string): Promise<SessionEntity | null> {
@@ -222,9 +281,11 @@ export class SessionService {
     return session;
   }
 
-  deleteByIdentity(identityId: string): Promise<number> {
-    this.forgetIdentity(identityId);
-    return this.sessions.deleteByIdentity(identityId);
+  async deleteByIdentity(identityId: string): Promise<number> {
+    this.applyLocally({ identity: identityId });
+    const deleted = await this.sessions.deleteByIdentity(identityId);
+    await this.invalidate({ identity: identityId });
+    return deleted;
   }
 
   /** Extends to now + lifespan, but only once the session is within `earliest_possible_extend` of expiring. */
@@ -238,8 +299,8 @@ export class SessionService {
     if (session.expiresAt.getTime() - window <= now.getTime()) {
       session.expiresAt = new Date(now.getTime() + this.lifespanMs);
       session.updatedAt = now;
-      this.cache.evict((s) => s.id === id);
       await this.sessions.save(session);
+      await this.invalidate({ session: id });
     }
     return session;
   }
