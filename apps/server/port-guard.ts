@@ -13,6 +13,11 @@ export function tagPort(req: IncomingMessage, kind: ServerKind): void {
   (req as TaggedRequest)[PORT_KIND] = kind;
 }
 
+/** The listener a request came in on. */
+export function portOf(req: IncomingMessage): ServerKind | undefined {
+  return (req as TaggedRequest)[PORT_KIND];
+}
+
 /** True when a route pattern (as registered, not as requested) belongs to the admin API. */
 export function isAdminRoute(pattern: string): boolean {
   return pattern === '/admin' || pattern.startsWith('/admin/');

@@ -3,7 +3,13 @@ import { createServer, type Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
-import { ConfigService, type LoadedConfig, type ServerKind } from '../../libs/config/index.js';
+import { DataSource } from 'typeorm';
+import {
+  ConfigService,
+  type LoadedConfig,
+  otelEnvironment,
+  type ServerKind,
+} from '../../libs/config/index.js';
 import { ApiExceptionFilter } from '../../libs/errors/index.js';
 import { AppLogger } from '../../libs/logging/index.js';
 import { answerUnparsableRequests } from './client-error.js';
@@ -11,10 +17,11 @@ import { corsMiddleware } from './cors.js';
 import { requireMigratedSchema } from './migrate.js';
 import { installHttpPipeline } from './http-pipeline.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
-import { PortGuard, tagPort } from './port-guard.js';
+import { PortGuard, portOf, tagPort } from './port-guard.js';
 import { routeForPort } from './port-routing.js';
 import { parseQuery } from './query-parser.js';
 import { ServerModule } from './server.module.js';
+import { exporterSettings, startTracing, traceQueries, tracingMiddleware } from './tracing.js';
 
 export interface RunningServer {
   app: NestExpressApplication;
@@ -42,6 +49,8 @@ export async function startServer(
   const embedded = config.dsn === 'memory' || config.dsn.startsWith('sqlite://');
   // The embedded database is migrated at start; any other is the operator's (`migrate sql`).
   if (!embedded) await requireMigratedSchema(config.dsn);
+  const tracingSettings = exporterSettings(config, otelEnvironment(), logger);
+  const tracing = tracingSettings && (await startTracing(tracingSettings, logger));
   const expressApp = express();
   expressApp.disable('x-powered-by');
   // One spelling per route: `/ADMIN/identities` or `/admin/identities/` is no route at all.
@@ -61,6 +70,10 @@ export async function startServer(
     new ExpressAdapter(expressApp),
     { logger, bodyParser: false, abortOnError: false },
   );
+  if (tracing) {
+    app.use(tracingMiddleware(portOf));
+    traceQueries(app.get(DataSource));
+  }
   installHttpPipeline(
     app,
     logger,
@@ -102,6 +115,7 @@ export async function startServer(
         ),
       );
       await app.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -127,6 +127,45 @@ const TESSERA_EXTENSIONS: Patch[] = [
   ],
 ];
 
+const samplingRatio: SchemaNode = { type: 'number', minimum: 0, maximum: 1 };
+
+/**
+ * Kratos' `tracing` keys. Tessera exports over OTLP/HTTP (`provider: otel`); the other providers'
+ * keys are accepted so that Kratos configurations start, and a warning says they do not trace.
+ */
+const TRACING: SchemaNode = {
+  type: 'object',
+  properties: {
+    provider: { type: 'string', enum: ['jaeger', 'zipkin', 'datadog', 'elastic-apm', 'instana', 'otel', ''] },
+    service_name: { type: 'string' },
+    deployment_environment: { type: 'string' },
+    providers: {
+      type: 'object',
+      properties: {
+        otlp: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            server_url: { type: 'string' },
+            insecure: { type: 'boolean' },
+            authorization_header: { type: 'string' },
+            sampling: {
+              type: 'object',
+              additionalProperties: false,
+              properties: { sampling_ratio: samplingRatio },
+            },
+          },
+        },
+        jaeger: { type: 'object' },
+        zipkin: { type: 'object' },
+        datadog: { type: 'object' },
+        elastic_apm: { type: 'object' },
+        instana: { type: 'object' },
+      },
+    },
+  },
+};
+
 /** Top-level keys of Tessera's own; `REDIS_URL` sets `redis.url`. */
 const TESSERA_TOP_LEVEL: Record<string, SchemaNode> = {
   redis: {
@@ -146,8 +185,7 @@ export function buildConfigSchema(): SchemaNode {
     Object.assign(node, change);
   }
   Object.assign(schema.properties!, TESSERA_TOP_LEVEL);
-  // The tracing sub-schema lives outside this file in Kratos; Tessera does not trace yet.
-  const tracing = schema.properties?.['tracing'];
-  if (tracing) schema.properties!['tracing'] = { type: 'object' };
+  // Kratos' tracing sub-schema lives outside its config schema (Ory's otelx); these are its keys.
+  schema.properties!['tracing'] = TRACING;
   return schema;
 }

@@ -10,3 +10,4 @@ export {
 export { MAX_DURATION_MS, parseByteSize, parseDuration } from './duration.js';
 export { packageRoot, packageVersion } from './package-root.js';
 export { SUPPORTED_KEYS } from './supported-keys.js';
+export { otelEnvironment } from './otel-env.js';

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { CourierChannels } from './courier-channels.js';
 import { AppLogger } from '../logging/index.js';
 import { Clock } from '../persistence/index.js';
@@ -33,7 +34,7 @@ export class CourierDelivery implements OnApplicationShutdown {
     }
     const channel = this.channels.for(message);
     try {
-      if (channel) await channel.send(message);
+      if (channel) await sendTraced(message, () => channel.send(message));
       else this.logInsteadOfSending(message);
     } catch (error) {
       return this.failed(message, error as Error);
@@ -87,4 +88,30 @@ export class CourierDelivery implements OnApplicationShutdown {
 function dispatchError(error: Error): Record<string, unknown> {
   const code = (error as Error & { code?: unknown }).code;
   return { message: error.message, ...(typeof code === 'string' ? { code } : {}) };
+}
+
+/** A producer span per send (a no-op unless tracing is on): the message's id and kind, never its recipient. */
+function sendTraced(message: CourierMessageEntity, send: () => Promise<void>): Promise<void> {
+  return trace.getTracer('tessera').startActiveSpan(
+    'courier send',
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.message.id': message.id,
+        'tessera.courier.channel': message.channel ?? '',
+        'tessera.courier.template_type': message.templateType ?? '',
+        'tessera.courier.attempt': message.sendCount,
+      },
+    },
+    async (span: Span): Promise<void> => {
+      try {
+        await send();
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
