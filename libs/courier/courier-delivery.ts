@@ -5,6 +5,7 @@ import { Clock } from '../persistence/index.js';
 import { type CourierMessageEntity, MessageStatus } from './courier-message.entity.js';
 import { CourierMessageRepository } from './courier-message.repository.js';
 import { backoffAfter, COURIER_OPTIONS, type CourierOptions, maxAttempts } from './courier.options.js';
+import { DeliveryCounts } from './delivery-counts.js';
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'abandoned';
 
@@ -17,6 +18,7 @@ export class CourierDelivery implements OnApplicationShutdown {
     private readonly messages: CourierMessageRepository,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
+    private readonly counts: DeliveryCounts,
   ) {}
 
   async deliver(message: CourierMessageEntity): Promise<DeliveryOutcome> {
@@ -36,8 +38,10 @@ export class CourierDelivery implements OnApplicationShutdown {
       if (channel) await channel.send(message);
       else this.logInsteadOfSending(message);
     } catch (error) {
+      this.counts.failed(message.channel ?? message.type);
       return this.failed(message, error as Error);
     }
+    this.counts.sent(message.channel ?? message.type);
     await this.messages.recordSuccess(message, this.clock.now());
     this.logger.info('courier message sent', { ...fields, channel: message.channel });
     return 'sent';
