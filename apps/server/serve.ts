@@ -6,6 +6,7 @@ import express from 'express';
 import { ConfigService, type LoadedConfig, type ServerKind } from '../../libs/config/index.js';
 import { ApiExceptionFilter } from '../../libs/errors/index.js';
 import { AppLogger } from '../../libs/logging/index.js';
+import { HttpMetrics } from '../../libs/metrics/index.js';
 import { answerUnparsableRequests } from './client-error.js';
 import { corsMiddleware } from './cors.js';
 import { requireMigratedSchema } from './migrate.js';
@@ -61,6 +62,8 @@ export async function startServer(
     new ExpressAdapter(expressApp),
     { logger, bodyParser: false, abortOnError: false },
   );
+  // First, so the latency covers the whole pipeline (body parsing included).
+  app.use(app.get(HttpMetrics).middleware());
   installHttpPipeline(
     app,
     logger,

@@ -137,7 +137,11 @@ export class RegistrationFlowService {
     const turn = { method: NO_METHOD };
     const outcome = await this.attempt(flow, input, turn);
     if (outcome.kind !== 'expired') {
-      this.metrics.finished('registration', turn.method, outcome.kind === 'registered' ? 'success' : 'failure');
+      this.metrics.finished(
+        'registration',
+        turn.method,
+        outcome.kind === 'registered' ? 'success' : 'failure',
+      );
     }
     return outcome;
   }

@@ -54,7 +54,8 @@ describe.each(TEST_DATABASES)('CourierMessageRepository on $dialect', (database)
   it('counts messages per status, naming every status even when none has it', async () => {
     expect(await repository.countByStatus()).toEqual({ queued: 0, processing: 0, sent: 0, abandoned: 0 });
     const statuses = ['queued', 'queued', 'sent', 'abandoned', 'queued'] as const;
-    for (const [i, status] of statuses.entries()) await repository.insert(message({ createdAt: at(i), status }));
+    for (const [i, status] of statuses.entries())
+      await repository.insert(message({ createdAt: at(i), status }));
     expect(await repository.countByStatus()).toEqual({ queued: 3, processing: 0, sent: 1, abandoned: 1 });
   });
 
