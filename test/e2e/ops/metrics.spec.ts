@@ -29,7 +29,8 @@ const outcome = (e: Exposition, flow: string, outcome: string) =>
   sampleValue(e, FLOW_OUTCOMES, { flow, method: 'password', outcome }) ?? 0;
 
 beforeAll(async () => {
-  server = await startFlowServer();
+  // Two wrong guesses per identifier and address: the refusal test below reaches the limit quickly.
+  server = await startFlowServer({ SECURITY_BRUTE_FORCE_PER_IDENTIFIER_LIMIT: '2' });
   before = parseExposition((await scrape(server.adminUrl)).text);
   user = await registerWithApi(server.frontend, uniqueEmail('metrics'));
   const failed = await loginWithApi(server.frontend, user.email, 'not-the-password-at-all');
@@ -120,6 +121,25 @@ describe('GET /metrics/prometheus', () => {
     for (const secret of [failedLoginFlowId, user.identity.id, user.session.id, user.email]) {
       expect(labels).not.toContain(secret);
     }
+  });
+
+  it('counts a guess over the brute-force budget as refused, by flow, method and scope', async () => {
+    const guesser = await registerWithApi(server.frontend, uniqueEmail('guessed'));
+    const statuses = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await loginWithApi(server.frontend, guesser.email, 'wrong-guess')).status);
+    expect(statuses).toEqual([400, 400, 429]);
+    const now = parseExposition((await scrape(server.adminUrl)).text);
+    expect(outcome(now, 'login', 'failure') - outcome(after, 'login', 'failure')).toBe(2);
+    expect(outcome(now, 'login', 'refused') - outcome(after, 'login', 'refused')).toBe(1);
+    expect(sampleValue(now, 'tessera_brute_force_refusals_total', { scope: 'identifier_address' })).toBe(1);
+    expect(
+      sampleValue(now, `${LATENCY}_count`, {
+        route: '/self-service/login',
+        method: 'POST',
+        status_code: '429',
+      }),
+    ).toBe(1);
   });
 
   it('is not served on the public port, under either spelling', async () => {
