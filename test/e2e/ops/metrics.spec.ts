@@ -66,6 +66,22 @@ describe('GET /metrics/prometheus', () => {
     expect(sampleValue(parsed, 'tessera_courier_messages', { status: 'abandoned' })).toBe(0);
   });
 
+  it('shows the PostgreSQL pool, and no pool for SQLite', () => {
+    const inUse = sampleValue(after, 'tessera_db_pool_connections', { state: 'in_use' });
+    const idle = sampleValue(after, 'tessera_db_pool_connections', { state: 'idle' });
+    if (process.env['TEST_DATABASE_POSTGRES']) {
+      expect(inUse).toBeGreaterThanOrEqual(0);
+      expect(inUse! + idle!).toBeGreaterThanOrEqual(1);
+      expect(sampleValue(after, 'tessera_db_pool_waiting')).toBe(0);
+    } else {
+      expect([inUse, idle, after.types.get('tessera_db_pool_connections')]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
+    }
+  });
+
   it('times the login route by its pattern, with the statuses the client got', () => {
     const count = (status: string) =>
       sampleValue(after, `${LATENCY}_count`, {
