@@ -12,6 +12,7 @@ import {
 } from '../../libs/config/index.js';
 import { ApiExceptionFilter } from '../../libs/errors/index.js';
 import { AppLogger } from '../../libs/logging/index.js';
+import { HttpMetrics } from '../../libs/metrics/index.js';
 import { answerUnparsableRequests } from './client-error.js';
 import { corsMiddleware } from './cors.js';
 import { requireMigratedSchema } from './migrate.js';
@@ -70,10 +71,12 @@ export async function startServer(
     new ExpressAdapter(expressApp),
     { logger, bodyParser: false, abortOnError: false },
   );
+  // First, so that the span and the latency cover the whole pipeline (body parsing included).
   if (tracing) {
     app.use(tracingMiddleware(portOf));
     traceQueries(app.get(DataSource));
   }
+  app.use(app.get(HttpMetrics).middleware());
   installHttpPipeline(
     app,
     logger,

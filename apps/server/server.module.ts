@@ -4,6 +4,7 @@ import { HashModule } from '../../libs/hash/index.js';
 import { HealthModule } from '../../libs/health/index.js';
 import { IDENTITY_ENTITIES, IdentityModule } from '../../libs/identity/index.js';
 import { type AppLogger, LoggingModule } from '../../libs/logging/index.js';
+import { MetricsModule } from '../../libs/metrics/index.js';
 import { PersistenceModule } from '../../libs/persistence/index.js';
 import { SchemaModule } from '../../libs/schema/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
@@ -39,6 +40,7 @@ export class ServerModule {
           migrateOnStart: options.migrateOnStart,
         }),
         HealthModule,
+        MetricsModule,
         HashModule,
         SchemaModule,
         IdentityModule,

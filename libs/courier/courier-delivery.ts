@@ -6,6 +6,7 @@ import { Clock } from '../persistence/index.js';
 import { type CourierMessageEntity, MessageStatus } from './courier-message.entity.js';
 import { CourierMessageRepository } from './courier-message.repository.js';
 import { backoffAfter, COURIER_OPTIONS, type CourierOptions, maxAttempts } from './courier.options.js';
+import { DeliveryCounts } from './delivery-counts.js';
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'abandoned';
 
@@ -18,6 +19,7 @@ export class CourierDelivery implements OnApplicationShutdown {
     private readonly messages: CourierMessageRepository,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
+    private readonly counts: DeliveryCounts,
   ) {}
 
   async deliver(message: CourierMessageEntity): Promise<DeliveryOutcome> {
@@ -37,8 +39,10 @@ export class CourierDelivery implements OnApplicationShutdown {
       if (channel) await sendTraced(message, () => channel.send(message));
       else this.logInsteadOfSending(message);
     } catch (error) {
+      this.counts.failed(message.channel ?? message.type);
       return this.failed(message, error as Error);
     }
+    this.counts.sent(message.channel ?? message.type);
     await this.messages.recordSuccess(message, this.clock.now());
     this.logger.info('courier message sent', { ...fields, channel: message.channel });
     return 'sent';

@@ -4,6 +4,7 @@ import { Database, newId } from '../persistence/index.js';
 import {
   CourierMessageDispatchEntity,
   CourierMessageEntity,
+  MESSAGE_STATUSES,
   MessageStatus,
   type MessageType,
 } from './courier-message.entity.js';
@@ -58,6 +59,21 @@ export class CourierMessageRepository {
       order: { createdAt: 'ASC', id: 'ASC' },
     });
     return message;
+  }
+
+  /** Messages per status, every status present (zero when none); one grouped read of the status index. */
+  async countByStatus(): Promise<Record<MessageStatus, number>> {
+    const rows = await this.messages
+      .createQueryBuilder('m')
+      .select('m.status', 'status')
+      .addSelect('COUNT(*)', 'count')
+      .groupBy('m.status')
+      .getRawMany<{ status: string; count: string | number }>();
+    const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<MessageStatus, number>;
+    for (const { status, count } of rows) {
+      if (status in counts) counts[status as MessageStatus] = Number(count);
+    }
+    return counts;
   }
 
   async page(query: MessagePageQuery): Promise<CourierMessageEntity[]> {

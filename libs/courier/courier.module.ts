@@ -10,6 +10,7 @@ import { ConfigService } from '../config/index.js';
 import { AppLogger } from '../logging/index.js';
 import { CourierChannels } from './courier-channels.js';
 import { CourierDelivery } from './courier-delivery.js';
+import { DeliveryCounts } from './delivery-counts.js';
 import { CourierMessageRepository } from './courier-message.repository.js';
 import { CourierTemplates } from './courier-templates.js';
 import { CourierAdminController } from './courier.admin.controller.js';
@@ -134,6 +135,7 @@ export class CourierModule {
       },
       CourierMessageRepository,
       CourierDelivery,
+      DeliveryCounts,
       CourierService,
       CourierStartupReport,
       { provide: COURIER_CONSUMES, useValue: !moduleOptions.redis || consumesQueue(moduleOptions) },
@@ -144,7 +146,7 @@ export class CourierModule {
       module: CourierModule,
       controllers: moduleOptions.role === 'server' ? [CourierAdminController] : [],
       providers,
-      exports: [Courier, CourierService, CourierMessageRepository],
+      exports: [Courier, CourierService, CourierMessageRepository, DeliveryCounts],
     };
   }
 }

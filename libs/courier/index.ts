@@ -12,3 +12,4 @@ export { CourierPoller } from './courier.poller.js';
 export { CourierMessageRepository } from './courier-message.repository.js';
 export { type CourierOptions } from './courier.options.js';
 export { GoTemplate, TemplateSyntaxError } from './go-template.js';
+export { type ChannelDeliveries, DeliveryCounts } from './delivery-counts.js';

@@ -12,3 +12,4 @@ export { columns } from './migration-columns.js';
 export { Clock } from './clock.js';
 export { isUuid, newId } from './ids.js';
 export { assertQueryText, assertRowsFit, textProblem } from './stored-text.js';
+export { poolStats, type PoolStats } from './pool-stats.js';

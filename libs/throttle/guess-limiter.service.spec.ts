@@ -56,9 +56,11 @@ describe('GuessLimiter', () => {
   });
 
   it('refuses an identifier from one address after its failures, before the check, while other addresses go on', async () => {
-    const { guess, times, verified, logged } = setup();
+    const { guesses, guess, times, verified, logged } = setup();
     expect(await times(3, 'alice', '203.0.113.1')).toEqual(['ok', 'ok', 'ok']);
+    expect(guesses.refusals()).toEqual({ identifier_address: 0, identifier: 0, address: 0 });
     expect(await guess('alice', '203.0.113.1', true)).toBe('identifier_address');
+    expect(guesses.refusals()).toEqual({ identifier_address: 1, identifier: 0, address: 0 });
     expect(verified()).toBe(3);
     expect(await guess('alice', '198.51.100.2', true)).toBe('ok');
     expect(logged).toEqual([

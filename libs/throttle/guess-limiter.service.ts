@@ -54,6 +54,8 @@ export interface Guess {
  * never get more than the budget through to the check.
  */
 export class GuessLimiter {
+  private readonly refused: Record<GuessScope, number> = { identifier_address: 0, identifier: 0, address: 0 };
+
   constructor(
     private readonly limiter: AttemptLimiter,
     /** False turns the policy off (`security.brute_force.enabled: false`). */
@@ -89,6 +91,7 @@ export class GuessLimiter {
     }
     if (!decision.allowed) {
       const scope = this.refusedBy(keys, decision.rule);
+      this.refused[scope] += 1;
       this.log?.warn('attempt refused', {
         event: 'brute_force_refused',
         scope,
@@ -107,6 +110,11 @@ export class GuessLimiter {
     }
     if (valid) await this.succeeded(keys);
     return valid;
+  }
+
+  /** Guesses refused over a budget since start, by the budget that refused them. */
+  refusals(): Readonly<Record<GuessScope, number>> {
+    return { ...this.refused };
   }
 
   private refusedBy(

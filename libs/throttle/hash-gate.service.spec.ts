@@ -59,10 +59,12 @@ describe('HashGate', () => {
     const refused = gate.run(async () => 'never');
     await expect(refused).rejects.toBeInstanceOf(HashGateSaturatedError);
     await expect(refused).rejects.toMatchObject({ retryAfterSeconds: 1 });
+    expect(gate.shed).toBe(1);
 
     blocker.resolve();
     await Promise.all(admitted);
     expect(gate.running).toBe(0);
+    expect(gate.shed).toBe(1);
   });
 
   it('with maxQueue 0 refuses as soon as every slot is busy', async () => {

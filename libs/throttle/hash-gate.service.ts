@@ -16,6 +16,7 @@ export class HashGate {
   readonly maxConcurrent: number;
   readonly maxQueue: number;
   private active = 0;
+  private shedCount = 0;
   private readonly waiting: (() => void)[] = [];
 
   constructor(options: HashGateOptions = {}) {
@@ -39,6 +40,11 @@ export class HashGate {
     return this.waiting.length;
   }
 
+  /** Tasks turned away because the queue was full, since start. */
+  get shed(): number {
+    return this.shedCount;
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
     await this.acquire();
     try {
@@ -53,7 +59,10 @@ export class HashGate {
       this.active += 1;
       return;
     }
-    if (this.waiting.length >= this.maxQueue) throw new HashGateSaturatedError(1);
+    if (this.waiting.length >= this.maxQueue) {
+      this.shedCount += 1;
+      throw new HashGateSaturatedError(1);
+    }
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 

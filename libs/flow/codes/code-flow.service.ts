@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { ConfigService } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
 import { IdentityService } from '../../identity/index.js';
@@ -10,9 +10,12 @@ import {
   addNodeMessage,
   addUiMessage,
   clearMessages,
+  countingRefusals,
   FlowFactory,
+  FlowMetrics,
   FlowRepository,
   type NewFlow,
+  NO_FLOW_METRICS,
   ReturnToPolicy,
   type SelfServiceFlow,
   transientPayloadOf,
@@ -89,6 +92,7 @@ export abstract class CodeFlowService<
   @Inject(CodeMailer) protected readonly mailer!: CodeMailer;
   @Inject(CodeLimits) private readonly limits!: CodeLimits;
   @Inject(SendFloor) private readonly floor!: SendFloor;
+  @Optional() @Inject(FlowMetrics) private readonly flowMetrics?: FlowMetrics;
   private repository?: FlowRepository<F>;
   private readonly text: ReturnType<typeof textsOf>;
 
@@ -101,6 +105,11 @@ export abstract class CodeFlowService<
 
   get flows(): FlowRepository<F> {
     return (this.repository ??= new FlowRepository(this.db, this.entity));
+  }
+
+  /** Redemptions of a code or link are what a recovery or verification flow counts as its outcome. */
+  private get metrics(): FlowMetrics {
+    return this.flowMetrics ?? NO_FLOW_METRICS;
   }
 
   get enabled(): boolean {
@@ -185,7 +194,9 @@ export abstract class CodeFlowService<
     }
     const code = stringField(input.body, 'code');
     const email = stringField(input.body, 'email');
-    if (method === 'code' && code && !email) return this.redeemCode(flow, code, input);
+    if (method === 'code' && code && !email) {
+      return countingRefusals(this.metrics, this.kind, 'code', () => this.redeemCode(flow, code, input));
+    }
     if (!email) {
       addUiMessage(flow.ui, Text.missingProperty('email'));
       return this.save(flow, 400);
@@ -291,6 +302,7 @@ export abstract class CodeFlowService<
     input: I,
   ): Promise<CodeFlowOutcome<F> | D> {
     const outcome = redeemed ? await this.complete(flow, redeemed, via, input) : null;
+    this.metrics.finished(this.kind, via, outcome ? 'success' : 'failure');
     if (outcome) return outcome;
     flow.submitCount += 1;
     addUiMessage(flow.ui, via === 'code' ? this.text.codeInvalid() : this.text.tokenInvalid());

@@ -79,3 +79,11 @@ export {
   type VerificationStarted,
 } from './verification-sender.js';
 export { selfServiceFlowJson } from './flow.wire.js';
+export {
+  countingRefusals,
+  FlowMetrics,
+  type FlowOutcome,
+  NO_FLOW_METRICS,
+  NO_METHOD,
+  NoFlowMetrics,
+} from './flow-metrics.js';

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ApiError } from '../../errors/index.js';
 import { ConfigService } from '../../config/index.js';
 import { IdentityService } from '../../identity/index.js';
@@ -14,7 +14,9 @@ import {
   addUiMessage,
   type ClientKind,
   clearMessages,
+  countingRefusals,
   FlowFactory,
+  FlowMetrics,
   FlowRejectedError,
   FlowRepository,
   HookRunner,
@@ -22,6 +24,8 @@ import {
   LoginFlowEntity,
   type LoginStrategy,
   type NewFlow,
+  NO_FLOW_METRICS,
+  NO_METHOD,
   ReturnToPolicy,
   sessionAlreadyAvailable,
   transientPayloadOf,
@@ -74,6 +78,7 @@ export class LoginFlowService {
     private readonly clock: Clock,
     private readonly identities: IdentityService,
     private readonly config: ConfigService,
+    @Optional() private readonly metrics: FlowMetrics = NO_FLOW_METRICS,
   ) {
     this.flows = new FlowRepository(db, LoginFlowEntity);
   }
@@ -127,11 +132,27 @@ export class LoginFlowService {
     clearMessages(flow.ui);
     flow.transientPayload = null;
     flow.transientPayload = transientPayloadOf(input.body);
+    const turn = { method: NO_METHOD };
+    const outcome = await this.attempt(flow, input, turn);
+    if (outcome.kind === 'signed_in' || outcome.kind === 'flow') {
+      this.metrics.finished('login', turn.method, outcome.kind === 'signed_in' ? 'success' : 'failure');
+    }
+    return outcome;
+  }
+
+  /** The strategy loop of one submission; `turn.method` names the strategy that took it. */
+  private async attempt(
+    flow: LoginFlowEntity,
+    input: SubmitLogin,
+    turn: { method: string },
+  ): Promise<LoginOutcome> {
     const ctx = { client: input.client, device: input.device, session: input.session, now: this.clock.now() };
     for (const strategy of this.strategies) {
-      const result = await strategy.login(flow, input.body, ctx);
+      const result = await countingRefusals(this.metrics, 'login', strategy.id, () =>
+        strategy.login(flow, input.body, ctx),
+      );
       if (result.kind === 'not_responsible') continue;
-      flow.active = strategy.id;
+      flow.active = turn.method = strategy.id;
       if (result.kind === 'invalid') return this.rejected(flow);
       try {
         return await this.signIn(flow, input, result.identity, { method: result.method, aal: result.aal });

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
 import { Clock, Database } from '../../persistence/index.js';
@@ -10,10 +10,14 @@ import {
   type AfterRegistration,
   type ClientKind,
   clearMessages,
+  countingRefusals,
   FlowFactory,
+  FlowMetrics,
   FlowRepository,
   HookRunner,
   type NewFlow,
+  NO_FLOW_METRICS,
+  NO_METHOD,
   REGISTRATION_STRATEGIES,
   RegistrationFlowEntity,
   type RegistrationStrategy,
@@ -68,6 +72,7 @@ export class RegistrationFlowService {
     private readonly config: ConfigService,
     private readonly clock: Clock,
     private readonly verification: VerificationSender,
+    @Optional() private readonly metrics: FlowMetrics = NO_FLOW_METRICS,
   ) {
     this.flows = new FlowRepository(db, RegistrationFlowEntity);
   }
@@ -129,11 +134,31 @@ export class RegistrationFlowService {
     clearMessages(flow.ui);
     flow.transientPayload = null;
     flow.transientPayload = transientPayloadOf(input.body);
+    const turn = { method: NO_METHOD };
+    const outcome = await this.attempt(flow, input, turn);
+    if (outcome.kind !== 'expired') {
+      this.metrics.finished(
+        'registration',
+        turn.method,
+        outcome.kind === 'registered' ? 'success' : 'failure',
+      );
+    }
+    return outcome;
+  }
+
+  /** The strategy loop of one submission; `turn.method` names the strategy that took it. */
+  private async attempt(
+    flow: RegistrationFlowEntity,
+    input: SubmitRegistration,
+    turn: { method: string },
+  ): Promise<RegistrationOutcome> {
     const ctx = { client: input.client, device: input.device, session: input.session, now: this.clock.now() };
     for (const strategy of this.strategies) {
-      const result = await strategy.register(flow, input.body, ctx);
+      const result = await countingRefusals(this.metrics, 'registration', strategy.id, () =>
+        strategy.register(flow, input.body, ctx),
+      );
       if (result.kind === 'not_responsible') continue;
-      flow.active = strategy.id;
+      flow.active = turn.method = strategy.id;
       if (result.kind === 'invalid') return this.rejected(flow);
       flow.state = 'passed_challenge';
       flow.updatedAt = this.clock.now();

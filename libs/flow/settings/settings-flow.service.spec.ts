@@ -13,6 +13,8 @@ import { SessionEntity, type SessionService } from '../../session/index.js';
 import {
   type CsrfTokens,
   FlowFactory,
+  FlowMetrics,
+  type FlowOutcome,
   FlowRepository,
   type HookRunner,
   inputNode,
@@ -74,6 +76,13 @@ class FakeStrategy implements SettingsStrategy {
   }
 }
 
+class RecordedOutcomes extends FlowMetrics {
+  readonly seen: string[] = [];
+  finished(kind: string, method: string, outcome: FlowOutcome): void {
+    this.seen.push(`${kind}/${method}/${outcome}`);
+  }
+}
+
 function build(strategy: SettingsStrategy, config: Record<string, unknown> = {}, owner = identity()) {
   const values: Record<string, unknown> = {
     'selfservice.flows.settings.ui_url': 'https://ui.example/settings',
@@ -104,6 +113,7 @@ function build(strategy: SettingsStrategy, config: Record<string, unknown> = {},
     take: vi.fn(async () => null),
   };
   const sessions = { addAuthenticationMethod: vi.fn(async (s: SessionEntity) => s) };
+  const metrics = new RecordedOutcomes();
   const service = new SettingsFlowService(
     db,
     [strategy],
@@ -120,8 +130,9 @@ function build(strategy: SettingsStrategy, config: Record<string, unknown> = {},
     continuity as unknown as SettingsContinuity,
     sessions as unknown as SessionService,
     new FlowRepository(db, SettingsFlowEntity) as SettingsFlowRepository,
+    metrics,
   );
-  return { service, hooks, verification, continuity, sessions };
+  return { service, hooks, verification, continuity, sessions, metrics };
 }
 
 async function submitOnce(
@@ -279,6 +290,23 @@ describe('SettingsFlowService', () => {
     const saved = build(new FakeStrategy({ kind: 'updated', identity: owner }), {}, owner);
     await submitOnce(saved.service, owner, session(minutesAgo(1)));
     expect(saved.sessions.addAuthenticationMethod).not.toHaveBeenCalled();
+  });
+
+  it('counts a change saved, invalid input and a refusal once each, and a step that continues not at all', async () => {
+    const counted = async (strategy: SettingsStrategy) => {
+      const { service, metrics } = build(strategy);
+      await submitOnce(service, identity(), session(minutesAgo(1))).catch(() => undefined);
+      return metrics.seen;
+    };
+    const owner = identity();
+    expect(await counted(new FakeStrategy({ kind: 'updated', identity: owner }))).toEqual([
+      'settings/fake/success',
+    ]);
+    expect(await counted(new FakeStrategy({ kind: 'invalid' }))).toEqual(['settings/fake/failure']);
+    expect(await counted(new FakeStrategy({ kind: 'continue' }))).toEqual([]);
+    const refusing = new FakeStrategy({ kind: 'invalid' });
+    refusing.settings = () => Promise.reject(new ApiError(429));
+    expect(await counted(refusing)).toEqual(['settings/fake/refused']);
   });
 
   it('keeps the flow in show_form for a step that continues', async () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
 import { type IdentityEntity, IdentityService } from '../../identity/index.js';
@@ -10,10 +10,14 @@ import {
   type AfterSettings,
   type ClientKind,
   clearMessages,
+  countingRefusals,
   FlowFactory,
+  FlowMetrics,
   HookRunner,
   nodeNamed,
   type NewFlow,
+  NO_FLOW_METRICS,
+  NO_METHOD,
   ReturnToPolicy,
   SETTINGS_STRATEGIES,
   type SettingsContext,
@@ -90,6 +94,7 @@ export class SettingsFlowService {
     private readonly continuity: SettingsContinuity,
     private readonly sessions: SessionService,
     private readonly flows: SettingsFlowRepository,
+    @Optional() private readonly metrics: FlowMetrics = NO_FLOW_METRICS,
   ) {}
 
   /** The init endpoints: a session is required and must have the assurance level the identity can reach. */
@@ -210,10 +215,29 @@ export class SettingsFlowService {
       privileged: this.isPrivileged(input.session),
       now: this.clock.now(),
     };
+    const turn = { method: NO_METHOD };
+    const outcome = await this.attempt(flow, input, ctx, before, turn);
+    // Another round (`continue`) or a held change (`refresh_required`) has not ended yet.
+    if (outcome.kind === 'updated' || outcome.kind === 'flow') {
+      this.metrics.finished('settings', turn.method, outcome.kind === 'updated' ? 'success' : 'failure');
+    }
+    return outcome;
+  }
+
+  /** The strategy loop of one submission; `turn.method` names the strategy that took it. */
+  private async attempt(
+    flow: SettingsFlowEntity,
+    input: SubmitSettings,
+    ctx: SettingsContext,
+    before: Set<string>,
+    turn: { method: string },
+  ): Promise<SettingsOutcome> {
     for (const strategy of this.strategies) {
-      const result = await strategy.settings(flow, input.body, ctx);
+      const result = await countingRefusals(this.metrics, 'settings', strategy.id, () =>
+        strategy.settings(flow, input.body, ctx),
+      );
       if (result.kind === 'not_responsible') continue;
-      flow.active = strategy.id;
+      flow.active = turn.method = strategy.id;
       switch (result.kind) {
         case 'invalid':
           return { kind: 'flow', flow: await this.saveShown(flow), identity: input.identity };

@@ -51,6 +51,14 @@ describe.each(TEST_DATABASES)('CourierMessageRepository on $dialect', (database)
     await dataSource.destroy();
   });
 
+  it('counts messages per status, naming every status even when none has it', async () => {
+    expect(await repository.countByStatus()).toEqual({ queued: 0, processing: 0, sent: 0, abandoned: 0 });
+    const statuses = ['queued', 'queued', 'sent', 'abandoned', 'queued'] as const;
+    for (const [i, status] of statuses.entries())
+      await repository.insert(message({ createdAt: at(i), status }));
+    expect(await repository.countByStatus()).toEqual({ queued: 3, processing: 0, sent: 1, abandoned: 1 });
+  });
+
   it('claims due rows oldest first, counts the attempt, and never hands a row out twice', async () => {
     const rows = [0, 1, 2, 3, 4].map((i) => message({ createdAt: at(i) }));
     for (const row of rows.slice().reverse()) await repository.insert(row);
