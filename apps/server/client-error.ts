@@ -18,11 +18,16 @@ function statusOf(error: NodeJS.ErrnoException): number {
  * once, so a client still sending its body gets a reset instead of the answer.
  */
 export function answerUnparsableRequests(server: Server): void {
+  // Node reports the same broken request again as more of it arrives; the first answer stands, and
+  // destroying the socket then would reset the connection before the client has read it.
+  const answered = new WeakSet<Socket>();
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (answered.has(socket)) return;
     if (!socket.writable || error.code === 'ECONNRESET') {
       socket.destroy();
       return;
     }
+    answered.add(socket);
     const status = statusOf(error);
     const body = JSON.stringify(new ApiError(status).envelope());
     socket.end(
