@@ -6,11 +6,15 @@ import { DEFAULT_JSONNET_LIMITS, type JsonnetLimits } from './limits.js';
 import { fromJson, toJson } from './manifest.js';
 import { parse } from './parser.js';
 import { stdFor } from './std/index.js';
-import { Thunk, type Env } from './values.js';
+import { JFunction, Thunk, type Env } from './values.js';
 
 export interface JsonnetProgram {
-  /** extVars are JSON values, visible as std.extVar(name). Never throws. */
-  evaluate(extVars: Record<string, unknown>): JsonnetResult;
+  /**
+   * extVars are JSON values, visible as std.extVar(name). topLevelArgs (JSON values) are passed
+   * by name when the program is a function, as Kratos passes `ctx` to web-hook and courier HTTP
+   * bodies (`jsonnet --tla-code`); a program that is not a function ignores them. Never throws.
+   */
+  evaluate(extVars: Record<string, unknown>, topLevelArgs?: Record<string, unknown>): JsonnetResult;
 }
 
 class CompiledProgram implements JsonnetProgram {
@@ -30,10 +34,18 @@ class CompiledProgram implements JsonnetProgram {
     };
   }
 
-  evaluate(extVars: Record<string, unknown>): JsonnetResult {
+  evaluate(extVars: Record<string, unknown>, topLevelArgs?: Record<string, unknown>): JsonnetResult {
     const ev = new Evaluator(this.name, this.limits, extVars ?? {}, fromJson);
     try {
-      const value = toJson(ev, ev.eval(this.ast, this.root));
+      let result = ev.eval(this.ast, this.root);
+      if (result instanceof JFunction) {
+        const args = Object.entries(topLevelArgs ?? {}).map(([k, v]): [string, Thunk] => [
+          k,
+          new Thunk(null, null, () => fromJson(v, ev)),
+        ]);
+        result = ev.call(result, [], args);
+      }
+      const value = toJson(ev, result);
       return { ok: true, value };
     } catch (err) {
       return { ok: false, error: this.failure(err) };

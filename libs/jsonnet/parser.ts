@@ -1,5 +1,6 @@
 import type { AssertNode, BinaryOp, Bind, CompSpec, FieldNode, Loc, Node, Param, Visibility } from './ast.js';
 import { tokenize, type Token } from './lexer.js';
+import { staticCheck } from './static-check.js';
 import { JsonnetSyntaxError } from './syntax-error.js';
 
 const PREC: Record<string, number> = {
@@ -60,6 +61,7 @@ export function parse(src: string, file: string): Node {
     const p = new Parser(tokenize(src, file), file);
     const e = p.expr();
     p.expectEof();
+    staticCheck(e, file);
     return e;
   } catch (err) {
     if (err instanceof RangeError) {
