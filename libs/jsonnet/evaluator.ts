@@ -71,6 +71,17 @@ export class Evaluator {
     this.tick(Math.ceil(n / 64));
   }
 
+  /** Builds an n-element array, looking at the clock while it grows (n is checked first). */
+  build<T>(n: number, make: (i: number) => T): T[] {
+    this.checkSize(n, 'array length');
+    const out = new Array<T>(n);
+    for (let i = 0; i < n; i++) {
+      if ((i & 1023) === 1023) this.tick(1024);
+      out[i] = make(i);
+    }
+    return out;
+  }
+
   extVar(name: string): Value {
     const hit = this.extCache.get(name);
     if (hit !== undefined) return hit;

@@ -10,6 +10,7 @@ export function toJson(ev: Evaluator, v: Value): unknown {
 }
 
 function spend(ev: Evaluator, budget: { left: number }, n: number): void {
+  ev.tick();
   budget.left -= n;
   if (budget.left < 0) throw limitError(`output exceeds ${ev.limits.maxOutputBytes} bytes`);
 }

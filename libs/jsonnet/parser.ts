@@ -200,8 +200,12 @@ class Parser {
   private params(): Param[] {
     this.op('(');
     const out: Param[] = [];
+    const seen = new Set<string>();
     while (!this.isOp(')')) {
+      const at = this.tok;
       const name = this.ident();
+      if (seen.has(name)) this.fail(at, `duplicate parameter '${name}'`);
+      seen.add(name);
       if (this.isOp('=')) {
         this.i++;
         out.push({ name, def: this.expr() });
@@ -212,11 +216,6 @@ class Parser {
       this.i++;
     }
     this.op(')');
-    const seen = new Set<string>();
-    for (const p of out) {
-      if (seen.has(p.name)) this.fail(this.tok, `duplicate parameter '${p.name}'`);
-      seen.add(p.name);
-    }
     return out;
   }
 

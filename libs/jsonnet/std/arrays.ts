@@ -105,8 +105,9 @@ export const arrayFunctions: StdTable = {
     fn: ([f, a], ev) => {
       const fn = func('map', f!);
       const xs = seq('map', a!);
-      ev.tick(xs.elems.length);
-      return new JArray(xs.elems.map((t) => new Thunk(null, null, () => ev.call(fn, [t], []))));
+      return new JArray(
+        ev.build(xs.elems.length, (i) => new Thunk(null, null, () => ev.call(fn, [xs.elems[i]!], []))),
+      );
     },
   },
   mapWithIndex: {
@@ -114,9 +115,11 @@ export const arrayFunctions: StdTable = {
     fn: ([f, a], ev) => {
       const fn = func('mapWithIndex', f!);
       const xs = seq('mapWithIndex', a!);
-      ev.tick(xs.elems.length);
       return new JArray(
-        xs.elems.map((t, i) => new Thunk(null, null, () => ev.call(fn, [Thunk.of(i), t], []))),
+        ev.build(
+          xs.elems.length,
+          (i) => new Thunk(null, null, () => ev.call(fn, [Thunk.of(i), xs.elems[i]!], [])),
+        ),
       );
     },
   },
@@ -195,10 +198,7 @@ export const arrayFunctions: StdTable = {
     fn: ([f, t], ev) => {
       const from = int('range', f!);
       const to = int('range', t!);
-      const n = Math.max(0, to - from + 1);
-      ev.checkSize(n, 'array length');
-      ev.tick(n);
-      return new JArray(Array.from({ length: n }, (_, i) => Thunk.of(from + i)));
+      return new JArray(ev.build(Math.max(0, to - from + 1), (i) => Thunk.of(from + i)));
     },
   },
   makeArray: {
@@ -207,9 +207,7 @@ export const arrayFunctions: StdTable = {
       const n = int('makeArray', s!);
       if (n < 0) throw runtimeError(`std.makeArray size must be non-negative, got ${n}`);
       const fn = func('makeArray', f!);
-      ev.checkSize(n, 'array length');
-      ev.tick(n);
-      return new JArray(Array.from({ length: n }, (_, i) => lazyCall(ev, fn, [i])));
+      return new JArray(ev.build(n, (i) => lazyCall(ev, fn, [i])));
     },
   },
   repeat: {
@@ -221,11 +219,8 @@ export const arrayFunctions: StdTable = {
         ev.checkSize(w.length * count, 'string length');
         return w.repeat(count);
       }
-      const xs = arr('repeat', w!);
-      ev.checkSize(xs.elems.length * count, 'array length');
-      const out: Thunk[] = [];
-      for (let i = 0; i < count; i++) out.push(...xs.elems);
-      return new JArray(out);
+      const xs = arr('repeat', w!).elems;
+      return new JArray(ev.build(xs.length * count, (i) => xs[i % xs.length]!));
     },
   },
   reverse: { params: ['arr'], fn: ([a]) => new JArray(arr('reverse', a!).elems.slice().reverse()) },
