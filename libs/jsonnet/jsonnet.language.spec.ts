@@ -215,6 +215,16 @@ describe('Jsonnet language', () => {
     });
   });
 
+  it('names where in the output a function was found', () => {
+    expect(run('{ a: [1, { f: function(x) x }] }')).toEqual({
+      ok: false,
+      error: {
+        kind: 'runtime',
+        message: 'test.jsonnet:1:1 (output ["a"][1]["f"]): couldn\'t manifest function as JSON',
+      },
+    });
+  });
+
   it('manifests no functions', () => {
     expect(run('{ f: function(x) x }')).toMatchObject({
       ok: false,

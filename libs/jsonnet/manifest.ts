@@ -1,12 +1,20 @@
 import type { Evaluator } from './evaluator.js';
-import { limitError, runtimeError } from './failure.js';
+import { EvalFailure, limitError, runtimeError } from './failure.js';
 import { numberToString } from './strings.js';
 import { JArray, JFunction, objectOf, Thunk, type Value } from './values.js';
 
 /** Turns a value into plain JSON (hidden fields dropped, fields in Jsonnet's order). */
 export function toJson(ev: Evaluator, v: Value): unknown {
   const budget = { left: ev.limits.maxOutputBytes };
-  return plain(ev, v, budget);
+  const path: (string | number)[] = [];
+  try {
+    return plain(ev, v, budget, path);
+  } catch (err) {
+    if (err instanceof EvalFailure && err.where === undefined && path.length > 0) {
+      err.where = `${ev.file}:1:1 (output ${path.map((p) => `[${JSON.stringify(p)}]`).join('')})`;
+    }
+    throw err;
+  }
 }
 
 function spend(ev: Evaluator, budget: { left: number }, n: number): void {
@@ -15,7 +23,7 @@ function spend(ev: Evaluator, budget: { left: number }, n: number): void {
   if (budget.left < 0) throw limitError(`output exceeds ${ev.limits.maxOutputBytes} bytes`);
 }
 
-function plain(ev: Evaluator, v: Value, budget: { left: number }): unknown {
+function plain(ev: Evaluator, v: Value, budget: { left: number }, path: (string | number)[]): unknown {
   if (v === null || typeof v === 'boolean') {
     spend(ev, budget, 5);
     return v;
@@ -33,14 +41,22 @@ function plain(ev: Evaluator, v: Value, budget: { left: number }): unknown {
   try {
     if (v instanceof JArray) {
       spend(ev, budget, 2 + v.elems.length);
-      return v.elems.map((t) => plain(ev, ev.force(t), budget));
+      const out = new Array<unknown>(v.elems.length);
+      for (let i = 0; i < out.length; i++) {
+        path.push(i);
+        out[i] = plain(ev, ev.force(v.elems[i]!), budget, path);
+        path.pop();
+      }
+      return out;
     }
     const out: Record<string, unknown> = {};
     const names = v.fieldNames(false);
     spend(ev, budget, 2 + names.length);
     for (const name of names) {
       spend(ev, budget, name.length + 3);
-      const value = plain(ev, ev.field(v, name), budget);
+      path.push(name);
+      const value = plain(ev, ev.field(v, name), budget, path);
+      path.pop();
       if (name === '__proto__') {
         Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
       } else {
