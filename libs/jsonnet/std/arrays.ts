@@ -223,7 +223,7 @@ export const arrayFunctions: StdTable = {
       return new JArray(ev.build(xs.length * count, (i) => xs[i % xs.length]!));
     },
   },
-  reverse: { params: ['arr'], fn: ([a]) => new JArray(arr('reverse', a!).elems.slice().reverse()) },
+  reverse: { params: ['arr'], fn: ([a]) => new JArray(seq('reverse', a!).elems.slice().reverse()) },
   sort: {
     params: ['arr', ['keyF', null]],
     fn: ([a, k], ev) => arrayOf(sortValues(ev, values(ev, arr('sort', a!)), k!)),
