@@ -51,6 +51,19 @@ describe('Jsonnet limits', () => {
     });
   });
 
+  it('bounds format widths and precisions', () => {
+    for (const src of [
+      '"%01000000000d" % 1',
+      '"%.1000000000f" % 1',
+      '"%*d" % [1e9, 1]',
+      '"%1000000000s" % "x"',
+    ]) {
+      expect(run(src), src).toMatchObject({ ok: false, error: { kind: 'limit' } });
+    }
+    expect(run('"%.400f" % 1')).toMatchObject({ ok: false, error: { kind: 'runtime' } });
+    expect(run('"%c" % 1.5')).toMatchObject({ ok: false, error: { kind: 'runtime' } });
+  });
+
   it('bounds the manifested output', () => {
     const small = new Jsonnet({ maxOutputBytes: 1000 });
     expect(run('[std.repeat("x", 100) for i in std.range(1, 20)]', small)).toMatchObject({

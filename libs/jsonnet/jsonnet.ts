@@ -60,8 +60,11 @@ class CompiledProgram implements JsonnetProgram {
       if (err.raised !== undefined) failure.raised = err.raised;
       return failure;
     }
-    if (err instanceof RangeError) {
-      return { kind: 'limit', message: `${this.name}:1:1: evaluation nested too deeply (${err.message})` };
+    if (err instanceof RangeError && /call stack|Invalid (string|array) length/.test(err.message)) {
+      return {
+        kind: 'limit',
+        message: `${this.name}:1:1: evaluation too large or too deep (${err.message})`,
+      };
     }
     return { kind: 'runtime', message: `${this.name}:1:1: internal error: ${String(err)}` };
   }

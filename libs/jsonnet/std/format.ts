@@ -142,6 +142,7 @@ function renderDec(
   const abs = Math.abs(n);
   const denominator = Math.pow(10, prec);
   const numerator = abs * denominator + 0.5;
+  if (!Number.isFinite(numerator)) throw runtimeError(`format precision ${prec} is too large for ${n}`);
   const whole = abs === 0 ? 0 : Math.floor(numerator / denominator);
   const frac = Math.floor(numerator) % denominator;
   const dotSize = prec === 0 && !ensurePoint ? 0 : 1;
@@ -180,6 +181,8 @@ function formatCode(
   precOrNull: number | null,
   at: string | number,
 ): string {
+  if (width > 0) ev.checkSize(width, 'format width');
+  if (precOrNull !== null) ev.checkSize(precOrNull, 'format precision');
   const fpprec = precOrNull ?? 6;
   const iprec = precOrNull ?? 0;
   const zp = c.zero && !c.left ? width : 0;
@@ -207,7 +210,10 @@ function formatCode(
       return renderDec(n, zp, c, c.alt, c.alt, fpprec - Math.max(1, exponent + 1));
     }
     case 'c':
-      if (typeof v === 'number') return String.fromCodePoint(v);
+      if (typeof v === 'number') {
+        if (!Number.isInteger(v) || v < 0 || v > 0x10ffff) throw runtimeError(`%c: invalid code point ${v}`);
+        return String.fromCodePoint(v);
+      }
       if (typeof v === 'string') {
         if (cpLength(v) !== 1) throw runtimeError(`%c expected 1-sized string got: ${cpLength(v)}`);
         return v;
@@ -225,8 +231,10 @@ function pad(ev: Evaluator, s: string, width: number, left: boolean): string {
 }
 
 function widthOf(v: Value): number {
-  if (typeof v !== 'number') throw runtimeError(`format field width must be a number, got ${typeOf(v)}`);
-  return v;
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    throw runtimeError(`format field width must be an integer, got ${typeOf(v)}`);
+  }
+  return Math.max(0, v);
 }
 
 /** `std.format(str, vals)` and `str % vals`. */
