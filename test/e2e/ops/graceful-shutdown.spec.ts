@@ -1,7 +1,11 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { Configuration, CourierApi } from '@ory/kratos-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MessageProducer, sharedDsn } from '../../support/courier-e2e.js';
 import { GOOD_PASSWORD, uniqueEmail } from '../../support/self-service.js';
+import { startSmtpSink } from '../../support/smtp-sink.js';
 import { startTessera, type TesseraProcess } from '../../support/tessera-process.js';
 
 interface Answer {
@@ -62,11 +66,31 @@ function refused(url: string): Promise<boolean> {
 }
 
 let tessera: TesseraProcess | undefined;
+const cleanups: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
   await tessera?.stop();
   tessera = undefined;
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+const redisUrl = process.env['TEST_REDIS_URL'];
+/** The in-process courier: the database poller always; BullMQ (`--watch-courier`) with Redis. */
+const COURIERS: [string, () => Record<string, string>, string[]][] = [
+  ['the database poller', () => ({}), []],
+  ...(redisUrl
+    ? [
+        [
+          'the BullMQ worker',
+          () => ({
+            COURIER_QUEUE_REDIS_URL: redisUrl,
+            COURIER_QUEUE_PREFIX: `e2e-${randomBytes(4).toString('hex')}`,
+          }),
+          ['--watch-courier'],
+        ] as [string, () => Record<string, string>, string[]],
+      ]
+    : []),
+];
 
 describe('tessera serve on SIGTERM', () => {
   it('turns unready, finishes what is in flight, closes idle connections and exits 0', async () => {
@@ -141,5 +165,35 @@ describe('tessera serve on SIGTERM', () => {
       msg: 'shutdown grace period is over: exiting with work unfinished',
       in_flight_requests: 1,
     });
+  });
+});
+
+describe.each(COURIERS)('the courier (%s) on SIGTERM', (_, queueEnv, args) => {
+  it('finishes the message it is sending before the process exits 0', async () => {
+    const smtp = await startSmtpSink();
+    cleanups.push(() => smtp.close());
+    smtp.dataDelayMs = 1_500;
+    const { dsn, cwd } = await sharedDsn();
+    const env = { ...queueEnv(), COURIER_SMTP_CONNECTION_URI: smtp.uri, COURIER_WORKER_PULL_WAIT: '100ms' };
+    tessera = await startTessera({ dsn, cwd, env, args });
+    const producer = await MessageProducer.open(dsn, env);
+    cleanups.push(() => producer.close());
+    const id = await producer.send({ templateType: 'stub', recipient: 'draining@example.com', data: {} });
+
+    // The mail is on the wire and its DATA answer held back: now the server is told to stop.
+    const deadline = Date.now() + 20_000;
+    while (smtp.pending === 0 && Date.now() < deadline) await sleep(20);
+    expect(smtp.pending).toBe(1);
+    tessera.kill('SIGTERM');
+    expect(await tessera.exitCode()).toBe(0);
+    expect(smtp.messages.map((mail) => mail.to)).toEqual([['draining@example.com']]);
+
+    // The message was recorded as sent before the database closed.
+    const again = await startTessera({ dsn, cwd, env });
+    cleanups.push(() => again.stop());
+    const message = await new CourierApi(new Configuration({ basePath: again.adminUrl })).getCourierMessage({
+      id,
+    });
+    expect(message.data.status).toBe('sent');
   });
 });
