@@ -116,6 +116,18 @@ describe('admin API keys', () => {
       headers: { Authorization: `Bearer ${key}` },
     });
     expect(document.status).toBe(200);
+    // As in Kratos' document: admin operations name `oryAccessToken`, so Swagger UI can send a key.
+    const served = (await document.json()) as {
+      components: { securitySchemes: Record<string, unknown> };
+      paths: Record<string, Record<string, { security?: unknown }>>;
+    };
+    expect(served.components.securitySchemes['oryAccessToken']).toEqual({
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+    });
+    expect(served.paths['/admin/identities']!['get']!.security).toEqual([{ oryAccessToken: [] }]);
+    expect(served.paths['/sessions/whoami']!['get']!.security).toBeUndefined();
   });
 
   it('leaves the health and version routes open on the admin port, with either spelling', async () => {
