@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../errors/index.js';
 import { AdminKeyRing, generateAdminKey, hashAdminKey } from './admin-key.js';
-import { AdminKeyGuard, adminKeyMiddleware } from './admin-key.guard.js';
+import { ADMIN_KEY_LOCAL, AdminKeyGuard, adminKeyMiddleware } from './admin-key.guard.js';
 
 const KEY = generateAdminKey();
 const ring = new AdminKeyRing([{ id: 'ops', hash: hashAdminKey(KEY) }]);
@@ -16,10 +16,10 @@ function request(routePath: string | undefined, authorization?: string): Request
   } as unknown as Request;
 }
 
-function contextFor(req: Request): ExecutionContext {
+function contextFor(req: Request, res = { locals: {} }): ExecutionContext {
   return {
     getType: () => 'http',
-    switchToHttp: () => ({ getRequest: () => req }),
+    switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
   } as unknown as ExecutionContext;
 }
 
@@ -47,8 +47,11 @@ describe('AdminKeyGuard', () => {
     expect(refusal(ring, '/admin/identities/:id', `Bearer ${hashAdminKey(KEY)}`)?.code).toBe(401);
   });
 
-  it('lets the right key through', () => {
-    expect(refusal(ring, '/admin/identities', `Bearer ${KEY}`)).toBeUndefined();
+  it('lets the right key through, and leaves its id (not the key) for the access log', () => {
+    const res = { locals: {} as Record<string, unknown> };
+    const guard = new AdminKeyGuard(ring);
+    expect(guard.canActivate(contextFor(request('/admin/identities', `Bearer ${KEY}`), res))).toBe(true);
+    expect(res.locals[ADMIN_KEY_LOCAL]).toBe('ops');
     expect(refusal(ring, '/admin/courier/messages', `bearer ${KEY}`)).toBeUndefined();
   });
 
@@ -82,6 +85,7 @@ describe('adminKeyMiddleware', () => {
       next: false,
     };
     const res = {
+      locals: {},
       status(code: number) {
         sent.status = code;
         return this;

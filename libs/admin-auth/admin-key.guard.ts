@@ -13,8 +13,13 @@ export function adminKeyRequired(): ApiError {
   });
 }
 
-function authorized(ring: AdminKeyRing, req: Request): boolean {
-  return ring.match(bearerToken(req.header('authorization'))) !== undefined;
+/** Which key a request used, for its access log line (`admin_key`): the id, never the key. */
+export const ADMIN_KEY_LOCAL = 'adminKeyId';
+
+function authorized(ring: AdminKeyRing, req: Request, res?: Response): boolean {
+  const id = ring.match(bearerToken(req.header('authorization')));
+  if (id !== undefined && res) res.locals[ADMIN_KEY_LOCAL] = id;
+  return id !== undefined;
 }
 
 /**
@@ -29,11 +34,12 @@ export class AdminKeyGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.ring.enabled || context.getType() !== 'http') return true;
-    const req = context.switchToHttp().getRequest<Request>();
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
     const pattern: unknown = req.route?.path;
     if (typeof pattern !== 'string') throw adminKeyRequired();
     if (!isAdminRoutePattern(pattern) || OPEN_ADMIN_ROUTES.has(pattern)) return true;
-    if (!authorized(this.ring, req)) throw adminKeyRequired();
+    if (!authorized(this.ring, req, http.getResponse<Response>())) throw adminKeyRequired();
     return true;
   }
 }
@@ -41,7 +47,7 @@ export class AdminKeyGuard implements CanActivate {
 /** The same check for the Express routes Nest's guards do not see (Swagger UI, the document). */
 export function adminKeyMiddleware(ring: AdminKeyRing) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!ring.enabled || authorized(ring, req)) {
+    if (!ring.enabled || authorized(ring, req, res)) {
       next();
       return;
     }

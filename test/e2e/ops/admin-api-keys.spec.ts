@@ -188,6 +188,10 @@ describe('admin API keys', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const output = tessera.output();
     expect(output).toContain('"status":401');
+    // The access log names the key's id instead.
+    expect(
+      tessera.logs().some((line) => line['path'] === '/admin/identities' && line['admin_key'] === 'ci'),
+    ).toBe(true);
     expect(output).not.toContain(key);
     expect(output).not.toContain(otherKey);
     expect(output).not.toContain(key.slice('tessera_ak_'.length));
