@@ -5,7 +5,8 @@ export interface AdminClient {
   request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
 }
 
-export function adminClient(endpoint: string): AdminClient {
+/** `apiKey`: sent as `Authorization: Bearer` when the server has `serve.admin.api_keys`. */
+export function adminClient(endpoint: string, apiKey?: string): AdminClient {
   let base: URL;
   try {
     base = new URL(endpoint.endsWith('/') ? endpoint : `${endpoint}/`);
@@ -19,7 +20,10 @@ export function adminClient(endpoint: string): AdminClient {
       try {
         response = await fetch(url, {
           method,
-          headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+          headers: {
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
       } catch (error) {

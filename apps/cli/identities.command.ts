@@ -16,7 +16,8 @@ const formatOption = () =>
 function clientFor(options: Common, env: NodeJS.ProcessEnv): AdminClient {
   const endpoint = options.endpoint ?? env['TESSERA_ADMIN_URL'] ?? env['KRATOS_ADMIN_URL'] ?? '';
   if (!endpoint) throw new AdminApiError('no admin endpoint: pass --endpoint or set TESSERA_ADMIN_URL');
-  return adminClient(endpoint);
+  // From the environment only: a key on the command line would show in `ps` and shell history.
+  return adminClient(endpoint, env['TESSERA_ADMIN_API_KEY'] || undefined);
 }
 
 /** Runs one CLI action; problems become one line on stderr and exit code 1. */
@@ -38,7 +39,9 @@ function print(rows: IdentityRow[], format: Format, single: boolean): void {
 
 /** `tessera identities import|list|get|delete`: the admin identity API from a shell. */
 export function identitiesCommand(env: NodeJS.ProcessEnv): Command {
-  const identities = new Command('identities').description('manage identities through the admin API');
+  const identities = new Command('identities').description(
+    'manage identities through the admin API (admin API key: TESSERA_ADMIN_API_KEY)',
+  );
 
   identities
     .command('list')

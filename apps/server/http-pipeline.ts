@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import { ADMIN_KEY_LOCAL } from '../../libs/admin-auth/index.js';
 import { assertBodyDepth } from '../../libs/errors/index.js';
 import { type AppLogger, requestContext } from '../../libs/logging/index.js';
 
@@ -30,6 +31,9 @@ export function installHttpPipeline(
           path: req.path,
           status: res.statusCode,
           duration_ms: Number(process.hrtime.bigint() - started) / 1e6,
+          ...(typeof res.locals[ADMIN_KEY_LOCAL] === 'string'
+            ? { admin_key: res.locals[ADMIN_KEY_LOCAL] }
+            : {}),
         }),
       );
     });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import {
+  adminExposure,
   ConfigError,
   ConfigService,
   loadConfig,
@@ -8,9 +9,11 @@ import {
   type LoadedConfig,
 } from '../../libs/config/index.js';
 import { AppLogger } from '../../libs/logging/index.js';
+import { adminKeyCommand } from '../cli/admin-key.command.js';
 import { identitiesCommand } from '../cli/identities.command.js';
 import { migrateSql, SchemaNotMigratedError } from './migrate.js';
 import { startServer } from './serve.js';
+import { stopOnSignals } from './shutdown.js';
 import { startCourierWorker } from './courier-watch.js';
 
 function configOrExit(
@@ -63,17 +66,18 @@ export function cli(): Command {
     .option('--watch-courier', 'also run the courier worker in this process', false)
     .action(async (options: { config: string[]; dev: boolean; watchCourier: boolean }) => {
       const loaded = configOrExit(options.config, options.dev);
+      const config = new ConfigService(loaded);
+      const exposure = adminExposure(config);
+      if (exposure.kind === 'refused') {
+        process.stderr.write(`config: ${exposure.line}\n`);
+        process.exit(1);
+      }
       const logger = loggerFor(loaded);
       for (const warning of loaded.warnings) logger.warn(warning);
+      if (exposure.kind === 'opted_out') logger.warn(exposure.line);
       try {
         const server = await startServer(loaded, logger, { watchCourier: options.watchCourier });
-        const stop = async (signal: string) => {
-          logger.info('shutting down', { signal });
-          await server.close();
-          process.exit(0);
-        };
-        process.once('SIGTERM', () => void stop('SIGTERM'));
-        process.once('SIGINT', () => void stop('SIGINT'));
+        stopOnSignals(server, logger, config.shutdownGracePeriodMs);
       } catch (error) {
         exitOnConfigError(error);
         if (error instanceof SchemaNotMigratedError) {
@@ -103,6 +107,7 @@ export function cli(): Command {
     );
 
   program.addCommand(identitiesCommand(process.env));
+  program.addCommand(adminKeyCommand());
   const courier = program.command('courier').description('the courier: sends queued email and SMS');
   courier
     .command('watch')

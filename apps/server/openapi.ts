@@ -6,6 +6,7 @@ import {
   type OpenAPIObject,
   type SchemaObject,
 } from '@nestjs/swagger';
+import { OPEN_ADMIN_ROUTES } from '../../libs/admin-auth/index.js';
 import { packageVersion } from '../../libs/config/index.js';
 import {
   FLOW_OPENAPI_MODELS,
@@ -107,6 +108,23 @@ const EXTRA_MODELS = [
   ...Object.values(VERIFICATION_BODIES),
 ];
 
+/**
+ * Admin operations name the contract's `oryAccessToken` scheme, as Kratos' document does: the
+ * whole Authorization header, `Bearer <key>` when `serve.admin.api_keys` is set. Swagger UI's
+ * "Authorize" then sends it with every admin call.
+ */
+type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
+
+function requireAdminKeyIn(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/admin/') || OPEN_ADMIN_ROUTES.has(path)) continue;
+    for (const operation of Object.values(item as Record<string, OperationObject>)) {
+      if (typeof operation === 'object' && operation && 'responses' in operation)
+        operation.security = [{ oryAccessToken: [] }];
+    }
+  }
+}
+
 /** One OpenAPI document for the public and the admin API, as Kratos publishes one. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -125,7 +143,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, ...NAMED_SCHEMAS },
+    securitySchemes: { oryAccessToken: { type: 'apiKey', in: 'header', name: 'Authorization' } },
   };
+  requireAdminKeyIn(document);
   return document;
 }
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
@@ -10,10 +10,18 @@ import {
   otelEnvironment,
   type ServerKind,
 } from '../../libs/config/index.js';
+import {
+  ADMIN_DOCUMENT_PATHS,
+  AdminKeyGuard,
+  adminKeyMiddleware,
+  AdminKeyRing,
+} from '../../libs/admin-auth/index.js';
 import { ApiExceptionFilter } from '../../libs/errors/index.js';
+import { ShutdownState } from '../../libs/health/index.js';
 import { AppLogger } from '../../libs/logging/index.js';
 import { HttpMetrics } from '../../libs/metrics/index.js';
 import { answerUnparsableRequests } from './client-error.js';
+import { ConnectionDrain } from './connection-drain.js';
 import { corsMiddleware } from './cors.js';
 import { requireMigratedSchema } from './migrate.js';
 import { installHttpPipeline } from './http-pipeline.js';
@@ -26,6 +34,13 @@ import { exporterSettings, startTracing, traceQueries, tracingMiddleware } from 
 
 export interface RunningServer {
   app: NestExpressApplication;
+  /** Requests still being answered, for the shutdown's log lines. */
+  inFlight(): number;
+  /**
+   * Readiness turns 503 on both ports, the listeners stop accepting, in-flight requests finish
+   * and their connections close; then the container closes (courier worker after its current
+   * job, database, Redis). Bounding it in time is the caller's business.
+   */
   close(): Promise<void>;
 }
 
@@ -84,20 +99,23 @@ export async function startServer(
   );
   app.use(corsMiddleware(config));
   app.useGlobalFilters(new ApiExceptionFilter(logger));
-  app.useGlobalGuards(new PortGuard());
-  app.enableShutdownHooks();
+  const adminKeys = new AdminKeyRing(config.adminApiKeys);
+  app.useGlobalGuards(new PortGuard(), new AdminKeyGuard(adminKeys));
+  app.use(ADMIN_DOCUMENT_PATHS, adminKeyMiddleware(adminKeys));
+  // No enableShutdownHooks(): `tessera serve` owns SIGTERM/SIGINT and closes the app in order.
   serveOpenApi(app, () => buildOpenApiDocument(app));
   await app.init();
 
-  const servers = (['public', 'admin'] as ServerKind[]).map((kind) => {
-    const server = createServer((req, res) => {
+  const servers = (['public', 'admin'] as ServerKind[]).map((kind) => ({ kind, server: createServer() }));
+  const drain = new ConnectionDrain(servers.map(({ server }) => server));
+  for (const { kind, server } of servers) {
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       tagPort(req, kind);
       if (routeForPort(kind, config, req, res)) expressApp(req, res);
     });
     server.keepAliveTimeout = 65_000;
     answerUnparsableRequests(server);
-    return { kind, server };
-  });
+  }
   for (const { kind, server } of servers) {
     const { host, port } = config.listen(kind);
     await listen(server, host, port);
@@ -107,16 +125,10 @@ export async function startServer(
 
   return {
     app,
+    inFlight: () => drain.inFlight,
     async close() {
-      await Promise.all(
-        servers.map(
-          ({ server }) =>
-            new Promise<void>((resolve) => {
-              server.close(() => resolve());
-              server.closeIdleConnections();
-            }),
-        ),
-      );
+      app.get(ShutdownState).begin();
+      await drain.drain();
       await app.close();
       await tracing?.shutdown();
     },

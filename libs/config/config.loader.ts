@@ -119,6 +119,11 @@ function semanticProblems(values: Record<string, unknown>, dev: boolean, needsCo
   const ids = identity.schemas.map((schema) => schema.id);
   const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
   if (duplicate) problems.push(`identity.schemas: id "${duplicate}" is listed twice`);
+  const keyIds = ((serve as { admin?: { api_keys?: { id: string }[] } })?.admin?.api_keys ?? []).map(
+    (key) => key.id,
+  );
+  const twice = keyIds.find((id, index) => keyIds.indexOf(id) !== index);
+  if (twice) problems.push(`serve.admin.api_keys: id "${twice}" is listed twice`);
   return problems;
 }
 

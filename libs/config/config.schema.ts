@@ -23,8 +23,27 @@ const TESSERA_DEFAULTS: Patch[] = [
 const window = { type: 'string', pattern: '^([0-9]+(ns|us|ms|s|m|h))+$' };
 const kratosCourier = (kratosSchema as unknown as SchemaNode).properties!['courier']!;
 
-/** Settings Kratos does not have: brute-force limits and the bound on concurrent hashing. */
+/**
+ * Settings Kratos does not have: brute-force limits, the bound on concurrent hashing, admin API
+ * keys, the shutdown grace period. A patch of a parent comes before those of its children.
+ */
 const TESSERA_EXTENSIONS: Patch[] = [
+  [
+    ['serve'],
+    {
+      properties: {
+        ...(kratosSchema as unknown as SchemaNode).properties!['serve']!.properties,
+        shutdown: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            // In-flight requests and the courier's current job get this long after SIGTERM.
+            grace_period: { ...window, default: '30s' },
+          },
+        },
+      },
+    },
+  ],
   [
     ['security'],
     {
@@ -83,6 +102,31 @@ const TESSERA_EXTENSIONS: Patch[] = [
           {}),
         // Reverse proxies whose X-Forwarded-For names the client (Express' `trust proxy`).
         trusted_proxies: { type: 'array', items: { type: 'string' }, default: [] },
+      },
+    },
+  ],
+  [
+    ['serve', 'admin'],
+    {
+      properties: {
+        ...((kratosSchema as unknown as SchemaNode).properties!['serve']!.properties!['admin']!.properties ??
+          {}),
+        // Bearer keys for the admin API, stored as the SHA-256 of the key (`tessera admin-key new`).
+        api_keys: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'hash'],
+            properties: {
+              id: { type: 'string', minLength: 1, maxLength: 64 },
+              hash: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+            },
+          },
+          default: [],
+        },
+        // Serve the admin API on a non-loopback address without keys (behind a network policy).
+        allow_unauthenticated: { type: 'boolean', default: false },
       },
     },
   ],
@@ -182,7 +226,8 @@ export function buildConfigSchema(): SchemaNode {
     let node: SchemaNode | undefined = schema;
     for (const segment of path) node = node?.properties?.[segment];
     if (!node) throw new Error(`config schema has no ${path.join('.')}`);
-    Object.assign(node, change);
+    // A copy: a later patch (serve.admin after serve) changes what an earlier one put in place.
+    Object.assign(node, structuredClone(change));
   }
   Object.assign(schema.properties!, TESSERA_TOP_LEVEL);
   // Kratos' tracing sub-schema lives outside its config schema (Ory's otelx); these are its keys.

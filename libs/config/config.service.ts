@@ -17,6 +17,12 @@ export interface IdentitySchemaConfig {
   selfserviceSelectable: boolean;
 }
 
+/** One configured admin API key: a name for logs and the SHA-256 (hex) of the key itself. */
+export interface AdminApiKeyEntry {
+  id: string;
+  hash: string;
+}
+
 export interface HashersConfig {
   algorithm: 'argon2' | 'bcrypt';
   argon2: {
@@ -76,6 +82,17 @@ export class ConfigService {
   /** An absolute URL on the public or admin base URL, for Location headers and links. */
   url(kind: ServerKind, path: string): string {
     return new URL(path.replace(/^\//, ''), this.listen(kind).baseUrl).href;
+  }
+
+  get adminApiKeys(): AdminApiKeyEntry[] {
+    return (this.get<AdminApiKeyEntry[]>('serve.admin.api_keys') ?? []).map(({ id, hash }) => ({
+      id,
+      hash: hash.toLowerCase(),
+    }));
+  }
+
+  get shutdownGracePeriodMs(): number {
+    return this.duration('serve.shutdown.grace_period', '30s');
   }
 
   get identitySchemas(): { defaultSchemaId: string; schemas: IdentitySchemaConfig[] } {

@@ -1,7 +1,9 @@
 export { ConfigError, loadConfig, type LoadedConfig, type LoadOptions } from './config.loader.js';
+export { adminExposure, isLoopbackHost, type AdminExposure } from './admin-exposure.js';
 export { ConfigModule } from './config.module.js';
 export {
   ConfigService,
+  type AdminApiKeyEntry,
   type HashersConfig,
   type IdentitySchemaConfig,
   type ListenAddress,

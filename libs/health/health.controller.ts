@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { packageVersion } from '../config/index.js';
 import { notMigratedReason, pendingMigrations, pingDatabase } from '../persistence/index.js';
 import { HealthStatus, NOT_READY_SCHEMA, VERSION_SCHEMA } from './health.response.dto.js';
+import { ShutdownState } from './shutdown-state.js';
 
 type Readiness = { status: 'ok' } | { errors: Record<string, string> };
 
@@ -18,7 +19,13 @@ type Readiness = { status: 'ok' } | { errors: Record<string, string> };
  * Ready when the database answers and its schema is this version's: a schema that went missing
  * (or was restored from an old backup) is named here rather than as a 500 on every request.
  */
-async function readiness(dataSource: DataSource, reveal: boolean): Promise<Readiness> {
+async function readiness(
+  dataSource: DataSource,
+  shutdown: ShutdownState,
+  reveal: boolean,
+): Promise<Readiness> {
+  // A load balancer stops sending new requests here while the in-flight ones finish.
+  if (shutdown.shuttingDown) return { errors: { server: 'shutting down' } };
   let problem: string | undefined;
   try {
     await pingDatabase(dataSource);
@@ -39,7 +46,10 @@ function sendReadiness(res: Response, result: Readiness): Readiness {
 @ApiTags('metadata')
 @Controller()
 export class PublicHealthController {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ShutdownState) private readonly shutdown: ShutdownState,
+  ) {}
 
   @Get('health/alive')
   @ApiOperation({ operationId: 'isAlive', summary: 'Check HTTP Server Status' })
@@ -56,7 +66,7 @@ export class PublicHealthController {
     description: 'The server is not yet ready to accept requests.',
   })
   async ready(@Res({ passthrough: true }) res: Response): Promise<Readiness> {
-    return sendReadiness(res, await readiness(this.dataSource, false));
+    return sendReadiness(res, await readiness(this.dataSource, this.shutdown, false));
   }
 
   @Get('version')
@@ -70,7 +80,10 @@ export class PublicHealthController {
 /** The same checks on the admin port, where the readiness reason is shown. */
 @Controller('admin')
 export class AdminHealthController {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ShutdownState) private readonly shutdown: ShutdownState,
+  ) {}
 
   @Get('health/alive')
   @ApiExcludeEndpoint()
@@ -81,7 +94,7 @@ export class AdminHealthController {
   @Get('health/ready')
   @ApiExcludeEndpoint()
   async ready(@Res({ passthrough: true }) res: Response): Promise<Readiness> {
-    return sendReadiness(res, await readiness(this.dataSource, true));
+    return sendReadiness(res, await readiness(this.dataSource, this.shutdown, true));
   }
 
   @Get('version')

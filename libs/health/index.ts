@@ -1,2 +1,3 @@
 export { HealthModule } from './health.module.js';
 export { HealthStatus } from './health.response.dto.js';
+export { ShutdownState } from './shutdown-state.js';

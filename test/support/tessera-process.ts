@@ -55,6 +55,10 @@ export interface TesseraProcess {
   output(): string;
   /** Parsed JSON log lines so far. */
   logs(): Record<string, unknown>[];
+  /** Sends a signal to the server process (SIGTERM to test its shutdown). */
+  kill(signal: NodeJS.Signals): void;
+  /** The exit code once the process has ended (null when a signal ended it). */
+  exitCode(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -118,7 +122,7 @@ async function startOnce(options: StartOptions): Promise<TesseraProcess> {
   );
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const publicUrl = `http://127.0.0.1:${publicPort}`;
   const adminUrl = `http://127.0.0.1:${adminPort}`;
@@ -153,6 +157,8 @@ async function startOnce(options: StartOptions): Promise<TesseraProcess> {
         .split('\n')
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>),
+    kill: (signal) => child.kill(signal),
+    exitCode: () => exited,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
