@@ -120,13 +120,8 @@ export function cli(): Command {
       for (const warning of loaded.warnings) logger.warn(warning);
       try {
         const worker = await startCourierWorker(loaded, logger);
-        const stop = async (signal: string) => {
-          logger.info('shutting down', { signal });
-          await worker.close();
-          process.exit(0);
-        };
-        process.once('SIGTERM', () => void stop('SIGTERM'));
-        process.once('SIGINT', () => void stop('SIGINT'));
+        // The message being sent finishes, within the same grace period as `serve`.
+        stopOnSignals(worker, logger, new ConfigService(loaded).shutdownGracePeriodMs);
       } catch (error) {
         exitOnConfigError(error);
         logger.fatal('tessera courier worker could not start', { err: error });

@@ -5,14 +5,18 @@ import { type RunningServer } from './serve.js';
 export const FORCED_EXIT_CODE = 1;
 
 /**
- * SIGTERM or SIGINT stops `tessera serve` gracefully: exit 0 once everything is closed, or
+ * SIGTERM or SIGINT stops `tessera serve` (or `courier watch`) gracefully: exit 0 once everything is closed, or
  * FORCED_EXIT_CODE with a log line when the grace period (`serve.shutdown.grace_period`) runs
  * out first. A second signal does not wait any longer.
  */
-export function stopOnSignals(server: RunningServer, logger: AppLogger, gracePeriodMs: number): void {
+export function stopOnSignals(
+  server: Pick<RunningServer, 'close'> & Partial<Pick<RunningServer, 'inFlight'>>,
+  logger: AppLogger,
+  gracePeriodMs: number,
+): void {
   let stopping = false;
   const force = (reason: string) => {
-    logger.error(reason, { in_flight_requests: server.inFlight() });
+    logger.error(reason, server.inFlight ? { in_flight_requests: server.inFlight() } : {});
     process.exit(FORCED_EXIT_CODE);
   };
   const stop = (signal: NodeJS.Signals) => {
@@ -24,7 +28,7 @@ export function stopOnSignals(server: RunningServer, logger: AppLogger, gracePer
     logger.info('shutting down', {
       signal,
       grace_period_ms: gracePeriodMs,
-      in_flight_requests: server.inFlight(),
+      ...(server.inFlight ? { in_flight_requests: server.inFlight() } : {}),
     });
     setTimeout(() => force('shutdown grace period is over: exiting with work unfinished'), gracePeriodMs);
     server.close().then(

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OutgoingMessage } from '../../libs/courier/index.js';
-import { Courier } from '../../libs/courier/index.js';
+import { Courier, CourierMessageRepository } from '../../libs/courier/index.js';
 import { startCourierContext, type CourierContext } from './courier-context.js';
 import { TEST_DATABASES } from './databases.js';
 import { TESSERA_BIN } from './tessera-process.js';
@@ -39,6 +39,11 @@ export class MessageProducer {
     return this.context.app.get(Courier).send(message);
   }
 
+  /** The message's status as stored (`queued`, `processing`, `sent`, `abandoned`). */
+  async status(id: string): Promise<string | undefined> {
+    return (await this.context.app.get(CourierMessageRepository).findById(id))?.status;
+  }
+
   close(): Promise<void> {
     return this.context.close();
   }
@@ -48,6 +53,8 @@ export interface WorkerProcess {
   output(): string;
   /** Kills with the given signal and waits for the exit. */
   kill(signal: NodeJS.Signals): Promise<void>;
+  /** The exit code once it has exited (null after a kill by signal). */
+  exitCode(): number | null;
 }
 
 /** Runs the real `tessera courier watch` and waits until its worker is running. */
@@ -76,6 +83,7 @@ export async function startCourierWatch(options: {
   }
   return {
     output: () => output,
+    exitCode: () => child.exitCode,
     async kill(signal) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);

@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Configuration, CourierApi } from '@ory/kratos-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MessageProducer, sharedDsn } from '../../support/courier-e2e.js';
+import { MessageProducer, sharedDsn, startCourierWatch } from '../../support/courier-e2e.js';
 import { GOOD_PASSWORD, uniqueEmail } from '../../support/self-service.js';
 import { startSmtpSink } from '../../support/smtp-sink.js';
 import { startTessera, type TesseraProcess } from '../../support/tessera-process.js';
@@ -195,5 +195,54 @@ describe.each(COURIERS)('the courier (%s) on SIGTERM', (_, queueEnv, args) => {
       id,
     });
     expect(message.data.status).toBe('sent');
+  });
+});
+
+describe('tessera courier watch on SIGTERM', () => {
+  it.each(COURIERS)('with %s, finishes the message it is sending and exits 0', async (_name, queueEnv) => {
+    const smtp = await startSmtpSink();
+    cleanups.push(() => smtp.close());
+    smtp.dataDelayMs = 1_500;
+    const { dsn, cwd } = await sharedDsn();
+    const env = { ...queueEnv(), COURIER_SMTP_CONNECTION_URI: smtp.uri, COURIER_WORKER_PULL_WAIT: '100ms' };
+    const producer = await MessageProducer.open(dsn, env, true);
+    cleanups.push(() => producer.close());
+    const worker = await startCourierWatch({ dsn, cwd, env });
+    cleanups.push(() => worker.kill('SIGKILL'));
+    const id = await producer.send({ templateType: 'stub', recipient: 'watch-drain@example.com', data: {} });
+
+    const deadline = Date.now() + 20_000;
+    while (smtp.pending === 0 && Date.now() < deadline) await sleep(20);
+    expect(smtp.pending).toBe(1);
+    await worker.kill('SIGTERM');
+    expect(worker.exitCode()).toBe(0);
+    expect(smtp.messages.map((mail) => mail.to)).toEqual([['watch-drain@example.com']]);
+    expect(await producer.status(id)).toBe('sent');
+  });
+
+  it('exits non-zero with a log line when the send outlives the grace period', async () => {
+    const smtp = await startSmtpSink();
+    cleanups.push(() => smtp.close());
+    smtp.dataDelayMs = 4_000;
+    const { dsn, cwd } = await sharedDsn();
+    const env = {
+      COURIER_SMTP_CONNECTION_URI: smtp.uri,
+      COURIER_WORKER_PULL_WAIT: '100ms',
+      SERVE_SHUTDOWN_GRACE_PERIOD: '300ms',
+    };
+    const producer = await MessageProducer.open(dsn, env, true);
+    cleanups.push(() => producer.close());
+    const worker = await startCourierWatch({ dsn, cwd, env });
+    cleanups.push(() => worker.kill('SIGKILL'));
+    await producer.send({ templateType: 'stub', recipient: 'too-slow@example.com', data: {} });
+
+    const deadline = Date.now() + 20_000;
+    while (smtp.pending === 0 && Date.now() < deadline) await sleep(20);
+    expect(smtp.pending).toBe(1);
+    const started = Date.now();
+    await worker.kill('SIGTERM');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(worker.exitCode()).toBe(1);
+    expect(worker.output()).toContain('shutdown grace period is over');
   });
 });
