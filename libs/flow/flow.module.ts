@@ -94,6 +94,12 @@ import { SettingsResponder } from './settings/settings-responder.js';
   ],
   exports: [
     CsrfTokens,
+    FlowHttp,
+    ContinuityCookie,
+    LoginFlowService,
+    LoginResponder,
+    RegistrationFlowService,
+    RegistrationResponder,
     ReturnToPolicy,
     FlowFactory,
     FlowResponder,

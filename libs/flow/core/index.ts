@@ -2,7 +2,7 @@ export { clientKind, wantsJson, type ClientKind } from './client-kind.js';
 export { CsrfTokens, csrfViolation, sha256 } from './csrf.js';
 export { browserOnApiFlow, expiredOnRead, flowExpired, sessionAlreadyAvailable } from './flow-expiry.js';
 export { FlowErrorRepository } from './flow-error.repository.js';
-export { flowIdParam, FlowResponder, withQuery } from './flow-responder.js';
+export { browserLocationChangeRequired, flowIdParam, FlowResponder, withQuery } from './flow-responder.js';
 export {
   FlowErrorEntity,
   LoginFlowEntity,
@@ -19,6 +19,7 @@ export {
   LOGIN_STRATEGIES,
   REGISTRATION_STRATEGIES,
   SETTINGS_STRATEGIES,
+  type BrowserRedirect,
   type FlowContext,
   type LoginAudience,
   type SettingsContext,

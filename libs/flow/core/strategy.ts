@@ -9,13 +9,36 @@ export interface FlowContext {
   device: DeviceInfo;
   session: SessionEntity | null;
   now: Date;
+  /**
+   * The return leg of a method that sent the browser elsewhere (the OIDC callback's verified
+   * claims): set by the server, never taken from the submitted body.
+   */
+  resume?: Record<string, unknown>;
+}
+
+/**
+ * The browser must go elsewhere to go on (the OIDC provider): 303 for browser forms, 422
+ * `browser_location_change_required` for JSON clients. `continuity`: the paused flow and the
+ * nonce the `ory_kratos_continuity` cookie gives the browser, which must come back with it.
+ */
+export interface BrowserRedirect {
+  url: string;
+  continuity?: { flowId: string; nonce: string; expiresAt: Date };
 }
 
 export type LoginResult =
   | { kind: 'not_responsible' }
   /** The flow's ui now holds the messages; it goes back to the client. */
   | { kind: 'invalid' }
-  | { kind: 'identified'; identity: IdentityEntity; method: string; aal: 'aal1' | 'aal2' };
+  | {
+      kind: 'identified';
+      identity: IdentityEntity;
+      method: string;
+      aal: 'aal1' | 'aal2';
+      /** The OIDC provider id, for the session's authentication method. */
+      provider?: string;
+    }
+  | { kind: 'redirect'; redirect: BrowserRedirect };
 
 /**
  * Who a login flow is for. On a refresh flow or a second-factor (`aal=aal2`) flow, the signed-in
@@ -39,7 +62,8 @@ export interface LoginStrategy {
 export type RegistrationResult =
   | { kind: 'not_responsible' }
   | { kind: 'invalid' }
-  | { kind: 'created'; identity: IdentityEntity; method: string };
+  | { kind: 'created'; identity: IdentityEntity; method: string; provider?: string }
+  | { kind: 'redirect'; redirect: BrowserRedirect };
 
 export interface RegistrationStrategy {
   readonly id: string;

@@ -12,6 +12,7 @@ import {
 import { Text } from '../../text/index.js';
 import {
   addUiMessage,
+  type BrowserRedirect,
   type ClientKind,
   clearMessages,
   FlowFactory,
@@ -41,12 +42,15 @@ export interface SubmitLogin {
   /** The token the request presented its session with (re-authentication keeps it). */
   token?: string;
   body: Record<string, unknown>;
+  /** The return leg of a redirecting method (the OIDC callback), never from the request body. */
+  resume?: Record<string, unknown>;
 }
 
 export type LoginOutcome =
   | { kind: 'flow'; flow: LoginFlowEntity }
   | { kind: 'expired'; flow: LoginFlowEntity; replacement: LoginFlowEntity }
   | { kind: 'already_signed_in'; flow: LoginFlowEntity }
+  | { kind: 'redirect'; flow: LoginFlowEntity; redirect: BrowserRedirect }
   | {
       kind: 'signed_in';
       flow: LoginFlowEntity;
@@ -127,14 +131,29 @@ export class LoginFlowService {
     clearMessages(flow.ui);
     flow.transientPayload = null;
     flow.transientPayload = transientPayloadOf(input.body);
-    const ctx = { client: input.client, device: input.device, session: input.session, now: this.clock.now() };
+    const ctx = {
+      client: input.client,
+      device: input.device,
+      session: input.session,
+      now: this.clock.now(),
+      resume: input.resume,
+    };
     for (const strategy of this.strategies) {
       const result = await strategy.login(flow, input.body, ctx);
       if (result.kind === 'not_responsible') continue;
       flow.active = strategy.id;
       if (result.kind === 'invalid') return this.rejected(flow);
+      if (result.kind === 'redirect') {
+        flow.updatedAt = this.clock.now();
+        await this.flows.update(flow);
+        return { kind: 'redirect', flow, redirect: result.redirect };
+      }
       try {
-        return await this.signIn(flow, input, result.identity, { method: result.method, aal: result.aal });
+        return await this.signIn(flow, input, result.identity, {
+          method: result.method,
+          aal: result.aal,
+          ...(result.provider ? { provider: result.provider } : {}),
+        });
       } catch (error) {
         if (error instanceof FlowRejectedError) {
           addUiMessage(flow.ui, error.text);

@@ -8,6 +8,7 @@ import { Text } from '../../text/index.js';
 import {
   addUiMessage,
   type AfterRegistration,
+  type BrowserRedirect,
   type ClientKind,
   clearMessages,
   FlowFactory,
@@ -38,11 +39,14 @@ export interface SubmitRegistration {
   device: DeviceInfo;
   session: SessionEntity | null;
   body: Record<string, unknown>;
+  /** The return leg of a redirecting method (the OIDC callback), never from the request body. */
+  resume?: Record<string, unknown>;
 }
 
 export type RegistrationOutcome =
   | { kind: 'flow'; flow: RegistrationFlowEntity }
   | { kind: 'expired'; flow: RegistrationFlowEntity; replacement: RegistrationFlowEntity }
+  | { kind: 'redirect'; flow: RegistrationFlowEntity; redirect: BrowserRedirect }
   | {
       kind: 'registered';
       flow: RegistrationFlowEntity;
@@ -129,18 +133,30 @@ export class RegistrationFlowService {
     clearMessages(flow.ui);
     flow.transientPayload = null;
     flow.transientPayload = transientPayloadOf(input.body);
-    const ctx = { client: input.client, device: input.device, session: input.session, now: this.clock.now() };
+    const ctx = {
+      client: input.client,
+      device: input.device,
+      session: input.session,
+      now: this.clock.now(),
+      resume: input.resume,
+    };
     for (const strategy of this.strategies) {
       const result = await strategy.register(flow, input.body, ctx);
       if (result.kind === 'not_responsible') continue;
       flow.active = strategy.id;
       if (result.kind === 'invalid') return this.rejected(flow);
+      if (result.kind === 'redirect') {
+        flow.updatedAt = this.clock.now();
+        await this.flows.update(flow);
+        return { kind: 'redirect', flow, redirect: result.redirect };
+      }
       flow.state = 'passed_challenge';
       flow.updatedAt = this.clock.now();
       const after: AfterRegistration = {
         flow,
         identity: result.identity,
         method: result.method,
+        ...(result.provider ? { provider: result.provider } : {}),
         device: input.device,
         verifications: [],
       };
