@@ -10,3 +10,4 @@ export {
 export { MAX_DURATION_MS, parseByteSize, parseDuration } from './duration.js';
 export { packageRoot, packageVersion } from './package-root.js';
 export { SUPPORTED_KEYS } from './supported-keys.js';
+export { OIDC_PROVIDER_KINDS, type OidcProviderConfig, type OidcProviderKind } from './oidc-config.js';
