@@ -18,6 +18,11 @@ export const Text = {
   signIn: () => info(1010001, 'Sign in'),
   signInWithPassword: () => info(1010022, 'Sign in with password'),
   signUp: () => info(1040001, 'Sign up'),
+  signInWith: (provider: string, providerId: string) =>
+    info(1010002, `Sign in with ${provider}`, { provider, provider_id: providerId }),
+  signUpWith: (provider: string, providerId: string) =>
+    info(1040002, `Sign up with ${provider}`, { provider, provider_id: providerId }),
+  continueSignUp: () => info(1040003, 'Continue'),
   loginReauth: () => info(1010003, 'Please confirm this action by verifying that it is you.'),
   loginMfa: () => info(1010004, 'Please complete the second authentication challenge.'),
 
