@@ -84,6 +84,7 @@ function applyEmbeddedDefaults(values: Record<string, unknown>, cwd: string): vo
   registration['after'] ??= {
     password: { hooks: [{ hook: 'session' }] },
     passkey: { hooks: [{ hook: 'session' }] },
+    oidc: { hooks: [{ hook: 'session' }] },
   };
 }
 

@@ -41,16 +41,18 @@ const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** What the JSON Schema cannot say about `selfservice.methods.oidc`, one line per key. */
 export function oidcConfigProblems(values: Record<string, unknown>): string[] {
-  const oidc = (values['selfservice'] as { methods?: Record<string, unknown> } | undefined)?.methods?.['oidc'] as
-    | { enabled?: boolean; config?: { providers?: OidcProviderConfig[] } }
-    | undefined;
+  const oidc = (values['selfservice'] as { methods?: Record<string, unknown> } | undefined)?.methods?.[
+    'oidc'
+  ] as { enabled?: boolean; config?: { providers?: OidcProviderConfig[] } } | undefined;
   const providers = oidc?.config?.providers ?? [];
   const problems: string[] = [];
   const seen = new Set<string>();
   providers.forEach((provider, index) => {
     const key = `selfservice.methods.oidc.config.providers.${index}`;
     if (!ID_PATTERN.test(provider.id)) {
-      problems.push(`${key}.id: must be 1-64 letters, digits, ".", "_" or "-" (got ${JSON.stringify(provider.id)})`);
+      problems.push(
+        `${key}.id: must be 1-64 letters, digits, ".", "_" or "-" (got ${JSON.stringify(provider.id)})`,
+      );
     } else if (seen.has(provider.id)) {
       problems.push(`${key}.id: "${provider.id}" is listed twice`);
     }

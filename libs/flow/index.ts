@@ -26,7 +26,10 @@ export { settingsFlowJson, type ContinueWith } from './settings/settings-flow.wi
 export { ContinuityCookie } from './settings/continuity-cookie.js';
 export { LoginFlowService, type LoginOutcome } from './login/login-flow.service.js';
 export { LoginResponder } from './login/login-responder.js';
-export { RegistrationFlowService, type RegistrationOutcome } from './registration/registration-flow.service.js';
+export {
+  RegistrationFlowService,
+  type RegistrationOutcome,
+} from './registration/registration-flow.service.js';
 export { RegistrationResponder } from './registration/registration-responder.js';
 export { loginFlowJson } from './login/login-flow.wire.js';
 export { registrationFlowJson } from './registration/registration-flow.wire.js';

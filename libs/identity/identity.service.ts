@@ -47,7 +47,7 @@ export class IdentityService {
     const schema = this.schemaFor(input.schemaId);
     const traits = this.validTraits(schema, input.traits);
     const identity = Object.assign(new IdentityEntity(), {
-      id: newId(now.getTime()),
+      id: input.id ?? newId(now.getTime()),
       schemaId: schema.id,
       traits,
       state: input.state ?? 'active',

@@ -115,6 +115,11 @@ export class LoginFlowService {
     return flow;
   }
 
+  /** Stores a flow a method changed outside a submission (the OIDC callback's messages). */
+  async save(flow: LoginFlowEntity): Promise<void> {
+    await this.flows.update(flow);
+  }
+
   isExpired(flow: LoginFlowEntity): boolean {
     return flow.expiresAt <= this.clock.now();
   }

@@ -122,6 +122,11 @@ export class RegistrationFlowService {
     return flow;
   }
 
+  /** Stores a flow a method changed outside a submission (the OIDC callback's messages). */
+  async save(flow: RegistrationFlowEntity): Promise<void> {
+    await this.flows.update(flow);
+  }
+
   isExpired(flow: RegistrationFlowEntity): boolean {
     return flow.expiresAt <= this.clock.now();
   }

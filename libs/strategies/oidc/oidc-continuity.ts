@@ -56,13 +56,19 @@ export const OidcContinuity = {
     nonce: string | undefined,
     state: string,
     now: Date,
-  ): { ok: true; traits?: Record<string, unknown>; transientPayload?: Record<string, unknown> } | { ok: false; reason: 'not_resumable' | 'state_mismatch' } {
+  ):
+    | { ok: true; traits?: Record<string, unknown>; transientPayload?: Record<string, unknown> }
+    | { ok: false; reason: 'not_resumable' | 'state_mismatch' } {
     const container = flow.internalContext?.[KEY] as Container | undefined;
-    if (!container || !nonce || !(new Date(container.expires_at) > now)) return { ok: false, reason: 'not_resumable' };
+    if (!container || !nonce || !(new Date(container.expires_at) > now))
+      return { ok: false, reason: 'not_resumable' };
     if (!same(hash(nonce), container.nonce_hash)) return { ok: false, reason: 'not_resumable' };
     if (!same(hash(state), container.state_hash)) return { ok: false, reason: 'state_mismatch' };
     const graceEnd = new Date(Math.min(now.getTime() + GRACE_MS, new Date(container.expires_at).getTime()));
-    flow.internalContext = { ...flow.internalContext, [KEY]: { ...container, expires_at: graceEnd.toISOString() } };
+    flow.internalContext = {
+      ...flow.internalContext,
+      [KEY]: { ...container, expires_at: graceEnd.toISOString() },
+    };
     return { ok: true, traits: container.traits, transientPayload: container.transient_payload };
   },
 };

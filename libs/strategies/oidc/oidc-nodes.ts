@@ -7,6 +7,11 @@ export function providerButtons(
   kind: 'login' | 'registration',
 ): UiNode[] {
   return providers.map(({ id, label }) =>
-    submitNode('oidc', 'provider', id, kind === 'login' ? Text.signInWith(label, id) : Text.signUpWith(label, id)),
+    submitNode(
+      'oidc',
+      'provider',
+      id,
+      kind === 'login' ? Text.signInWith(label, id) : Text.signUpWith(label, id),
+    ),
   );
 }

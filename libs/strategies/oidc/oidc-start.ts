@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomPKCECodeVerifier } from 'openid-client';
 import { ConfigService } from '../../config/index.js';
-import { addUiMessage, type BrowserRedirect, type FlowContext, type SelfServiceFlow } from '../../flow/index.js';
+import {
+  addUiMessage,
+  type BrowserRedirect,
+  type FlowContext,
+  type SelfServiceFlow,
+} from '../../flow/index.js';
 import { SecretCipher } from '../../hash/index.js';
 import { Text } from '../../text/index.js';
 import { OidcContinuity } from './oidc-continuity.js';
@@ -36,7 +41,9 @@ export class OidcStart {
     private readonly providers: OidcProviders,
   ) {
     const secrets = (path: string) => config.get<string[]>(path) ?? [];
-    this.state = new OidcStateCipher(new SecretCipher([...secrets('secrets.cipher'), ...secrets('secrets.default')]));
+    this.state = new OidcStateCipher(
+      new SecretCipher([...secrets('secrets.cipher'), ...secrets('secrets.default')]),
+    );
   }
 
   /** The redirect, or null when the provider cannot be reached (the flow then holds a message). */

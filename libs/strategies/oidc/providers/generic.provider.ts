@@ -24,8 +24,14 @@ const SYSTEM_CODES = new Set<string>([
 export class ProviderUnavailableError extends Error {}
 
 /** Plain http is allowed for issuers on loopback and in tests, as Kratos allows it. */
-export function requestOptions(url: URL): { execute: ((config: client.Configuration) => void)[]; timeout: number } {
-  return { execute: url.protocol === 'http:' ? [client.allowInsecureRequests] : [], timeout: TIMEOUT_SECONDS };
+export function requestOptions(url: URL): {
+  execute: ((config: client.Configuration) => void)[];
+  timeout: number;
+} {
+  return {
+    execute: url.protocol === 'http:' ? [client.allowInsecureRequests] : [],
+    timeout: TIMEOUT_SECONDS,
+  };
 }
 
 /** Sorts an error from openid-client into the user's flow problem or the provider's failure. */

@@ -101,7 +101,11 @@ export abstract class OAuth2Provider implements SocialProvider {
       if (!claims) throw new OidcFlowError('the claims are missing "sub" or "iss"');
       return {
         claims,
-        tokens: { id_token: '', access_token: tokens.access_token, refresh_token: tokens.refresh_token ?? '' },
+        tokens: {
+          id_token: '',
+          access_token: tokens.access_token,
+          refresh_token: tokens.refresh_token ?? '',
+        },
       };
     } catch (error) {
       throw classify(error);
