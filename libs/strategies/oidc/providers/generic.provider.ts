@@ -45,7 +45,10 @@ export function classify(error: unknown): Error {
   if (error instanceof TypeError || (typeof code === 'string' && SYSTEM_CODES.has(code))) {
     return new ProviderUnavailableError(`The OpenID Provider could not be reached or answered badly`);
   }
-  return new OidcFlowError(`Unable to verify the ID token: ${(error as Error).message}`);
+  // openid-client wraps oauth4webapi's error, whose message names the failed check.
+  const cause = (error as { cause?: unknown }).cause;
+  const detail = cause instanceof Error ? cause.message : (error as Error).message;
+  return new OidcFlowError(`Unable to verify the ID token: ${detail}`);
 }
 
 /**
