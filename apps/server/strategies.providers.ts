@@ -58,7 +58,14 @@ function social(config: ConfigService, oidc: OidcStrategy): OidcStrategy[] {
         webauthn: WebAuthnStrategy,
         passkey: PasskeyStrategy,
         oidc: OidcStrategy,
-      ) => [password, ...social(config, oidc), code, ...secondFactors(config, totp, lookup), webauthn, passkey],
+      ) => [
+        password,
+        ...social(config, oidc),
+        code,
+        ...secondFactors(config, totp, lookup),
+        webauthn,
+        passkey,
+      ],
     },
     {
       provide: REGISTRATION_STRATEGIES,
