@@ -171,3 +171,51 @@ describe('oidc: browser sign-up and sign-in through a real provider', () => {
     expect(error.error.reason).toBe('OpenID Connect Provider "nope" is unknown or has not been configured');
   });
 });
+
+describe('oidc: credentials on the admin API', () => {
+  it('include_credential=oidc shows the provider, subject and the tokens decrypted', async () => {
+    const sub = `carol-${Date.now()}`;
+    world.idp.addAccount(sub, { email: uniqueEmail('carol'), email_verified: true });
+    const jar = new CookieJar();
+    await signInThroughProvider(world, jar, 'registration', 'acme', sub);
+    const id = (await whoami(jar)).body.identity!.id;
+
+    const plain = await fetch(`${world.server.adminUrl}/admin/identities/${id}`);
+    const identity = (await plain.json()) as {
+      credentials: Record<string, { identifiers: string[]; config?: unknown }>;
+    };
+    assertMatchesContract('identity', identity);
+    expect(identity.credentials['oidc']!.identifiers).toEqual([`acme:${sub}`]);
+    expect(JSON.stringify(identity.credentials['oidc']!.config ?? {})).not.toContain('initial_');
+
+    const full = await fetch(`${world.server.adminUrl}/admin/identities/${id}?include_credential=oidc`);
+    const declassified = (await full.json()) as {
+      credentials: { oidc: { config: { providers: Record<string, string>[] } } };
+    };
+    const [entry] = declassified.credentials.oidc.config.providers;
+    expect(entry).toMatchObject({ provider: 'acme', subject: sub, initial_refresh_token: '' });
+    expect(entry!['initial_id_token']!.split('.')).toHaveLength(3);
+    expect(entry!['initial_access_token']).toBeTruthy();
+  });
+
+  it('an identity imported with an oidc credential signs in through the provider', async () => {
+    const sub = `dave-${Date.now()}`;
+    const email = uniqueEmail('dave');
+    world.idp.addAccount(sub, { email, email_verified: true });
+    const created = await fetch(`${world.server.adminUrl}/admin/identities`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        schema_id: 'default',
+        traits: { email },
+        credentials: { oidc: { config: { providers: [{ provider: 'acme', subject: sub }] } } },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const imported = (await created.json()) as { id: string };
+    const jar = new CookieJar();
+    const { callback } = await signInThroughProvider(world, jar, 'login', 'acme', sub);
+    expect(callback.status).toBe(303);
+    expect((await whoami(jar)).body.identity?.id).toBe(imported.id);
+  });
+});
