@@ -1,12 +1,17 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '../../libs/config/index.js';
-import { LOGIN_STRATEGIES, REGISTRATION_STRATEGIES, SETTINGS_STRATEGIES } from '../../libs/flow/index.js';
+import {
+  CREDENTIAL_LINKER,
+  LOGIN_STRATEGIES,
+  REGISTRATION_STRATEGIES,
+  SETTINGS_STRATEGIES,
+} from '../../libs/flow/index.js';
 import { CodeStrategy, CodeStrategyModule } from '../../libs/strategies/code/index.js';
 import {
   LookupSecretStrategy,
   LookupSecretStrategyModule,
 } from '../../libs/strategies/lookup-secret/index.js';
-import { OidcStrategy, OidcStrategyModule } from '../../libs/strategies/oidc/index.js';
+import { OidcLinking, OidcStrategy, OidcStrategyModule } from '../../libs/strategies/oidc/index.js';
 import { PasskeyStrategy, PasskeyStrategyModule } from '../../libs/strategies/passkey/index.js';
 import { PasswordStrategy, PasswordStrategyModule } from '../../libs/strategies/password/index.js';
 import { ProfileStrategy, ProfileStrategyModule } from '../../libs/strategies/profile/index.js';
@@ -37,6 +42,8 @@ function social(config: ConfigService, oidc: OidcStrategy): OidcStrategy[] {
     OidcStrategyModule,
   ],
   providers: [
+    // An OIDC credential held on a login flow (account linking) joins the identity that signs in.
+    { provide: CREDENTIAL_LINKER, useExisting: OidcLinking },
     {
       provide: LOGIN_STRATEGIES,
       inject: [
@@ -100,6 +107,6 @@ function social(config: ConfigService, oidc: OidcStrategy): OidcStrategy[] {
       ) => [profile, password, ...secondFactors(config, totp, lookup), webauthn, passkey],
     },
   ],
-  exports: [LOGIN_STRATEGIES, REGISTRATION_STRATEGIES, SETTINGS_STRATEGIES],
+  exports: [CREDENTIAL_LINKER, LOGIN_STRATEGIES, REGISTRATION_STRATEGIES, SETTINGS_STRATEGIES],
 })
 export class StrategiesModule {}

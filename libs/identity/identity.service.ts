@@ -188,6 +188,30 @@ export class IdentityService {
     return identity;
   }
 
+  /**
+   * Adds one OIDC connection (`<provider>:<subject>`) to an identity: account linking after a
+   * sign-in, a provider linked in settings. IdentityConflictError when another identity has it.
+   */
+  async linkOidcProvider(
+    id: string,
+    entry: {
+      provider: string;
+      subject: string;
+      initial_id_token?: string;
+      initial_access_token?: string;
+      initial_refresh_token?: string;
+    },
+  ): Promise<IdentityEntity> {
+    const identity = await this.get(id);
+    const now = this.clock.now();
+    await importCredentials(identity, { oidc: { config: { providers: [entry] } } }, this.hasher, now);
+    identity.updatedAt = now;
+    syncCredentialIdentifiers(identity, this.schemaFor(identity.schemaId), now);
+    await this.repository.update(identity);
+    this.changed(id);
+    return identity;
+  }
+
   /** Removes every credential of a type (no last-first-factor rule: for second factors). */
   async removeCredential(id: string, type: CredentialsType): Promise<IdentityEntity> {
     const identity = await this.get(id);

@@ -23,6 +23,16 @@ export const Text = {
   signUpWith: (provider: string, providerId: string) =>
     info(1040002, `Sign up with ${provider}`, { provider, provider_id: providerId }),
   continueSignUp: () => info(1040003, 'Continue'),
+  signInAndLink: () => info(1010017, 'Sign in and link'),
+  confirmWith: (provider: string, providerId: string) =>
+    info(1010018, `Confirm with ${provider}`, { provider, provider_id: providerId }),
+  linkExisting: (identifier: string, provider: string, context: Record<string, unknown>) =>
+    info(
+      1010016,
+      `You tried to sign in with "${identifier}", but that email is already used by another account. Sign in to your account with one of the options below to add your account "${identifier}" at "${provider}" as another way to sign in.`,
+      { ...context, duplicate_identifier: identifier, duplicateIdentifier: identifier, provider },
+    ),
+  linkedCredentialsMismatch: () => error(4010009, 'Linked credentials do not match.'),
   loginReauth: () => info(1010003, 'Please confirm this action by verifying that it is you.'),
   loginMfa: () => info(1010004, 'Please complete the second authentication challenge.'),
 

@@ -16,6 +16,8 @@ export {
 export { FlowRepository } from './flow.repository.js';
 export { ReturnToPolicy } from './return-to.js';
 export {
+  CREDENTIAL_LINKER,
+  type CredentialLinker,
   LOGIN_STRATEGIES,
   REGISTRATION_STRATEGIES,
   SETTINGS_STRATEGIES,

@@ -1,5 +1,6 @@
 import { type IdentityEntity } from '../../identity/index.js';
 import { type Authentication, type DeviceInfo, type SessionEntity } from '../../session/index.js';
+import { type UiText } from '../../text/index.js';
 import { type ClientKind } from './client-kind.js';
 import { type LoginFlowEntity, type RegistrationFlowEntity, type SettingsFlowEntity } from './flow.entity.js';
 
@@ -118,3 +119,17 @@ export interface SettingsStrategy {
 }
 
 export const SETTINGS_STRATEGIES = Symbol('SETTINGS_STRATEGIES');
+
+/**
+ * Adds a credential held on a login flow to the identity that just signed in on it (Kratos'
+ * account linking: an OIDC sign-up that hit an existing identifier). `null`: nothing held on this
+ * flow. Refusing (`mismatch`) fails the login with that message.
+ */
+export interface CredentialLinker {
+  link(
+    flow: LoginFlowEntity,
+    identity: IdentityEntity,
+  ): Promise<null | { kind: 'linked'; auth: Authentication } | { kind: 'mismatch'; text: UiText }>;
+}
+
+export const CREDENTIAL_LINKER = Symbol('CREDENTIAL_LINKER');

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ApiError } from '../../errors/index.js';
 import { ConfigService } from '../../config/index.js';
 import { IdentityService } from '../../identity/index.js';
@@ -15,6 +15,8 @@ import {
   type BrowserRedirect,
   type ClientKind,
   clearMessages,
+  CREDENTIAL_LINKER,
+  type CredentialLinker,
   FlowFactory,
   FlowRejectedError,
   FlowRepository,
@@ -78,6 +80,7 @@ export class LoginFlowService {
     private readonly clock: Clock,
     private readonly identities: IdentityService,
     private readonly config: ConfigService,
+    @Optional() @Inject(CREDENTIAL_LINKER) private readonly linker?: CredentialLinker,
   ) {
     this.flows = new FlowRepository(db, LoginFlowEntity);
   }
@@ -185,9 +188,13 @@ export class LoginFlowService {
       await this.complete(flow);
       return { kind: 'signed_in', flow, session, token: input.token };
     }
-    // A hook that refuses the login (require_verified_address) rolls the new session back.
+    // A hook that refuses the login (require_verified_address) rolls the new session back, and
+    // with it a credential linked on this flow.
     const { session, token } = await this.db.transaction(async () => {
+      const linked = this.linker ? await this.linker.link(flow, identity) : null;
+      if (linked?.kind === 'mismatch') throw new FlowRejectedError(linked.text);
       const issued = await this.sessions.issue(identity, auth, input.device);
+      if (linked) await this.sessions.addAuthenticationMethod(issued.session, linked.auth);
       await this.hooks.afterLogin({ flow, session: issued.session, method: auth.method });
       return issued;
     });

@@ -4,3 +4,4 @@ export { OidcProviders } from './oidc-providers.js';
 export { OidcStateCipher, initCodeHash, type OidcState } from './oidc-state.js';
 export { OidcStrategy } from './oidc.strategy.js';
 export { socialProvider } from './providers/index.js';
+export { OidcLinking } from './oidc-linking.js';

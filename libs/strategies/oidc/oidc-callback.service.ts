@@ -3,6 +3,7 @@ import { ApiError } from '../../errors/index.js';
 import {
   addUiMessage,
   clearMessages,
+  FlowFactory,
   FlowHttp,
   type LoginFlowEntity,
   LoginFlowService,
@@ -10,7 +11,9 @@ import {
   type RegistrationFlowEntity,
   RegistrationFlowService,
   type RegistrationOutcome,
+  withQuery,
 } from '../../flow/index.js';
+import { OidcDuplicateError, OidcLinking } from './oidc-linking.js';
 import { IdentityRepository } from '../../identity/index.js';
 import { Clock } from '../../persistence/index.js';
 import { type DeviceInfo, type SessionEntity } from '../../session/index.js';
@@ -61,6 +64,8 @@ export class OidcCallback {
     private readonly identities: IdentityRepository,
     private readonly http: FlowHttp,
     private readonly clock: Clock,
+    private readonly linking: OidcLinking,
+    private readonly factory: FlowFactory,
   ) {}
 
   async handle(input: CallbackInput): Promise<CallbackOutcome> {
@@ -172,7 +177,18 @@ export class OidcCallback {
       return { kind: 'login', outcome: await this.logins.submit(login, submit) };
     }
     const registration = state.kind === 'registration' ? flow : await this.registrationFor(flow);
-    return { kind: 'registration', outcome: await this.registrations.submit(registration, submit) };
+    try {
+      return { kind: 'registration', outcome: await this.registrations.submit(registration, submit) };
+    } catch (error) {
+      if (!(error instanceof OidcDuplicateError)) throw error;
+      const login = await this.loginFor(flow);
+      await this.linking.hold(login, error);
+      await this.logins.save(login);
+      return {
+        kind: 'redirect',
+        url: withQuery(this.factory.uiUrl('login', login.id), { no_org_ui: 'true' }),
+      };
+    }
   }
 
   private async flowMessage(
@@ -192,7 +208,7 @@ export class OidcCallback {
   }
 
   /** Kratos' registration → login conversion: the subject is known, so sign in instead. */
-  private loginFor(flow: RegistrationFlowEntity): Promise<LoginFlowEntity> {
+  private loginFor(flow: LoginFlowEntity | RegistrationFlowEntity): Promise<LoginFlowEntity> {
     return this.logins.create({
       type: flow.type,
       requestUrl: flow.requestUrl,

@@ -18,7 +18,8 @@ import {
   type AddressVia,
 } from '../../identity/index.js';
 import { newId } from '../../persistence/index.js';
-import { IdentitySchemaRegistry, traitNodes } from '../../schema/index.js';
+import { credentialIdentifiers, IdentitySchemaRegistry, traitNodes } from '../../schema/index.js';
+import { OidcDuplicateError } from './oidc-linking.js';
 import { Text } from '../../text/index.js';
 import { OidcMapper } from './oidc-mapper.js';
 import { OidcProviders } from './oidc-providers.js';
@@ -104,8 +105,9 @@ export class OidcRegistration {
       return { kind: 'created', identity, method: 'oidc', provider: resume.provider };
     } catch (error) {
       if (error instanceof IdentityConflictError) {
-        addUiMessage(flow.ui, Text.duplicateIdentifier());
-        return { kind: 'invalid' };
+        const found = credentialIdentifiers(schema, traits);
+        const duplicate = found.password[0] ?? found.code[0] ?? claims.email ?? '';
+        throw new OidcDuplicateError(resume.provider, resume.person, duplicate);
       }
       if (error instanceof InvalidIdentityError) {
         this.continueForm(flow, resume.provider, traits);

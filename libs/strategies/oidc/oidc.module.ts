@@ -6,6 +6,7 @@ import { SchemaModule } from '../../schema/index.js';
 import { SessionModule } from '../../session/index.js';
 import { OidcCallbackController } from './oidc-callback.controller.js';
 import { OidcCallback } from './oidc-callback.service.js';
+import { OidcLinking } from './oidc-linking.js';
 import { OidcMapper } from './oidc-mapper.js';
 import { OidcProviders } from './oidc-providers.js';
 import { OidcRegistration } from './oidc-registration.js';
@@ -16,7 +17,15 @@ import { OidcStrategy } from './oidc.strategy.js';
 @Module({
   imports: [IdentityModule, SchemaModule, SessionModule, JsonnetModule, FlowModule],
   controllers: [OidcCallbackController],
-  providers: [OidcProviders, OidcStart, OidcMapper, OidcRegistration, OidcStrategy, OidcCallback],
-  exports: [OidcStrategy, OidcProviders],
+  providers: [
+    OidcProviders,
+    OidcStart,
+    OidcMapper,
+    OidcRegistration,
+    OidcStrategy,
+    OidcCallback,
+    OidcLinking,
+  ],
+  exports: [OidcStrategy, OidcProviders, OidcLinking],
 })
 export class OidcStrategyModule {}
