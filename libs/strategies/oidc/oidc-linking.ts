@@ -14,7 +14,6 @@ import { OidcProviders } from './oidc-providers.js';
 import { type ProviderIdentity } from './providers/index.js';
 
 const KEY = 'oidc_link';
-const TOKENS = ['id_token', 'access_token', 'refresh_token'] as const;
 
 /** An OIDC sign-up whose identifier another identity already has. */
 export class OidcDuplicateError extends Error {
@@ -32,7 +31,7 @@ interface HeldLink {
   subject: string;
   duplicate_identifier: string;
   /** Sealed under `oidc-link:<login flow id>` until the owner signs in; resealed for the identity then. */
-  tokens: Record<(typeof TOKENS)[number], string>;
+  tokens: Record<'id_token' | 'access_token' | 'refresh_token', string>;
 }
 
 const nameOf = (attributes: unknown) => String((attributes as InputAttributes).name ?? '');
