@@ -75,6 +75,7 @@ import { SettingsResponder } from './settings/settings-responder.js';
     LoginResponder,
     RegistrationFlowService,
     RegistrationResponder,
+    SettingsResponder,
     SettingsFlowService,
     SettingsFlowRepository,
     SettingsContinuity,

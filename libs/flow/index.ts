@@ -24,6 +24,7 @@ export {
 } from './settings/settings-flow.service.js';
 export { settingsFlowJson, type ContinueWith } from './settings/settings-flow.wire.js';
 export { ContinuityCookie } from './settings/continuity-cookie.js';
+export { SettingsResponder } from './settings/settings-responder.js';
 export { LoginFlowService, type LoginOutcome } from './login/login-flow.service.js';
 export { LoginResponder } from './login/login-responder.js';
 export {

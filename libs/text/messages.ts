@@ -32,6 +32,11 @@ export const Text = {
       `You tried to sign in with "${identifier}", but that email is already used by another account. Sign in to your account with one of the options below to add your account "${identifier}" at "${provider}" as another way to sign in.`,
       { ...context, duplicate_identifier: identifier, duplicateIdentifier: identifier, provider },
     ),
+  duplicateOidcLink: () =>
+    error(
+      4000027,
+      'An account with the same identifier (email, phone, username, ...) exists already. Please sign in to your existing account to link your social profile.',
+    ),
   linkedCredentialsMismatch: () => error(4010009, 'Linked credentials do not match.'),
   loginReauth: () => info(1010003, 'Please confirm this action by verifying that it is you.'),
   loginMfa: () => info(1010004, 'Please complete the second authentication challenge.'),

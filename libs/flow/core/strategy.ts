@@ -100,6 +100,8 @@ export type SettingsResult =
    * counts as completed (Kratos' "since we added the method, we have authenticated it").
    */
   | { kind: 'updated'; identity: IdentityEntity; authenticated?: Authentication }
+  /** The browser must go elsewhere first (linking an OIDC provider). */
+  | { kind: 'redirect'; redirect: BrowserRedirect }
   /**
    * A step that needs another round on the same flow without saving yet (TOTP or lookup codes
    * shown for confirmation, a WebAuthn challenge): the flow goes back to the client with state

@@ -8,6 +8,7 @@ import { SettingsText } from '../../text/index.js';
 import {
   addUiMessage,
   type AfterSettings,
+  type BrowserRedirect,
   type ClientKind,
   clearMessages,
   FlowFactory,
@@ -49,6 +50,8 @@ export interface SubmitSettings {
   session: SessionEntity;
   identity: IdentityEntity;
   body: Record<string, unknown>;
+  /** The return leg of a redirecting method (the OIDC callback), never from the request body. */
+  resume?: Record<string, unknown>;
 }
 
 export type SettingsOutcome =
@@ -57,6 +60,8 @@ export type SettingsOutcome =
   /** Another round on the same flow (a code to confirm, a challenge to answer). */
   | { kind: 'continue'; flow: SettingsFlowEntity; identity: IdentityEntity }
   | { kind: 'expired'; flow: SettingsFlowEntity; replacement: SettingsFlowEntity }
+  /** The browser goes to the OIDC provider (303, or 422 for JSON clients). */
+  | { kind: 'redirect'; flow: SettingsFlowEntity; redirect: BrowserRedirect }
   /**
    * A browser must sign in again (`error`, session_refresh_required) before its change is applied;
    * the change is held for it, and the browser is given `held` to carry in its continuity cookie.
@@ -209,6 +214,7 @@ export class SettingsFlowService {
       identity: input.identity,
       privileged: this.isPrivileged(input.session),
       now: this.clock.now(),
+      resume: input.resume,
     };
     for (const strategy of this.strategies) {
       const result = await strategy.settings(flow, input.body, ctx);
@@ -219,6 +225,8 @@ export class SettingsFlowService {
           return { kind: 'flow', flow: await this.saveShown(flow), identity: input.identity };
         case 'continue':
           return { kind: 'continue', flow: await this.saveShown(flow), identity: input.identity };
+        case 'redirect':
+          return { kind: 'redirect', flow: await this.saveShown(flow), redirect: result.redirect };
         case 'privileged_session_required': {
           const error = refreshRequired(
             this.loginUrl({ refresh: 'true', return_to: this.resumeUrl(flow.id) }),

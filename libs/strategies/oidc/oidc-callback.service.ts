@@ -22,7 +22,7 @@ import { OidcContinuity } from './oidc-continuity.js';
 import { OidcProviders } from './oidc-providers.js';
 import { OidcStart } from './oidc-start.js';
 import { type OidcState } from './oidc-state.js';
-import { oidcIdentifier, type OidcResume } from './oidc.strategy.js';
+import { oidcIdentifier, type OidcResume } from './oidc-resume.js';
 import { OidcFlowError, ProviderUnavailableError } from './providers/index.js';
 
 const INCOMPLETE = 'Unable to complete OpenID Connect flow because';

@@ -23,7 +23,7 @@ import { OidcDuplicateError } from './oidc-linking.js';
 import { Text } from '../../text/index.js';
 import { OidcMapper } from './oidc-mapper.js';
 import { OidcProviders } from './oidc-providers.js';
-import { type OidcResume } from './oidc.strategy.js';
+import { type OidcResume } from './oidc-resume.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -10,6 +10,7 @@ import { OidcLinking } from './oidc-linking.js';
 import { OidcMapper } from './oidc-mapper.js';
 import { OidcProviders } from './oidc-providers.js';
 import { OidcRegistration } from './oidc-registration.js';
+import { OidcSettings } from './oidc-settings.js';
 import { OidcStart } from './oidc-start.js';
 import { OidcStrategy } from './oidc.strategy.js';
 
@@ -25,6 +26,7 @@ import { OidcStrategy } from './oidc.strategy.js';
     OidcStrategy,
     OidcCallback,
     OidcLinking,
+    OidcSettings,
   ],
   exports: [OidcStrategy, OidcProviders, OidcLinking],
 })

@@ -9,25 +9,19 @@ import {
   type RegistrationFlowEntity,
   type RegistrationResult,
   type RegistrationStrategy,
+  type SettingsContext,
+  type SettingsFlowEntity,
+  type SettingsResult,
+  type SettingsStrategy,
 } from '../../flow/index.js';
-import { IdentityRepository } from '../../identity/index.js';
+import { type IdentityEntity, IdentityRepository } from '../../identity/index.js';
 import { Text } from '../../text/index.js';
 import { providerButtons } from './oidc-nodes.js';
 import { OidcProviders } from './oidc-providers.js';
 import { OidcRegistration } from './oidc-registration.js';
 import { OidcStart } from './oidc-start.js';
-import { type ProviderIdentity } from './providers/index.js';
-
-/** The return leg the callback hands the flow: the provider and the verified person. */
-export interface OidcResume {
-  provider: string;
-  person: ProviderIdentity;
-}
-
-export const oidcResumeOf = (ctx: FlowContext): OidcResume | undefined =>
-  ctx.resume?.['oidc'] as OidcResume | undefined;
-
-export const oidcIdentifier = (provider: string, subject: string) => `${provider}:${subject}`;
+import { oidcIdentifier, oidcResumeOf } from './oidc-resume.js';
+import { OidcSettings } from './oidc-settings.js';
 
 /** Kratos answers `provider` without `method`; a `provider` with another method is not ours. */
 function providerOf(body: Record<string, unknown>): string | null {
@@ -38,9 +32,9 @@ function providerOf(body: Record<string, unknown>): string | null {
   return provider;
 }
 
-/** Social sign-in (`oidc`) in the login and registration flows. */
+/** Social sign-in (`oidc`) in the login and registration flows, and provider links in settings. */
 @Injectable()
-export class OidcStrategy implements LoginStrategy, RegistrationStrategy {
+export class OidcStrategy implements LoginStrategy, RegistrationStrategy, SettingsStrategy {
   readonly id = 'oidc';
 
   constructor(
@@ -48,6 +42,7 @@ export class OidcStrategy implements LoginStrategy, RegistrationStrategy {
     private readonly starter: OidcStart,
     private readonly identities: IdentityRepository,
     private readonly registration: OidcRegistration,
+    private readonly linking: OidcSettings,
   ) {}
 
   private buttons() {
@@ -105,5 +100,18 @@ export class OidcStrategy implements LoginStrategy, RegistrationStrategy {
     if (provider === null) return { kind: 'not_responsible' };
     const redirect = await this.starter.start(flow, 'registration', provider, body, ctx);
     return redirect ? { kind: 'redirect', redirect } : { kind: 'invalid' };
+  }
+
+  async populateSettings(flow: SettingsFlowEntity, identity: IdentityEntity): Promise<void> {
+    flow.ui.nodes.push(...this.linking.nodes(identity));
+  }
+
+  settings(
+    flow: SettingsFlowEntity,
+    body: Record<string, unknown>,
+    ctx: SettingsContext,
+  ): Promise<SettingsResult> {
+    if (!oidcResumeOf(ctx) && body['method'] !== this.id) return Promise.resolve({ kind: 'not_responsible' });
+    return this.linking.settings(flow, body, ctx);
   }
 }
