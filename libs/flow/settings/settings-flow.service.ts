@@ -322,6 +322,11 @@ export class SettingsFlowService {
     };
   }
 
+  /** Stores a flow a method changed outside a submission (the OIDC callback's messages). */
+  save(flow: SettingsFlowEntity): Promise<SettingsFlowEntity> {
+    return this.saveShown(flow);
+  }
+
   private async saveShown(flow: SettingsFlowEntity): Promise<SettingsFlowEntity> {
     flow.state = 'show_form';
     flow.updatedAt = this.clock.now();

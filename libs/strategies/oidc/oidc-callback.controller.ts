@@ -8,6 +8,7 @@ import {
   FlowResponder,
   LoginResponder,
   RegistrationResponder,
+  SettingsResponder,
   submittedBody,
   withQuery,
 } from '../../flow/index.js';
@@ -40,6 +41,7 @@ export class OidcCallbackController {
     private readonly factory: FlowFactory,
     private readonly logins: LoginResponder,
     private readonly registrations: RegistrationResponder,
+    private readonly settings: SettingsResponder,
   ) {}
 
   @Get('callback')
@@ -83,6 +85,8 @@ export class OidcCallbackController {
           return this.showFlow(res, outcome.flowKind, outcome.flow.id);
         case 'login':
           return await this.logins.respond(res, 'browser', outcome.outcome);
+        case 'settings':
+          return await this.settings.respond(res, 'browser', outcome.outcome);
         case 'registration':
           // Kratos sends a browser back to the registration UI with a 302 after a flow error.
           if (outcome.outcome.kind === 'flow')
@@ -94,7 +98,7 @@ export class OidcCallbackController {
     }
   }
 
-  private showFlow(res: Response, kind: 'login' | 'registration', flowId: string): void {
+  private showFlow(res: Response, kind: 'login' | 'registration' | 'settings', flowId: string): void {
     const url = this.factory.uiUrl(kind, flowId);
     if (kind === 'registration') return this.responder.found(res, url);
     this.responder.redirect(res, url);

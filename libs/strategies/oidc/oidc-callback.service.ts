@@ -11,10 +11,13 @@ import {
   type RegistrationFlowEntity,
   RegistrationFlowService,
   type RegistrationOutcome,
+  type SettingsFlowEntity,
+  SettingsFlowService,
+  type SettingsOutcome,
   withQuery,
 } from '../../flow/index.js';
 import { OidcDuplicateError, OidcLinking } from './oidc-linking.js';
-import { IdentityRepository } from '../../identity/index.js';
+import { IdentityRepository, IdentityService } from '../../identity/index.js';
 import { Clock } from '../../persistence/index.js';
 import { type DeviceInfo, type SessionEntity } from '../../session/index.js';
 import { Text } from '../../text/index.js';
@@ -44,10 +47,34 @@ export type CallbackOutcome =
   | { kind: 'flow'; flowKind: 'login'; flow: LoginFlowEntity }
   | { kind: 'flow'; flowKind: 'registration'; flow: RegistrationFlowEntity }
   | { kind: 'redirect'; url: string }
+  | { kind: 'flow'; flowKind: 'settings'; flow: SettingsFlowEntity }
+  | { kind: 'settings'; outcome: SettingsOutcome }
   | { kind: 'login'; outcome: LoginOutcome }
   | { kind: 'registration'; outcome: RegistrationOutcome };
 
 const badRequest = (reason: string) => new ApiError(400, { reason });
+const NO_CODE = `${INCOMPLETE} the OpenID Provider did not return the code query parameter.`;
+
+function providerErrorReason(query: Record<string, string>): string {
+  const description = query['error_description'] ? `: ${query['error_description']}` : '';
+  return `${INCOMPLETE} the OpenID Provider returned error "${query['error']}"${description}`;
+}
+
+function flowExpiredError(): ApiError {
+  return new ApiError(410, {
+    id: 'self_service_flow_expired',
+    reason: 'The self-service flow expired, initialize a new one.',
+    message: 'self-service flow expired',
+  });
+}
+
+function continuityError(reason: 'not_resumable' | 'state_mismatch'): ApiError {
+  return badRequest(
+    reason === 'not_resumable'
+      ? 'no resumable session found'
+      : `${INCOMPLETE} the state parameter does not match the one this browser started with.`,
+  );
+}
 
 /**
  * The provider's redirect back, in Kratos' order: state, flow, continuity, provider error, code,
@@ -66,7 +93,71 @@ export class OidcCallback {
     private readonly clock: Clock,
     private readonly linking: OidcLinking,
     private readonly factory: FlowFactory,
+    private readonly settingsFlows: SettingsFlowService,
+    private readonly identityService: IdentityService,
   ) {}
+
+  /**
+   * A provider linked in settings: the flow needs the session of its identity (the settings
+   * flow's own rule), the continuity of the browser, then the code exchange; the settings flow
+   * service links the connection (or refuses a subject another identity has).
+   */
+  private async settingsCallback(input: CallbackInput, state: OidcState): Promise<CallbackOutcome> {
+    let flow: SettingsFlowEntity;
+    try {
+      flow = await this.settingsFlows.get(state.flowId);
+    } catch (error) {
+      return { kind: 'error', error };
+    }
+    if (!input.session || input.session.identityId !== flow.identityId) {
+      return {
+        kind: 'error',
+        error: new ApiError(401, {
+          id: 'session_inactive',
+          reason: 'No active session was found in this request.',
+          message: 'request does not have a valid authentication session',
+        }),
+      };
+    }
+    if (this.settingsFlows.isExpired(flow)) return { kind: 'error', error: flowExpiredError() };
+    const query = input.query;
+    const resumed = OidcContinuity.resume(flow, input.nonceFor(flow.id), query['state']!, this.clock.now());
+    if (!resumed.ok) return { kind: 'error', error: continuityError(resumed.reason) };
+    const problem = query['error'] ? providerErrorReason(query) : !query['code'] ? NO_CODE : null;
+    if (problem) {
+      clearMessages(flow.ui);
+      addUiMessage(flow.ui, Text.reason(problem));
+      await this.settingsFlows.save(flow);
+      return { kind: 'flow', flowKind: 'settings', flow };
+    }
+    const provider = this.providers.get(state.provider);
+    try {
+      const person = await provider.exchange({
+        redirectUri: this.providers.redirectUri(provider),
+        query,
+        ...(state.codeVerifier ? { codeVerifier: state.codeVerifier } : {}),
+      });
+      const outcome = await this.settingsFlows.submit(flow, {
+        client: 'browser',
+        device: input.device,
+        session: input.session,
+        identity: await this.identityService.get(flow.identityId),
+        body: { method: 'oidc' },
+        resume: { oidc: { provider: state.provider, person } },
+      });
+      return { kind: 'settings', outcome };
+    } catch (error) {
+      if (error instanceof OidcFlowError) {
+        clearMessages(flow.ui);
+        addUiMessage(flow.ui, Text.reason(error.message));
+        await this.settingsFlows.save(flow);
+        return { kind: 'flow', flowKind: 'settings', flow };
+      }
+      if (error instanceof ProviderUnavailableError)
+        return { kind: 'error', error: new ApiError(500, { reason: error.message }) };
+      throw error;
+    }
+  }
 
   async handle(input: CallbackInput): Promise<CallbackOutcome> {
     const { query } = input;
@@ -81,12 +172,7 @@ export class OidcCallback {
     if (input.providerInUrl !== undefined && input.providerInUrl !== state.provider) {
       return { kind: 'error', error: badRequest('provider mismatch between internal state and URL') };
     }
-    if (state.kind === 'settings') {
-      return {
-        kind: 'error',
-        error: badRequest('Linking OpenID Connect providers in settings is not available.'),
-      };
-    }
+    if (state.kind === 'settings') return this.settingsCallback(input, state);
     let flow: LoginFlowEntity | RegistrationFlowEntity;
     try {
       flow =
@@ -100,42 +186,11 @@ export class OidcCallback {
       state.kind === 'login'
         ? this.logins.isExpired(flow as LoginFlowEntity)
         : this.registrations.isExpired(flow);
-    if (expired) {
-      return {
-        kind: 'error',
-        error: new ApiError(410, {
-          id: 'self_service_flow_expired',
-          reason: 'The self-service flow expired, initialize a new one.',
-          message: 'self-service flow expired',
-        }),
-      };
-    }
+    if (expired) return { kind: 'error', error: flowExpiredError() };
     const resumed = OidcContinuity.resume(flow, input.nonceFor(flow.id), query['state'], this.clock.now());
-    if (!resumed.ok) {
-      return {
-        kind: 'error',
-        error: badRequest(
-          resumed.reason === 'not_resumable'
-            ? 'no resumable session found'
-            : `${INCOMPLETE} the state parameter does not match the one this browser started with.`,
-        ),
-      };
-    }
-    if (query['error']) {
-      const description = query['error_description'] ? `: ${query['error_description']}` : '';
-      return this.flowMessage(
-        state,
-        flow,
-        `${INCOMPLETE} the OpenID Provider returned error "${query['error']}"${description}`,
-      );
-    }
-    if (!query['code']) {
-      return this.flowMessage(
-        state,
-        flow,
-        `${INCOMPLETE} the OpenID Provider did not return the code query parameter.`,
-      );
-    }
+    if (!resumed.ok) return { kind: 'error', error: continuityError(resumed.reason) };
+    const problem = query['error'] ? providerErrorReason(query) : !query['code'] ? NO_CODE : null;
+    if (problem) return this.flowMessage(state, flow, problem);
     const refresh = state.kind === 'login' && (flow as LoginFlowEntity).refresh;
     if (input.session && !refresh)
       return { kind: 'redirect', url: this.http.returnUrl(state.kind, flow.returnTo, 'oidc') };
