@@ -80,6 +80,23 @@ describe('oidc: provider options', () => {
   });
 });
 
+describe('oidc: the provider goes away', () => {
+  it('a token endpoint that cannot be reached is a system error for the error UI, never a 5xx or a session', async () => {
+    const sub = `gone-${Date.now()}`;
+    world.idp.addAccount(sub, { email: uniqueEmail('gone'), email_verified: true });
+    const jar = new CookieJar();
+    const { authorizationUrl } = await clickProvider(world, jar, 'login', 'info');
+    const callbackUrl = await world.idp.authorize(authorizationUrl, { sub });
+    await world.idp.close();
+    const callback = await jar.fetch(callbackUrl, { headers: { Accept: 'text/html' } });
+    expect(callback.status).toBe(303);
+    const target = new URL(callback.headers.get('location')!);
+    const error = await fetch(`${world.publicUrl}/self-service/errors?id=${target.searchParams.get('id')}`);
+    expect(((await error.json()) as { error: { code: number } }).error.code).toBe(500);
+    expect(jar.get('ory_kratos_session')).toBeUndefined();
+  });
+});
+
 describe('oidc: disabled', () => {
   it('the callback routes are 404 when the method is off', async () => {
     const server = await startFlowServer();
