@@ -1,11 +1,17 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '../../libs/config/index.js';
-import { LOGIN_STRATEGIES, REGISTRATION_STRATEGIES, SETTINGS_STRATEGIES } from '../../libs/flow/index.js';
+import {
+  CREDENTIAL_LINKER,
+  LOGIN_STRATEGIES,
+  REGISTRATION_STRATEGIES,
+  SETTINGS_STRATEGIES,
+} from '../../libs/flow/index.js';
 import { CodeStrategy, CodeStrategyModule } from '../../libs/strategies/code/index.js';
 import {
   LookupSecretStrategy,
   LookupSecretStrategyModule,
 } from '../../libs/strategies/lookup-secret/index.js';
+import { OidcLinking, OidcStrategy, OidcStrategyModule } from '../../libs/strategies/oidc/index.js';
 import { PasskeyStrategy, PasskeyStrategyModule } from '../../libs/strategies/passkey/index.js';
 import { PasswordStrategy, PasswordStrategyModule } from '../../libs/strategies/password/index.js';
 import { ProfileStrategy, ProfileStrategyModule } from '../../libs/strategies/profile/index.js';
@@ -15,6 +21,11 @@ import { WebAuthnStrategy, WebAuthnStrategyModule } from '../../libs/strategies/
 /** The second factors switched on by `selfservice.methods.<id>.enabled` (off by default, as in Kratos). */
 function secondFactors(config: ConfigService, ...strategies: (TotpStrategy | LookupSecretStrategy)[]) {
   return strategies.filter((s) => config.get<boolean>(`selfservice.methods.${s.id}.enabled`) === true);
+}
+
+/** Social sign-in when `selfservice.methods.oidc.enabled` (off by default, as in Kratos). */
+function social(config: ConfigService, oidc: OidcStrategy): OidcStrategy[] {
+  return config.get<boolean>('selfservice.methods.oidc.enabled') === true ? [oidc] : [];
 }
 
 /** The ordered strategy lists the flows ask in turn; a new credential type is added here. */
@@ -28,8 +39,11 @@ function secondFactors(config: ConfigService, ...strategies: (TotpStrategy | Loo
     LookupSecretStrategyModule,
     WebAuthnStrategyModule,
     PasskeyStrategyModule,
+    OidcStrategyModule,
   ],
   providers: [
+    // An OIDC credential held on a login flow (account linking) joins the identity that signs in.
+    { provide: CREDENTIAL_LINKER, useExisting: OidcLinking },
     {
       provide: LOGIN_STRATEGIES,
       inject: [
@@ -40,6 +54,7 @@ function secondFactors(config: ConfigService, ...strategies: (TotpStrategy | Loo
         LookupSecretStrategy,
         WebAuthnStrategy,
         PasskeyStrategy,
+        OidcStrategy,
       ],
       useFactory: (
         config: ConfigService,
@@ -49,16 +64,26 @@ function secondFactors(config: ConfigService, ...strategies: (TotpStrategy | Loo
         lookup: LookupSecretStrategy,
         webauthn: WebAuthnStrategy,
         passkey: PasskeyStrategy,
-      ) => [password, code, ...secondFactors(config, totp, lookup), webauthn, passkey],
+        oidc: OidcStrategy,
+      ) => [
+        password,
+        ...social(config, oidc),
+        code,
+        ...secondFactors(config, totp, lookup),
+        webauthn,
+        passkey,
+      ],
     },
     {
       provide: REGISTRATION_STRATEGIES,
-      inject: [PasswordStrategy, CodeStrategy, PasskeyStrategy],
-      useFactory: (password: PasswordStrategy, code: CodeStrategy, passkey: PasskeyStrategy) => [
-        password,
-        code,
-        passkey,
-      ],
+      inject: [ConfigService, PasswordStrategy, OidcStrategy, CodeStrategy, PasskeyStrategy],
+      useFactory: (
+        config: ConfigService,
+        password: PasswordStrategy,
+        oidc: OidcStrategy,
+        code: CodeStrategy,
+        passkey: PasskeyStrategy,
+      ) => [password, ...social(config, oidc), code, passkey],
     },
     {
       provide: SETTINGS_STRATEGIES,
@@ -70,6 +95,7 @@ function secondFactors(config: ConfigService, ...strategies: (TotpStrategy | Loo
         LookupSecretStrategy,
         WebAuthnStrategy,
         PasskeyStrategy,
+        OidcStrategy,
       ],
       useFactory: (
         config: ConfigService,
@@ -79,9 +105,17 @@ function secondFactors(config: ConfigService, ...strategies: (TotpStrategy | Loo
         lookup: LookupSecretStrategy,
         webauthn: WebAuthnStrategy,
         passkey: PasskeyStrategy,
-      ) => [profile, password, ...secondFactors(config, totp, lookup), webauthn, passkey],
+        oidc: OidcStrategy,
+      ) => [
+        profile,
+        password,
+        ...social(config, oidc),
+        ...secondFactors(config, totp, lookup),
+        webauthn,
+        passkey,
+      ],
     },
   ],
-  exports: [LOGIN_STRATEGIES, REGISTRATION_STRATEGIES, SETTINGS_STRATEGIES],
+  exports: [CREDENTIAL_LINKER, LOGIN_STRATEGIES, REGISTRATION_STRATEGIES, SETTINGS_STRATEGIES],
 })
 export class StrategiesModule {}

@@ -1,3 +1,4 @@
+import { oidcConfigProblems } from './oidc-config.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
@@ -83,6 +84,7 @@ function applyEmbeddedDefaults(values: Record<string, unknown>, cwd: string): vo
   registration['after'] ??= {
     password: { hooks: [{ hook: 'session' }] },
     passkey: { hooks: [{ hook: 'session' }] },
+    oidc: { hooks: [{ hook: 'session' }] },
   };
 }
 
@@ -92,7 +94,7 @@ const DEV_CIPHER_SECRET = 'tessera-dev-cipher-not-a-secret!';
 /** Whether an enabled method stores secrets encrypted with `secrets.cipher`. */
 function sealsSecrets(values: Record<string, unknown>): boolean {
   const methods = (values['selfservice'] as { methods?: Record<string, { enabled?: boolean }> })?.methods;
-  return ['totp', 'lookup_secret'].some((method) => methods?.[method]?.enabled === true);
+  return ['totp', 'lookup_secret', 'oidc'].some((method) => methods?.[method]?.enabled === true);
 }
 
 function semanticProblems(values: Record<string, unknown>, dev: boolean, needsCookieSecret = true): string[] {
@@ -105,7 +107,7 @@ function semanticProblems(values: Record<string, unknown>, dev: boolean, needsCo
   }
   if (!dev && sealsSecrets(values) && !secrets['cipher']?.length) {
     problems.push(
-      'secrets.cipher: is required (32 characters) when totp or lookup_secret is enabled; only --dev runs without it',
+      'secrets.cipher: is required (32 characters) when totp, lookup_secret or oidc is enabled; only --dev runs without it',
     );
   }
   const identity = values['identity'] as { default_schema_id: string; schemas: { id: string }[] };
@@ -124,6 +126,7 @@ function semanticProblems(values: Record<string, unknown>, dev: boolean, needsCo
   );
   const twice = keyIds.find((id, index) => keyIds.indexOf(id) !== index);
   if (twice) problems.push(`serve.admin.api_keys: id "${twice}" is listed twice`);
+  problems.push(...oidcConfigProblems(values));
   return problems;
 }
 

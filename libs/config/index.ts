@@ -13,3 +13,4 @@ export { MAX_DURATION_MS, parseByteSize, parseDuration } from './duration.js';
 export { packageRoot, packageVersion } from './package-root.js';
 export { SUPPORTED_KEYS } from './supported-keys.js';
 export { otelEnvironment } from './otel-env.js';
+export { OIDC_PROVIDER_KINDS, type OidcProviderConfig, type OidcProviderKind } from './oidc-config.js';

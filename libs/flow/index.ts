@@ -23,6 +23,17 @@ export {
   type SettingsOutcome,
 } from './settings/settings-flow.service.js';
 export { settingsFlowJson, type ContinueWith } from './settings/settings-flow.wire.js';
+export { ContinuityCookie } from './settings/continuity-cookie.js';
+export { SettingsResponder } from './settings/settings-responder.js';
+export { LoginFlowService, type LoginOutcome } from './login/login-flow.service.js';
+export { LoginResponder } from './login/login-responder.js';
+export {
+  RegistrationFlowService,
+  type RegistrationOutcome,
+} from './registration/registration-flow.service.js';
+export { RegistrationResponder } from './registration/registration-responder.js';
+export { loginFlowJson } from './login/login-flow.wire.js';
+export { registrationFlowJson } from './registration/registration-flow.wire.js';
 export { SettingsFlow } from './settings/settings-flow.response.dto.js';
 
 export const FLOW_ENTITIES = [

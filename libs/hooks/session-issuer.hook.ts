@@ -12,7 +12,7 @@ export class SessionIssuerHook implements FlowHook {
   async afterRegistration(context: AfterRegistration): Promise<void> {
     context.issued = await this.sessions.issue(
       context.identity,
-      { method: context.method, aal: 'aal1' },
+      { method: context.method, aal: 'aal1', ...(context.provider ? { provider: context.provider } : {}) },
       context.device,
     );
   }

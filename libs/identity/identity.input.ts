@@ -12,6 +12,10 @@ export interface ProviderImport {
       subject: string;
       use_auto_link?: boolean;
       organization?: string | null;
+      /** Sealed with `secrets.cipher` under `oidc:<identity id>`; set by the OIDC strategy only. */
+      initial_id_token?: string;
+      initial_access_token?: string;
+      initial_refresh_token?: string;
     }[];
   };
 }
@@ -42,6 +46,11 @@ export interface BuiltCredential {
 
 /** What admin create/update hand to the identity service (already shape-checked). */
 export interface IdentityInput {
+  /**
+   * Chosen by a self-service strategy that seals secrets under the identity id before the
+   * identity exists (OIDC tokens); the admin API never sets it.
+   */
+  id?: string;
   schemaId: string;
   traits: unknown;
   state?: IdentityState;

@@ -47,7 +47,7 @@ export class IdentityService {
     const schema = this.schemaFor(input.schemaId);
     const traits = this.validTraits(schema, input.traits);
     const identity = Object.assign(new IdentityEntity(), {
-      id: newId(now.getTime()),
+      id: input.id ?? newId(now.getTime()),
       schemaId: schema.id,
       traits,
       state: input.state ?? 'active',
@@ -183,6 +183,30 @@ export class IdentityService {
     }
     if (!existing) identity.credentials = [...(identity.credentials ?? []), credential];
     identity.updatedAt = now;
+    await this.repository.update(identity);
+    this.changed(id);
+    return identity;
+  }
+
+  /**
+   * Adds one OIDC connection (`<provider>:<subject>`) to an identity: account linking after a
+   * sign-in, a provider linked in settings. IdentityConflictError when another identity has it.
+   */
+  async linkOidcProvider(
+    id: string,
+    entry: {
+      provider: string;
+      subject: string;
+      initial_id_token?: string;
+      initial_access_token?: string;
+      initial_refresh_token?: string;
+    },
+  ): Promise<IdentityEntity> {
+    const identity = await this.get(id);
+    const now = this.clock.now();
+    await importCredentials(identity, { oidc: { config: { providers: [entry] } } }, this.hasher, now);
+    identity.updatedAt = now;
+    syncCredentialIdentifiers(identity, this.schemaFor(identity.schemaId), now);
     await this.repository.update(identity);
     this.changed(id);
     return identity;

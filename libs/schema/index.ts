@@ -17,7 +17,7 @@ export {
 export { normalizeIdentifier } from './identifier-normalizer.js';
 export { KRATOS_EXTENSION_KEY, parseIdentitySchema } from './schema-extension.js';
 export { decodeSchemaId, encodeSchemaId, identitySchemaUrl } from './schema-id.js';
-export { MAX_SCHEMA_BYTES } from './schema-source.js';
+export { MAX_SCHEMA_BYTES, readSchemaSource, SchemaSourceError } from './schema-source.js';
 export { identitySchemaProblems } from './schema-structure.js';
 export { SchemaLoadError, UnknownIdentitySchemaError } from './schema.errors.js';
 export { SchemaController } from './schema.controller.js';

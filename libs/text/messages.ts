@@ -18,6 +18,26 @@ export const Text = {
   signIn: () => info(1010001, 'Sign in'),
   signInWithPassword: () => info(1010022, 'Sign in with password'),
   signUp: () => info(1040001, 'Sign up'),
+  signInWith: (provider: string, providerId: string) =>
+    info(1010002, `Sign in with ${provider}`, { provider, provider_id: providerId }),
+  signUpWith: (provider: string, providerId: string) =>
+    info(1040002, `Sign up with ${provider}`, { provider, provider_id: providerId }),
+  continueSignUp: () => info(1040003, 'Continue'),
+  signInAndLink: () => info(1010017, 'Sign in and link'),
+  confirmWith: (provider: string, providerId: string) =>
+    info(1010018, `Confirm with ${provider}`, { provider, provider_id: providerId }),
+  linkExisting: (identifier: string, provider: string, context: Record<string, unknown>) =>
+    info(
+      1010016,
+      `You tried to sign in with "${identifier}", but that email is already used by another account. Sign in to your account with one of the options below to add your account "${identifier}" at "${provider}" as another way to sign in.`,
+      { ...context, duplicate_identifier: identifier, duplicateIdentifier: identifier, provider },
+    ),
+  duplicateOidcLink: () =>
+    error(
+      4000027,
+      'An account with the same identifier (email, phone, username, ...) exists already. Please sign in to your existing account to link your social profile.',
+    ),
+  linkedCredentialsMismatch: () => error(4010009, 'Linked credentials do not match.'),
   loginReauth: () => info(1010003, 'Please confirm this action by verifying that it is you.'),
   loginMfa: () => info(1010004, 'Please complete the second authentication challenge.'),
 

@@ -8,6 +8,8 @@ function minutesAgo(expiredAt: Date, now: Date): string {
 export const SettingsText = {
   saved: () => uiText(1050001, 'Your changes have been saved!', 'success'),
   save: () => uiText(1070003, 'Save', 'info'),
+  linkProvider: (provider: string) => uiText(1050002, `Link ${provider}`, 'info', { provider }),
+  unlinkProvider: (provider: string) => uiText(1050003, `Unlink ${provider}`, 'info', { provider }),
   samePassword: () =>
     uiText(4000039, 'The new password must be different from the current password.', 'error'),
   noStrategy: () =>

@@ -56,6 +56,16 @@ export class FlowResponder {
   }
 }
 
+/** Kratos' answer to a JSON client that must send its browser elsewhere to go on. */
+export function browserLocationChangeRequired(url: string): ApiError {
+  return new ApiError(422, {
+    id: 'browser_location_change_required',
+    reason: `In order to complete this flow please redirect the browser to: ${url}`,
+    message: 'browser location change required',
+    extra: { redirect_browser_to: url },
+  });
+}
+
 export function flowIdParam(value: unknown): string {
   if (typeof value !== 'string' || !/^[0-9a-f-]{36}$/i.test(value)) {
     throw new ApiError(400, { reason: 'The flow query parameter is missing or malformed.' });

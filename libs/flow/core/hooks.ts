@@ -23,6 +23,8 @@ export interface AfterRegistration {
   flow: RegistrationFlowEntity;
   identity: IdentityEntity;
   method: string;
+  /** The OIDC provider the identity signed up with, for the session's authentication method. */
+  provider?: string;
   device: DeviceInfo;
   /** Set by a hook that signs the new identity in (the `session` hook). */
   issued?: { session: SessionEntity; token: string };

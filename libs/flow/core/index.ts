@@ -2,7 +2,7 @@ export { clientKind, wantsJson, type ClientKind } from './client-kind.js';
 export { CsrfTokens, csrfViolation, sha256 } from './csrf.js';
 export { browserOnApiFlow, expiredOnRead, flowExpired, sessionAlreadyAvailable } from './flow-expiry.js';
 export { FlowErrorRepository } from './flow-error.repository.js';
-export { flowIdParam, FlowResponder, withQuery } from './flow-responder.js';
+export { browserLocationChangeRequired, flowIdParam, FlowResponder, withQuery } from './flow-responder.js';
 export {
   FlowErrorEntity,
   LoginFlowEntity,
@@ -16,9 +16,12 @@ export {
 export { FlowRepository } from './flow.repository.js';
 export { ReturnToPolicy } from './return-to.js';
 export {
+  CREDENTIAL_LINKER,
+  type CredentialLinker,
   LOGIN_STRATEGIES,
   REGISTRATION_STRATEGIES,
   SETTINGS_STRATEGIES,
+  type BrowserRedirect,
   type FlowContext,
   type LoginAudience,
   type SettingsContext,

@@ -1,5 +1,6 @@
 import { type IdentityEntity } from '../../identity/index.js';
 import { type Authentication, type DeviceInfo, type SessionEntity } from '../../session/index.js';
+import { type UiText } from '../../text/index.js';
 import { type ClientKind } from './client-kind.js';
 import { type LoginFlowEntity, type RegistrationFlowEntity, type SettingsFlowEntity } from './flow.entity.js';
 
@@ -9,13 +10,36 @@ export interface FlowContext {
   device: DeviceInfo;
   session: SessionEntity | null;
   now: Date;
+  /**
+   * The return leg of a method that sent the browser elsewhere (the OIDC callback's verified
+   * claims): set by the server, never taken from the submitted body.
+   */
+  resume?: Record<string, unknown>;
+}
+
+/**
+ * The browser must go elsewhere to go on (the OIDC provider): 303 for browser forms, 422
+ * `browser_location_change_required` for JSON clients. `continuity`: the paused flow and the
+ * nonce the `ory_kratos_continuity` cookie gives the browser, which must come back with it.
+ */
+export interface BrowserRedirect {
+  url: string;
+  continuity?: { flowId: string; nonce: string; expiresAt: Date };
 }
 
 export type LoginResult =
   | { kind: 'not_responsible' }
   /** The flow's ui now holds the messages; it goes back to the client. */
   | { kind: 'invalid' }
-  | { kind: 'identified'; identity: IdentityEntity; method: string; aal: 'aal1' | 'aal2' };
+  | {
+      kind: 'identified';
+      identity: IdentityEntity;
+      method: string;
+      aal: 'aal1' | 'aal2';
+      /** The OIDC provider id, for the session's authentication method. */
+      provider?: string;
+    }
+  | { kind: 'redirect'; redirect: BrowserRedirect };
 
 /**
  * Who a login flow is for. On a refresh flow or a second-factor (`aal=aal2`) flow, the signed-in
@@ -39,7 +63,8 @@ export interface LoginStrategy {
 export type RegistrationResult =
   | { kind: 'not_responsible' }
   | { kind: 'invalid' }
-  | { kind: 'created'; identity: IdentityEntity; method: string };
+  | { kind: 'created'; identity: IdentityEntity; method: string; provider?: string }
+  | { kind: 'redirect'; redirect: BrowserRedirect };
 
 export interface RegistrationStrategy {
   readonly id: string;
@@ -75,6 +100,8 @@ export type SettingsResult =
    * counts as completed (Kratos' "since we added the method, we have authenticated it").
    */
   | { kind: 'updated'; identity: IdentityEntity; authenticated?: Authentication }
+  /** The browser must go elsewhere first (linking an OIDC provider). */
+  | { kind: 'redirect'; redirect: BrowserRedirect }
   /**
    * A step that needs another round on the same flow without saving yet (TOTP or lookup codes
    * shown for confirmation, a WebAuthn challenge): the flow goes back to the client with state
@@ -94,3 +121,17 @@ export interface SettingsStrategy {
 }
 
 export const SETTINGS_STRATEGIES = Symbol('SETTINGS_STRATEGIES');
+
+/**
+ * Adds a credential held on a login flow to the identity that just signed in on it (Kratos'
+ * account linking: an OIDC sign-up that hit an existing identifier). `null`: nothing held on this
+ * flow. Refusing (`mismatch`) fails the login with that message.
+ */
+export interface CredentialLinker {
+  link(
+    flow: LoginFlowEntity,
+    identity: IdentityEntity,
+  ): Promise<null | { kind: 'linked'; auth: Authentication } | { kind: 'mismatch'; text: UiText }>;
+}
+
+export const CREDENTIAL_LINKER = Symbol('CREDENTIAL_LINKER');

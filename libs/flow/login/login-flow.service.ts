@@ -12,9 +12,12 @@ import {
 import { Text } from '../../text/index.js';
 import {
   addUiMessage,
+  type BrowserRedirect,
   type ClientKind,
   clearMessages,
   countingRefusals,
+  CREDENTIAL_LINKER,
+  type CredentialLinker,
   FlowFactory,
   FlowMetrics,
   FlowRejectedError,
@@ -45,12 +48,15 @@ export interface SubmitLogin {
   /** The token the request presented its session with (re-authentication keeps it). */
   token?: string;
   body: Record<string, unknown>;
+  /** The return leg of a redirecting method (the OIDC callback), never from the request body. */
+  resume?: Record<string, unknown>;
 }
 
 export type LoginOutcome =
   | { kind: 'flow'; flow: LoginFlowEntity }
   | { kind: 'expired'; flow: LoginFlowEntity; replacement: LoginFlowEntity }
   | { kind: 'already_signed_in'; flow: LoginFlowEntity }
+  | { kind: 'redirect'; flow: LoginFlowEntity; redirect: BrowserRedirect }
   | {
       kind: 'signed_in';
       flow: LoginFlowEntity;
@@ -79,6 +85,7 @@ export class LoginFlowService {
     private readonly identities: IdentityService,
     private readonly config: ConfigService,
     @Optional() private readonly metrics: FlowMetrics = NO_FLOW_METRICS,
+    @Optional() @Inject(CREDENTIAL_LINKER) private readonly linker?: CredentialLinker,
   ) {
     this.flows = new FlowRepository(db, LoginFlowEntity);
   }
@@ -116,6 +123,11 @@ export class LoginFlowService {
     return flow;
   }
 
+  /** Stores a flow a method changed outside a submission (the OIDC callback's messages). */
+  async save(flow: LoginFlowEntity): Promise<void> {
+    await this.flows.update(flow);
+  }
+
   isExpired(flow: LoginFlowEntity): boolean {
     return flow.expiresAt <= this.clock.now();
   }
@@ -146,7 +158,13 @@ export class LoginFlowService {
     input: SubmitLogin,
     turn: { method: string },
   ): Promise<LoginOutcome> {
-    const ctx = { client: input.client, device: input.device, session: input.session, now: this.clock.now() };
+    const ctx = {
+      client: input.client,
+      device: input.device,
+      session: input.session,
+      now: this.clock.now(),
+      resume: input.resume,
+    };
     for (const strategy of this.strategies) {
       const result = await countingRefusals(this.metrics, 'login', strategy.id, () =>
         strategy.login(flow, input.body, ctx),
@@ -154,8 +172,17 @@ export class LoginFlowService {
       if (result.kind === 'not_responsible') continue;
       flow.active = turn.method = strategy.id;
       if (result.kind === 'invalid') return this.rejected(flow);
+      if (result.kind === 'redirect') {
+        flow.updatedAt = this.clock.now();
+        await this.flows.update(flow);
+        return { kind: 'redirect', flow, redirect: result.redirect };
+      }
       try {
-        return await this.signIn(flow, input, result.identity, { method: result.method, aal: result.aal });
+        return await this.signIn(flow, input, result.identity, {
+          method: result.method,
+          aal: result.aal,
+          ...(result.provider ? { provider: result.provider } : {}),
+        });
       } catch (error) {
         if (error instanceof FlowRejectedError) {
           addUiMessage(flow.ui, error.text);
@@ -182,9 +209,13 @@ export class LoginFlowService {
       await this.complete(flow);
       return { kind: 'signed_in', flow, session, token: input.token };
     }
-    // A hook that refuses the login (require_verified_address) rolls the new session back.
+    // A hook that refuses the login (require_verified_address) rolls the new session back, and
+    // with it a credential linked on this flow.
     const { session, token } = await this.db.transaction(async () => {
+      const linked = this.linker ? await this.linker.link(flow, identity) : null;
+      if (linked?.kind === 'mismatch') throw new FlowRejectedError(linked.text);
       const issued = await this.sessions.issue(identity, auth, input.device);
+      if (linked) await this.sessions.addAuthenticationMethod(issued.session, linked.auth);
       await this.hooks.afterLogin({ flow, session: issued.session, method: auth.method });
       return issued;
     });

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { ConfigService } from '../../config/index.js';
-import { ApiError } from '../../errors/index.js';
 import { SessionPresenter, SessionTransport } from '../../session/index.js';
+import { ContinuityCookie } from '../settings/continuity-cookie.js';
 import {
+  browserLocationChangeRequired,
   type ClientKind,
   FlowFactory,
   flowExpired,
@@ -25,6 +26,7 @@ export class LoginResponder {
     private readonly transport: SessionTransport,
     private readonly presenter: SessionPresenter,
     private readonly config: ConfigService,
+    private readonly continuity: ContinuityCookie,
   ) {}
 
   /** The aal2 login a browser continues with after a first factor, keeping where it was going. */
@@ -43,6 +45,13 @@ export class LoginResponder {
         if (client === 'browser')
           return this.responder.redirect(res, this.http.returnUrl('login', outcome.flow.returnTo));
         return this.http.showFlow('login', res, client, outcome.flow, loginFlowJson);
+      case 'redirect': {
+        const { url, continuity } = outcome.redirect;
+        if (continuity)
+          this.continuity.set(res, continuity.flowId, continuity.nonce, continuity.expiresAt, new Date());
+        if (client === 'browser') return this.responder.redirect(res, url);
+        throw browserLocationChangeRequired(url);
+      }
       case 'expired':
         if (client === 'browser')
           return this.responder.redirect(res, this.factory.uiUrl('login', outcome.replacement.id));
@@ -54,12 +63,7 @@ export class LoginResponder {
         if (outcome.secondFactorRequired && client !== 'api') {
           const stepUp = this.stepUpUrl(flow);
           if (client === 'browser') return this.responder.redirect(res, stepUp);
-          throw new ApiError(422, {
-            id: 'browser_location_change_required',
-            reason: `In order to complete this flow please redirect the browser to: ${stepUp}`,
-            message: 'browser location change required',
-            extra: { redirect_browser_to: stepUp },
-          });
+          throw browserLocationChangeRequired(stepUp);
         }
         if (client === 'browser') return this.responder.redirect(res, target);
         const sessionJson = this.presenter.present(session, { admin: false });

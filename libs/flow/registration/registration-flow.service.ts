@@ -8,6 +8,7 @@ import { Text } from '../../text/index.js';
 import {
   addUiMessage,
   type AfterRegistration,
+  type BrowserRedirect,
   type ClientKind,
   clearMessages,
   countingRefusals,
@@ -42,11 +43,14 @@ export interface SubmitRegistration {
   device: DeviceInfo;
   session: SessionEntity | null;
   body: Record<string, unknown>;
+  /** The return leg of a redirecting method (the OIDC callback), never from the request body. */
+  resume?: Record<string, unknown>;
 }
 
 export type RegistrationOutcome =
   | { kind: 'flow'; flow: RegistrationFlowEntity }
   | { kind: 'expired'; flow: RegistrationFlowEntity; replacement: RegistrationFlowEntity }
+  | { kind: 'redirect'; flow: RegistrationFlowEntity; redirect: BrowserRedirect }
   | {
       kind: 'registered';
       flow: RegistrationFlowEntity;
@@ -123,6 +127,11 @@ export class RegistrationFlowService {
     return flow;
   }
 
+  /** Stores a flow a method changed outside a submission (the OIDC callback's messages). */
+  async save(flow: RegistrationFlowEntity): Promise<void> {
+    await this.flows.update(flow);
+  }
+
   isExpired(flow: RegistrationFlowEntity): boolean {
     return flow.expiresAt <= this.clock.now();
   }
@@ -152,7 +161,13 @@ export class RegistrationFlowService {
     input: SubmitRegistration,
     turn: { method: string },
   ): Promise<RegistrationOutcome> {
-    const ctx = { client: input.client, device: input.device, session: input.session, now: this.clock.now() };
+    const ctx = {
+      client: input.client,
+      device: input.device,
+      session: input.session,
+      now: this.clock.now(),
+      resume: input.resume,
+    };
     for (const strategy of this.strategies) {
       const result = await countingRefusals(this.metrics, 'registration', strategy.id, () =>
         strategy.register(flow, input.body, ctx),
@@ -160,12 +175,18 @@ export class RegistrationFlowService {
       if (result.kind === 'not_responsible') continue;
       flow.active = turn.method = strategy.id;
       if (result.kind === 'invalid') return this.rejected(flow);
+      if (result.kind === 'redirect') {
+        flow.updatedAt = this.clock.now();
+        await this.flows.update(flow);
+        return { kind: 'redirect', flow, redirect: result.redirect };
+      }
       flow.state = 'passed_challenge';
       flow.updatedAt = this.clock.now();
       const after: AfterRegistration = {
         flow,
         identity: result.identity,
         method: result.method,
+        ...(result.provider ? { provider: result.provider } : {}),
         device: input.device,
         verifications: [],
       };

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { IdentityPresenter } from '../../identity/index.js';
 import { SessionPresenter, SessionTransport } from '../../session/index.js';
-import { type ClientKind, FlowFactory, flowExpired, FlowHttp, FlowResponder } from '../core/index.js';
+import {
+  browserLocationChangeRequired,
+  type ClientKind,
+  FlowFactory,
+  flowExpired,
+  FlowHttp,
+  FlowResponder,
+} from '../core/index.js';
+import { ContinuityCookie } from '../settings/continuity-cookie.js';
 import { type RegistrationOutcome } from './registration-flow.service.js';
 import { registrationFlowJson } from './registration-flow.wire.js';
 
@@ -16,11 +24,19 @@ export class RegistrationResponder {
     private readonly transport: SessionTransport,
     private readonly sessions: SessionPresenter,
     private readonly identities: IdentityPresenter,
+    private readonly continuity: ContinuityCookie,
   ) {}
 
   async respond(res: Response, client: ClientKind, outcome: RegistrationOutcome): Promise<void> {
     if (outcome.kind === 'flow')
       return this.http.showFlow('registration', res, client, outcome.flow, registrationFlowJson);
+    if (outcome.kind === 'redirect') {
+      const { url, continuity } = outcome.redirect;
+      if (continuity)
+        this.continuity.set(res, continuity.flowId, continuity.nonce, continuity.expiresAt, new Date());
+      if (client === 'browser') return this.responder.redirect(res, url);
+      throw browserLocationChangeRequired(url);
+    }
     if (outcome.kind === 'expired') {
       if (client === 'browser')
         return this.responder.redirect(res, this.factory.uiUrl('registration', outcome.replacement.id));

@@ -8,6 +8,7 @@ import { SettingsText } from '../../text/index.js';
 import {
   addUiMessage,
   type AfterSettings,
+  type BrowserRedirect,
   type ClientKind,
   clearMessages,
   countingRefusals,
@@ -53,6 +54,8 @@ export interface SubmitSettings {
   session: SessionEntity;
   identity: IdentityEntity;
   body: Record<string, unknown>;
+  /** The return leg of a redirecting method (the OIDC callback), never from the request body. */
+  resume?: Record<string, unknown>;
 }
 
 export type SettingsOutcome =
@@ -61,6 +64,8 @@ export type SettingsOutcome =
   /** Another round on the same flow (a code to confirm, a challenge to answer). */
   | { kind: 'continue'; flow: SettingsFlowEntity; identity: IdentityEntity }
   | { kind: 'expired'; flow: SettingsFlowEntity; replacement: SettingsFlowEntity }
+  /** The browser goes to the OIDC provider (303, or 422 for JSON clients). */
+  | { kind: 'redirect'; flow: SettingsFlowEntity; redirect: BrowserRedirect }
   /**
    * A browser must sign in again (`error`, session_refresh_required) before its change is applied;
    * the change is held for it, and the browser is given `held` to carry in its continuity cookie.
@@ -214,6 +219,7 @@ export class SettingsFlowService {
       identity: input.identity,
       privileged: this.isPrivileged(input.session),
       now: this.clock.now(),
+      resume: input.resume,
     };
     const turn = { method: NO_METHOD };
     const outcome = await this.attempt(flow, input, ctx, before, turn);
@@ -243,6 +249,8 @@ export class SettingsFlowService {
           return { kind: 'flow', flow: await this.saveShown(flow), identity: input.identity };
         case 'continue':
           return { kind: 'continue', flow: await this.saveShown(flow), identity: input.identity };
+        case 'redirect':
+          return { kind: 'redirect', flow: await this.saveShown(flow), redirect: result.redirect };
         case 'privileged_session_required': {
           const error = refreshRequired(
             this.loginUrl({ refresh: 'true', return_to: this.resumeUrl(flow.id) }),
@@ -336,6 +344,11 @@ export class SettingsFlowService {
       continueWith: continueWith.items,
       verificationUi: continueWith.verificationUi,
     };
+  }
+
+  /** Stores a flow a method changed outside a submission (the OIDC callback's messages). */
+  save(flow: SettingsFlowEntity): Promise<SettingsFlowEntity> {
+    return this.saveShown(flow);
   }
 
   private async saveShown(flow: SettingsFlowEntity): Promise<SettingsFlowEntity> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { type IdentityEntity, IdentityPresenter } from '../../identity/index.js';
 import {
+  browserLocationChangeRequired,
   type ClientKind,
   flowExpired,
   FlowHttp,
@@ -39,6 +40,13 @@ export class SettingsResponder {
       case 'continue':
         if (client === 'browser') return this.responder.redirect(res, this.flows.uiUrl(outcome.flow.id));
         return this.responder.json(res, 200, this.json(outcome.flow, outcome.identity));
+      case 'redirect': {
+        const { url, continuity } = outcome.redirect;
+        if (continuity)
+          this.continuity.set(res, continuity.flowId, continuity.nonce, continuity.expiresAt, new Date());
+        if (client === 'browser') return this.responder.redirect(res, url);
+        throw browserLocationChangeRequired(url);
+      }
       case 'refresh_required':
         this.continuity.set(res, outcome.flow.id, outcome.held.nonce, outcome.held.expiresAt, new Date());
         throw outcome.error;

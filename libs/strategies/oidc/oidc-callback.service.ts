@@ -1,0 +1,291 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../../errors/index.js';
+import {
+  addUiMessage,
+  clearMessages,
+  FlowFactory,
+  FlowHttp,
+  type LoginFlowEntity,
+  LoginFlowService,
+  type LoginOutcome,
+  type RegistrationFlowEntity,
+  RegistrationFlowService,
+  type RegistrationOutcome,
+  type SettingsFlowEntity,
+  SettingsFlowService,
+  type SettingsOutcome,
+  withQuery,
+} from '../../flow/index.js';
+import { OidcDuplicateError, OidcLinking } from './oidc-linking.js';
+import { IdentityRepository, IdentityService } from '../../identity/index.js';
+import { Clock } from '../../persistence/index.js';
+import { type DeviceInfo, type SessionEntity } from '../../session/index.js';
+import { Text } from '../../text/index.js';
+import { OidcContinuity } from './oidc-continuity.js';
+import { OidcProviders } from './oidc-providers.js';
+import { OidcStart } from './oidc-start.js';
+import { type OidcState } from './oidc-state.js';
+import { oidcIdentifier, type OidcResume } from './oidc-resume.js';
+import { OidcFlowError, ProviderUnavailableError } from './providers/index.js';
+
+const INCOMPLETE = 'Unable to complete OpenID Connect flow because';
+
+export interface CallbackInput {
+  /** The `{provider}` path segment; undefined on the provider-less (`pkce: force`) route. */
+  providerInUrl?: string;
+  query: Record<string, string>;
+  /** The nonce this browser's continuity cookie holds for a flow. */
+  nonceFor: (flowId: string) => string | undefined;
+  session: SessionEntity | null;
+  device: DeviceInfo;
+}
+
+export type CallbackOutcome =
+  /** No flow to attach it to: error UI for browsers. */
+  | { kind: 'error'; error: unknown }
+  /** Back to the flow's UI, with its messages. */
+  | { kind: 'flow'; flowKind: 'login'; flow: LoginFlowEntity }
+  | { kind: 'flow'; flowKind: 'registration'; flow: RegistrationFlowEntity }
+  | { kind: 'redirect'; url: string }
+  | { kind: 'flow'; flowKind: 'settings'; flow: SettingsFlowEntity }
+  | { kind: 'settings'; outcome: SettingsOutcome }
+  | { kind: 'login'; outcome: LoginOutcome }
+  | { kind: 'registration'; outcome: RegistrationOutcome };
+
+const badRequest = (reason: string) => new ApiError(400, { reason });
+const NO_CODE = `${INCOMPLETE} the OpenID Provider did not return the code query parameter.`;
+
+function providerErrorReason(query: Record<string, string>): string {
+  const description = query['error_description'] ? `: ${query['error_description']}` : '';
+  return `${INCOMPLETE} the OpenID Provider returned error "${query['error']}"${description}`;
+}
+
+function flowExpiredError(): ApiError {
+  return new ApiError(410, {
+    id: 'self_service_flow_expired',
+    reason: 'The self-service flow expired, initialize a new one.',
+    message: 'self-service flow expired',
+  });
+}
+
+function continuityError(reason: 'not_resumable' | 'state_mismatch'): ApiError {
+  return badRequest(
+    reason === 'not_resumable'
+      ? 'no resumable session found'
+      : `${INCOMPLETE} the state parameter does not match the one this browser started with.`,
+  );
+}
+
+/**
+ * The provider's redirect back, in Kratos' order: state, flow, continuity, provider error, code,
+ * existing session, code exchange and claims, then login or registration (converting one into
+ * the other when the subject is known or unknown).
+ */
+@Injectable()
+export class OidcCallback {
+  constructor(
+    private readonly providers: OidcProviders,
+    private readonly starter: OidcStart,
+    private readonly logins: LoginFlowService,
+    private readonly registrations: RegistrationFlowService,
+    private readonly identities: IdentityRepository,
+    private readonly http: FlowHttp,
+    private readonly clock: Clock,
+    private readonly linking: OidcLinking,
+    private readonly factory: FlowFactory,
+    private readonly settingsFlows: SettingsFlowService,
+    private readonly identityService: IdentityService,
+  ) {}
+
+  /**
+   * A provider linked in settings: the flow needs the session of its identity (the settings
+   * flow's own rule), the continuity of the browser, then the code exchange; the settings flow
+   * service links the connection (or refuses a subject another identity has).
+   */
+  private async settingsCallback(input: CallbackInput, state: OidcState): Promise<CallbackOutcome> {
+    let flow: SettingsFlowEntity;
+    try {
+      flow = await this.settingsFlows.get(state.flowId);
+    } catch (error) {
+      return { kind: 'error', error };
+    }
+    if (!input.session || input.session.identityId !== flow.identityId) {
+      return {
+        kind: 'error',
+        error: new ApiError(401, {
+          id: 'session_inactive',
+          reason: 'No active session was found in this request.',
+          message: 'request does not have a valid authentication session',
+        }),
+      };
+    }
+    if (this.settingsFlows.isExpired(flow)) return { kind: 'error', error: flowExpiredError() };
+    const query = input.query;
+    const resumed = OidcContinuity.resume(flow, input.nonceFor(flow.id), query['state']!, this.clock.now());
+    if (!resumed.ok) return { kind: 'error', error: continuityError(resumed.reason) };
+    const problem = query['error'] ? providerErrorReason(query) : !query['code'] ? NO_CODE : null;
+    if (problem) {
+      clearMessages(flow.ui);
+      addUiMessage(flow.ui, Text.reason(problem));
+      await this.settingsFlows.save(flow);
+      return { kind: 'flow', flowKind: 'settings', flow };
+    }
+    const provider = this.providers.get(state.provider);
+    try {
+      const person = await provider.exchange({
+        redirectUri: this.providers.redirectUri(provider),
+        query,
+        ...(state.codeVerifier ? { codeVerifier: state.codeVerifier } : {}),
+      });
+      const outcome = await this.settingsFlows.submit(flow, {
+        client: 'browser',
+        device: input.device,
+        session: input.session,
+        identity: await this.identityService.get(flow.identityId),
+        body: { method: 'oidc' },
+        resume: { oidc: { provider: state.provider, person } },
+      });
+      return { kind: 'settings', outcome };
+    } catch (error) {
+      if (error instanceof OidcFlowError) {
+        clearMessages(flow.ui);
+        addUiMessage(flow.ui, Text.reason(error.message));
+        await this.settingsFlows.save(flow);
+        return { kind: 'flow', flowKind: 'settings', flow };
+      }
+      if (error instanceof ProviderUnavailableError)
+        return { kind: 'error', error: new ApiError(500, { reason: error.message }) };
+      throw error;
+    }
+  }
+
+  async handle(input: CallbackInput): Promise<CallbackOutcome> {
+    const { query } = input;
+    if (!query['state']) {
+      return {
+        kind: 'error',
+        error: badRequest(`${INCOMPLETE} the OpenID Provider did not return the state query parameter.`),
+      };
+    }
+    const state = this.starter.state.open(query['state']);
+    if (!state) return { kind: 'error', error: badRequest(`${INCOMPLETE} the state parameter is invalid.`) };
+    if (input.providerInUrl !== undefined && input.providerInUrl !== state.provider) {
+      return { kind: 'error', error: badRequest('provider mismatch between internal state and URL') };
+    }
+    if (state.kind === 'settings') return this.settingsCallback(input, state);
+    let flow: LoginFlowEntity | RegistrationFlowEntity;
+    try {
+      flow =
+        state.kind === 'login'
+          ? await this.logins.get(state.flowId)
+          : await this.registrations.get(state.flowId);
+    } catch (error) {
+      return { kind: 'error', error };
+    }
+    const expired =
+      state.kind === 'login'
+        ? this.logins.isExpired(flow as LoginFlowEntity)
+        : this.registrations.isExpired(flow);
+    if (expired) return { kind: 'error', error: flowExpiredError() };
+    const resumed = OidcContinuity.resume(flow, input.nonceFor(flow.id), query['state'], this.clock.now());
+    if (!resumed.ok) return { kind: 'error', error: continuityError(resumed.reason) };
+    const problem = query['error'] ? providerErrorReason(query) : !query['code'] ? NO_CODE : null;
+    if (problem) return this.flowMessage(state, flow, problem);
+    const refresh = state.kind === 'login' && (flow as LoginFlowEntity).refresh;
+    if (input.session && !refresh)
+      return { kind: 'redirect', url: this.http.returnUrl(state.kind, flow.returnTo, 'oidc') };
+
+    const provider = this.providers.get(state.provider);
+    let resume: OidcResume;
+    try {
+      const person = await provider.exchange({
+        redirectUri: this.providers.redirectUri(provider),
+        query,
+        ...(state.codeVerifier ? { codeVerifier: state.codeVerifier } : {}),
+      });
+      resume = { provider: state.provider, person };
+    } catch (error) {
+      if (error instanceof OidcFlowError) return this.flowMessage(state, flow, error.message);
+      if (error instanceof ProviderUnavailableError)
+        return { kind: 'error', error: new ApiError(500, { reason: error.message }) };
+      throw error;
+    }
+    const body: Record<string, unknown> = {
+      method: 'oidc',
+      provider: state.provider,
+      ...(resumed.traits ? { traits: resumed.traits } : {}),
+      ...(resumed.transientPayload ? { transient_payload: resumed.transientPayload } : {}),
+    };
+    const known = await this.identities.findCredentialByIdentifier(
+      'oidc',
+      oidcIdentifier(state.provider, resume.person.claims.sub),
+    );
+    const submit = {
+      client: 'browser' as const,
+      device: input.device,
+      session: input.session,
+      body,
+      resume: { oidc: resume },
+    };
+    if (known) {
+      const login = state.kind === 'login' ? (flow as LoginFlowEntity) : await this.loginFor(flow);
+      return { kind: 'login', outcome: await this.logins.submit(login, submit) };
+    }
+    const registration = state.kind === 'registration' ? flow : await this.registrationFor(flow);
+    try {
+      return { kind: 'registration', outcome: await this.registrations.submit(registration, submit) };
+    } catch (error) {
+      if (!(error instanceof OidcDuplicateError)) throw error;
+      const login = await this.loginFor(flow);
+      await this.linking.hold(login, error);
+      await this.logins.save(login);
+      return {
+        kind: 'redirect',
+        url: withQuery(this.factory.uiUrl('login', login.id), { no_org_ui: 'true' }),
+      };
+    }
+  }
+
+  private async flowMessage(
+    state: OidcState,
+    flow: LoginFlowEntity | RegistrationFlowEntity,
+    reason: string,
+  ): Promise<CallbackOutcome> {
+    clearMessages(flow.ui);
+    addUiMessage(flow.ui, Text.reason(reason));
+    flow.updatedAt = this.clock.now();
+    if (state.kind === 'login') {
+      await this.logins.save(flow as LoginFlowEntity);
+      return { kind: 'flow', flowKind: 'login', flow: flow as LoginFlowEntity };
+    }
+    await this.registrations.save(flow);
+    return { kind: 'flow', flowKind: 'registration', flow };
+  }
+
+  /** Kratos' registration → login conversion: the subject is known, so sign in instead. */
+  private loginFor(flow: LoginFlowEntity | RegistrationFlowEntity): Promise<LoginFlowEntity> {
+    return this.logins.create({
+      type: flow.type,
+      requestUrl: flow.requestUrl,
+      ...(flow.returnTo ? { returnTo: flow.returnTo } : {}),
+      sameBrowserAs: flow,
+      boundOnOpen: true,
+      refresh: false,
+      aal: 'aal1',
+      session: null,
+    });
+  }
+
+  /** Kratos' login → registration conversion: an unknown subject signs up. */
+  private registrationFor(flow: LoginFlowEntity | RegistrationFlowEntity): Promise<RegistrationFlowEntity> {
+    return this.registrations.create({
+      type: flow.type,
+      requestUrl: flow.requestUrl,
+      ...(flow.returnTo ? { returnTo: flow.returnTo } : {}),
+      sameBrowserAs: flow,
+      boundOnOpen: true,
+      ...(flow.identitySchema ? { identitySchema: flow.identitySchema } : {}),
+      session: null,
+    });
+  }
+}

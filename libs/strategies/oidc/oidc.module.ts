@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { FlowModule } from '../../flow/index.js';
+import { IdentityModule } from '../../identity/index.js';
+import { JsonnetModule } from '../../jsonnet/index.js';
+import { SchemaModule } from '../../schema/index.js';
+import { SessionModule } from '../../session/index.js';
+import { OidcCallbackController } from './oidc-callback.controller.js';
+import { OidcCallback } from './oidc-callback.service.js';
+import { OidcLinking } from './oidc-linking.js';
+import { OidcMapper } from './oidc-mapper.js';
+import { OidcProviders } from './oidc-providers.js';
+import { OidcRegistration } from './oidc-registration.js';
+import { OidcSettings } from './oidc-settings.js';
+import { OidcStart } from './oidc-start.js';
+import { OidcStrategy } from './oidc.strategy.js';
+
+/** Social sign-in: the strategy, its providers and the provider's callback route. */
+@Module({
+  imports: [IdentityModule, SchemaModule, SessionModule, JsonnetModule, FlowModule],
+  controllers: [OidcCallbackController],
+  providers: [
+    OidcProviders,
+    OidcStart,
+    OidcMapper,
+    OidcRegistration,
+    OidcStrategy,
+    OidcCallback,
+    OidcLinking,
+    OidcSettings,
+  ],
+  exports: [OidcStrategy, OidcProviders, OidcLinking],
+})
+export class OidcStrategyModule {}
