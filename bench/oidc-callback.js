@@ -5,9 +5,11 @@
 // flow, submit the provider's button, follow the provider's redirects (it signs in and consents
 // on its own), then open Tessera's callback. Only the callback request is measured: the CPU time
 // of all of Tessera's threads (/proc/<pid>/task/*/schedstat, nanoseconds) just before and after it.
+import { Buffer } from 'node:buffer';
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { URLSearchParams } from 'node:url';
 import { parseArgs } from 'node:util';
 import { prepareDatabase } from './lib/databases.js';
 import { describeMachine } from './lib/machine.js';
