@@ -40,6 +40,15 @@ export async function listenOidcProvider() {
       features: { devInteractions: { enabled: false } },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
       pkce: { required: () => true },
+      // Fixed lifetimes: the defaults are functions that print a notice on stdout, where the JSON goes.
+      ttl: {
+        AccessToken: 600,
+        AuthorizationCode: 60,
+        Grant: 3600,
+        IdToken: 600,
+        Interaction: 600,
+        Session: 3600,
+      },
       findAccount: (_ctx, sub) =>
         sub === account.sub
           ? { accountId: sub, claims: () => ({ ...account, email_verified: true }) }
