@@ -153,6 +153,27 @@ function summary(samples) {
   };
 }
 
+/**
+ * The same measure around a request that does nothing (`/health/alive`): what any request costs
+ * here (HTTP parsing, routing, the socket's system calls), for scale.
+ */
+async function trivialRequests(server, count) {
+  const samples = [];
+  for (let i = 0; i < count; i += 1) {
+    const before = cpuNs(server.pid);
+    const started = performance.now();
+    const response = await fetch(`${server.publicUrl}/health/alive`, { headers: { accept: 'text/html' } });
+    await response.arrayBuffer();
+    samples.push({
+      cpuMs: (cpuNs(server.pid) - before) / 1e6,
+      wallMs: performance.now() - started,
+      providerMs: 0,
+    });
+  }
+  const { n, cpuMs, wallMs } = summary(samples);
+  return { n, cpuMs, wallMs };
+}
+
 /** Tessera's CPU while nothing is asked of it, in ms per second (timers, pollers). */
 async function idleCpuMsPerSecond(pid) {
   const before = cpuNs(pid);
@@ -207,6 +228,7 @@ try {
   // The first round trip signs the person up (the login flow turns into a registration).
   await phase('warm-up', WARMUP, server, idp, account, false);
   const idle = await idleCpuMsPerSecond(server.pid);
+  const trivial = await trivialRequests(server, N);
   const ticksBefore = cpuTicks(server.pid);
   const signIns = await phase('sign-in', N, server, idp, account, false);
   const signUps = await phase('sign-up', N, server, idp, account, true);
@@ -219,6 +241,7 @@ try {
     warmup: WARMUP,
     signIn: summary(signIns),
     signUp: summary(signUps),
+    trivialRequest: trivial,
     idleCpuMsPerSecond: idle,
     crossCheck: {
       note: 'whole process CPU over all measured round trips (flow creation, submit and callback), /proc/<pid>/stat',
