@@ -61,8 +61,11 @@ export function memoryOf(pid) {
   return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
 }
 
-/** Spawns `tessera serve --dev` and resolves once /health/ready answers 200 on both ports. */
-export async function startTessera(dsn, cwd, env = {}) {
+/**
+ * Spawns `tessera serve --dev` and resolves once /health/ready answers 200 on both ports.
+ * `nodeArgs` go to node itself (`--cpu-prof`, which NODE_OPTIONS refuses).
+ */
+export async function startTessera(dsn, cwd, env = {}, nodeArgs = []) {
   const [publicPort, adminPort] = [await freePort(), await freePort()];
   const publicUrl = `http://127.0.0.1:${publicPort}`;
   const adminUrl = `http://127.0.0.1:${adminPort}`;
@@ -70,7 +73,7 @@ export async function startTessera(dsn, cwd, env = {}) {
   const keep = (chunk) => (output = (output + chunk).slice(-OUTPUT_LIMIT));
 
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [TESSERA_BIN, 'serve', '--dev'], {
+  const child = spawn(process.execPath, [...nodeArgs, TESSERA_BIN, 'serve', '--dev'], {
     cwd,
     env: serverEnv(dsn, {
       SERVE_PUBLIC_PORT: String(publicPort),

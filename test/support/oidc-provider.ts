@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeJwt, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import Provider from 'oidc-provider';
 import { CookieJar } from './cookie-jar.js';
+import { interactionPage } from './oidc-provider-pages.js';
 
 /** A client registered at the test provider: Tessera signs in with it. */
 export interface OidcClient {
@@ -179,6 +180,16 @@ export async function startOidcProvider(options: StartOidcProviderOptions): Prom
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => tokenRequests.push(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
+    }
+    if (path.startsWith('/interaction/') && req.method === 'GET') {
+      void provider
+        .interactionDetails(req, res)
+        .then((details: { prompt: { name: string }; params: Record<string, unknown> }) => {
+          const html = interactionPage(details.prompt.name, String(details.params['client_id']));
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+        })
+        .catch(() => res.writeHead(400, { 'content-type': 'text/plain' }).end('no such interaction'));
+      return;
     }
     if (path.startsWith('/interaction/') && req.method === 'POST') {
       void interaction(req, res).catch((error: unknown) => {
