@@ -119,6 +119,9 @@ function describe(error: unknown): string {
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the signature is invalid';
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'no published key matches the token';
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'the signing algorithm is not allowed';
+  if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) {
+    return 'the token is malformed';
+  }
   if (error instanceof joseErrors.JOSEError) return error.message;
   return 'the token is malformed';
 }
