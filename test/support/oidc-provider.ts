@@ -226,6 +226,7 @@ export async function startOidcProvider(options: StartOidcProviderOptions): Prom
     authorize,
     close: () =>
       new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

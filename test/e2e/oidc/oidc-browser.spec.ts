@@ -172,6 +172,42 @@ describe('oidc: browser sign-up and sign-in through a real provider', () => {
   });
 });
 
+describe('oidc: refresh login', () => {
+  it('offers only the linked providers, asks the provider to sign in again and refreshes the session', async () => {
+    const sub = `erin-${Date.now()}`;
+    world.idp.addAccount(sub, { email: uniqueEmail('erin'), email_verified: true });
+    const jar = new CookieJar();
+    await signInThroughProvider(world, jar, 'registration', 'acme', sub);
+    const before = (await whoami(jar)).body;
+
+    const { flowId } = await initBrowserFlow(jar, world.publicUrl, 'login', { refresh: 'true' });
+    const { body } = await fetchFlow(jar, world.publicUrl, 'login', flowId);
+    const flow = body as unknown as LoginFlow;
+    const buttons = flow.ui.nodes.filter((n) => n.group === 'oidc');
+    expect(buttons.map((n) => (n.attributes as { value: string }).value)).toEqual(['acme']);
+    const csrf = flow.ui.nodes.find((n) => (n.attributes as { name?: string }).name === 'csrf_token');
+    const start = await jar.fetch(flow.ui.action, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' },
+      body: new URLSearchParams({
+        csrf_token: String((csrf!.attributes as { value: string }).value),
+        provider: 'acme',
+      }).toString(),
+    });
+    expect(start.status).toBe(303);
+    const authorizationUrl = start.headers.get('location')!;
+    expect(new URL(authorizationUrl).searchParams.get('prompt')).toBe('login');
+    const callback = await jar.fetch(await world.idp.authorize(authorizationUrl, { sub }), {
+      headers: { Accept: 'text/html' },
+    });
+    expect(callback.status).toBe(303);
+    const after = (await whoami(jar)).body;
+    expect(after.id).toBe(before.id);
+    expect(after.authentication_methods).toHaveLength(2);
+    expect(after.authentication_methods?.[1]).toMatchObject({ method: 'oidc', provider: 'acme' });
+  });
+});
+
 describe('oidc: credentials on the admin API', () => {
   it('include_credential=oidc shows the provider, subject and the tokens decrypted', async () => {
     const sub = `carol-${Date.now()}`;
