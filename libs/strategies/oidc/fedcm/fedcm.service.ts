@@ -108,6 +108,9 @@ export class FedcmService {
     if (!nonce) throw badRequest('The FedCM token does not carry a nonce issued by this server.');
     const flow = await this.logins.get(nonce.flowId);
     const client = input.client(flow);
+    if (flow.state === 'passed_challenge') {
+      throw badRequest('This FedCM nonce was used already; get new parameters.');
+    }
     if (this.logins.isExpired(flow)) {
       return {
         kind: 'login',
@@ -142,6 +145,9 @@ export class FedcmService {
       oidcIdentifier(nonce.provider, resume.person.claims.sub),
     );
     if (known) return { kind: 'login', outcome: await this.logins.submit(flow, submit) };
+    // The nonce is spent once a verified token is taken, whatever the sign-up makes of it.
+    flow.state = 'passed_challenge';
+    await this.logins.save(flow);
     const registration = await this.registrationFor(flow);
     try {
       return { kind: 'registration', outcome: await this.registrations.submit(registration, submit) };
