@@ -81,13 +81,11 @@ export class IdTokenVerifier {
         `Unable to fetch the OpenID Connect configuration of "${this.config.id}": ${(error as Error).message}`,
       );
     }
-    if (metadata.issuer !== issuer || typeof metadata.jwks_uri !== 'string') {
+    const jwksUri = typeof metadata.jwks_uri === 'string' ? URL.parse(metadata.jwks_uri) : null;
+    if (metadata.issuer !== issuer || !jwksUri || !/^https?:$/.test(jwksUri.protocol)) {
       throw new IdTokenRefusedError(`The OpenID Connect configuration of "${this.config.id}" is not usable`);
     }
-    return {
-      issuer,
-      jwks: createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: TIMEOUT_MS }),
-    };
+    return { issuer, jwks: createRemoteJWKSet(jwksUri, { timeoutDuration: TIMEOUT_MS }) };
   }
 
   /** The verified person, or IdTokenRefusedError naming the failed check. */
@@ -123,5 +121,5 @@ function describe(error: unknown): string {
     return 'the token is malformed';
   }
   if (error instanceof joseErrors.JOSEError) return error.message;
-  return 'the token is malformed';
+  return "the provider's keys could not be fetched";
 }
