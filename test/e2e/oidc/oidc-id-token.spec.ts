@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CookieJar } from '../../support/cookie-jar.js';
+import {
+  csrfTokenOf,
+  DEFAULT_RETURN_URL,
+  fetchFlow,
+  initBrowserFlow,
+  LOGIN_UI,
+  postForm,
+} from '../../support/self-service.js';
 import { idTokenFor, type IdTokenWorld, startIdTokenWorld } from './id-token-support.js';
 
 interface Flow {
@@ -205,5 +214,37 @@ describe('id_token submissions (native Google/Apple SDK sign-in)', () => {
     });
     expect(again.status).toBe(400);
     refusal(again.json);
+  });
+
+  it('serves browser form posts: 303 with the session cookie, or back to the UI with the message', async () => {
+    const { sub } = person('browser');
+    const jar = new CookieJar();
+    const post = async (kind: 'login' | 'registration', fields: Record<string, string>) => {
+      const { flowId } = await initBrowserFlow(jar, world.publicUrl, kind);
+      const { body: flow } = await fetchFlow(jar, world.publicUrl, kind, flowId);
+      const response = await postForm(jar, (flow as unknown as Flow).ui.action, {
+        csrf_token: csrfTokenOf(flow as never),
+        method: 'oidc',
+        provider: 'gsdk',
+        ...fields,
+      });
+      return { flowId, response };
+    };
+    const n1 = randomBytes(8).toString('hex');
+    const bad = await post('login', { id_token: await idTokenFor(world.idp, sub, n1), id_token_nonce: 'x' });
+    expect(bad.response.status).toBe(303);
+    expect(bad.response.headers.get('location')).toBe(`${LOGIN_UI}?flow=${bad.flowId}`);
+    const shown = await fetchFlow(jar, world.publicUrl, 'login', bad.flowId);
+    refusal(shown.body);
+    expect((await jar.fetch(`${world.publicUrl}/sessions/whoami`)).status).toBe(401);
+
+    const n2 = randomBytes(8).toString('hex');
+    const good = await post('registration', {
+      id_token: await idTokenFor(world.idp, sub, n2),
+      id_token_nonce: n2,
+    });
+    expect(good.response.status).toBe(303);
+    expect(good.response.headers.get('location')).toBe(DEFAULT_RETURN_URL);
+    expect((await jar.fetch(`${world.publicUrl}/sessions/whoami`)).status).toBe(200);
   });
 });
