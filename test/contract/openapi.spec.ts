@@ -57,6 +57,8 @@ const CLAIMED = [
   'createRecoveryLinkForIdentity',
   'listCourierMessages',
   'getCourierMessage',
+  'createFedcmFlow',
+  'updateFedcmFlow',
 ];
 
 interface Schema {

@@ -13,11 +13,15 @@ import { OidcRegistration } from './oidc-registration.js';
 import { OidcSettings } from './oidc-settings.js';
 import { OidcStart } from './oidc-start.js';
 import { OidcStrategy } from './oidc.strategy.js';
+import { OidcIdTokenFlows } from './id-token/id-token-flows.js';
+import { OidcIdTokens } from './id-token/oidc-id-tokens.js';
+import { FedcmController } from './fedcm/fedcm.controller.js';
+import { FedcmService } from './fedcm/fedcm.service.js';
 
 /** Social sign-in: the strategy, its providers and the provider's callback route. */
 @Module({
   imports: [IdentityModule, SchemaModule, SessionModule, JsonnetModule, FlowModule],
-  controllers: [OidcCallbackController],
+  controllers: [OidcCallbackController, FedcmController],
   providers: [
     OidcProviders,
     OidcStart,
@@ -27,6 +31,9 @@ import { OidcStrategy } from './oidc.strategy.js';
     OidcCallback,
     OidcLinking,
     OidcSettings,
+    OidcIdTokens,
+    OidcIdTokenFlows,
+    FedcmService,
   ],
   exports: [OidcStrategy, OidcProviders, OidcLinking],
 })

@@ -22,6 +22,8 @@ import { OidcRegistration } from './oidc-registration.js';
 import { OidcStart } from './oidc-start.js';
 import { oidcIdentifier, oidcResumeOf } from './oidc-resume.js';
 import { OidcSettings } from './oidc-settings.js';
+import { OidcIdTokenFlows } from './id-token/id-token-flows.js';
+import { submittedIdToken } from './id-token/oidc-id-tokens.js';
 
 /** Kratos answers `provider` without `method`; a `provider` with another method is not ours. */
 function providerOf(body: Record<string, unknown>): string | null {
@@ -43,6 +45,7 @@ export class OidcStrategy implements LoginStrategy, RegistrationStrategy, Settin
     private readonly identities: IdentityRepository,
     private readonly registration: OidcRegistration,
     private readonly linking: OidcSettings,
+    private readonly idTokenFlows: OidcIdTokenFlows,
   ) {}
 
   private buttons() {
@@ -85,6 +88,8 @@ export class OidcStrategy implements LoginStrategy, RegistrationStrategy, Settin
     }
     const provider = providerOf(body);
     if (provider === null) return { kind: 'not_responsible' };
+    const idToken = submittedIdToken(body);
+    if (idToken) return this.idTokenFlows.login(flow, provider, idToken);
     const redirect = await this.starter.start(flow, 'login', provider, body, ctx);
     return redirect ? { kind: 'redirect', redirect } : { kind: 'invalid' };
   }
@@ -98,6 +103,8 @@ export class OidcStrategy implements LoginStrategy, RegistrationStrategy, Settin
     if (resume) return this.registration.register(flow, resume, body, ctx);
     const provider = providerOf(body);
     if (provider === null) return { kind: 'not_responsible' };
+    const idToken = submittedIdToken(body);
+    if (idToken) return this.idTokenFlows.register(flow, provider, idToken, body, ctx);
     const redirect = await this.starter.start(flow, 'registration', provider, body, ctx);
     return redirect ? { kind: 'redirect', redirect } : { kind: 'invalid' };
   }

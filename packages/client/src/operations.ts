@@ -37,6 +37,11 @@ export const OPERATIONS = {
     path: '/self-service/verification/browser',
     admin: false,
   },
+  createFedcmFlow: {
+    method: 'GET',
+    path: '/self-service/fed-cm/parameters',
+    admin: false,
+  },
   createIdentity: {
     method: 'POST',
     path: '/admin/identities',
@@ -230,6 +235,11 @@ export const OPERATIONS = {
   toSession: {
     method: 'GET',
     path: '/sessions/whoami',
+    admin: false,
+  },
+  updateFedcmFlow: {
+    method: 'POST',
+    path: '/self-service/fed-cm/token',
     admin: false,
   },
   updateIdentity: {

@@ -325,6 +325,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/self-service/fed-cm/parameters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get FedCM Parameters
+     * @description The FedCM providers (social sign-in providers with a `fedcm_config_url` that take ID tokens), each with a nonce for `navigator.credentials.get`, and the CSRF token to submit the result with.
+     */
+    get: operations['createFedcmFlow'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/self-service/fed-cm/token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Submit a FedCM token
+     * @description Submits the token `navigator.credentials.get` returned for parameters from `GET /self-service/fed-cm/parameters`: it is verified as an ID token of that provider with that nonce, then the person signs in (or up) as after the provider's callback.
+     */
+    post: operations['updateFedcmFlow'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/self-service/login': {
     parameters: {
       query?: never;
@@ -826,6 +866,11 @@ export interface components {
     courierMessageStatus: 'queued' | 'processing' | 'sent' | 'abandoned';
     /** @enum {string} */
     courierMessageType: 'email' | 'sms';
+    /** @description Contains a list of all available FedCM providers. */
+    createFedcmFlowResponse: {
+      csrf_token?: string;
+      providers?: components['schemas']['Provider'][];
+    };
     createIdentityBody: {
       credentials?: components['schemas']['identityWithCredentials'];
       external_id?: string;
@@ -1238,6 +1283,24 @@ export interface components {
       /** @description The session token to revoke. */
       session_token: string;
     };
+    Provider: {
+      /** @description The RP's client identifier, issued by the IdP. */
+      client_id?: string;
+      /** @description A full path of the IdP config file. */
+      config_url?: string;
+      /** @description By specifying one of domain_hints values provided by the accounts endpoints, the FedCM dialog selectively shows the specified account. */
+      domain_hint?: string;
+      /** @description The user information ("name", "email", "picture") the RP needs the IdP to share. */
+      fields?: string[];
+      /** @description By specifying one of login_hints values provided by the accounts endpoints, the FedCM dialog selectively shows the specified account. */
+      login_hint?: string;
+      /** @description A random string to ensure the response is issued for this specific request. Prevents replay attacks. */
+      nonce?: string;
+      /** @description Additional key-value parameters for the IdP (`nonce` again, for Chrome 132 and later). */
+      parameters?: {
+        [key: string]: string;
+      };
+    };
     /** @description A recovery code an admin hands to a user. */
     recoveryCodeForIdentity: {
       /** Format: date-time */
@@ -1614,6 +1677,18 @@ export interface components {
       text: string;
       /** @enum {string} */
       type: 'info' | 'error' | 'success';
+    };
+    UpdateFedcmFlowBody: {
+      /** @description CSRFToken is the anti-CSRF token. */
+      csrf_token: string;
+      /** @description Nonce is the nonce that was used in the `navigator.credentials.get` call. If specified, it must match the `nonce` claim in the token. */
+      nonce?: string;
+      /** @description Token contains the result of `navigator.credentials.get`. */
+      token: string;
+      /** @description Transient data to pass along to any webhooks. */
+      transient_payload?: {
+        [key: string]: unknown;
+      };
     };
     updateIdentityBody: {
       credentials?: components['schemas']['identityWithCredentials'];
@@ -3277,6 +3352,112 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['errorGeneric'];
+        };
+      };
+      /** @description errorGeneric */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['errorGeneric'];
+        };
+      };
+    };
+  };
+  createFedcmFlow: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description createFedcmFlowResponse */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['createFedcmFlowResponse'];
+        };
+      };
+      /** @description errorGeneric */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['errorGeneric'];
+        };
+      };
+      /** @description errorGeneric */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['errorGeneric'];
+        };
+      };
+    };
+  };
+  updateFedcmFlow: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateFedcmFlowBody'];
+        'application/x-www-form-urlencoded': components['schemas']['UpdateFedcmFlowBody'];
+      };
+    };
+    responses: {
+      /** @description successfulNativeLogin */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['successfulNativeLogin'];
+        };
+      };
+      /** @description Browsers: to the return URL once signed in, else back to the login UI. */
+      303: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description loginFlow, with messages on what went wrong */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['loginFlow'];
+        };
+      };
+      /** @description errorGeneric */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['errorGeneric'];
+        };
+      };
+      /** @description errorBrowserLocationChangeRequired: not sent by the methods served so far. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['errorBrowserLocationChangeRequired'];
         };
       };
       /** @description errorGeneric */
