@@ -128,6 +128,15 @@ export class RoundRobinBrowser {
     return { status: response.status, body: (await response.json()) as T };
   }
 
+  /** A SPA's JSON post with the browser's cookies. */
+  postJson(action: string, body: unknown): Promise<Response> {
+    return this.fetch(action, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
   /** A server-rendered form's post. */
   postForm(action: string, fields: Record<string, string> | string): Promise<Response> {
     return this.fetch(action, {

@@ -8,6 +8,7 @@ import {
   UI_BASE,
 } from '../../support/self-service.js';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
+import { WEBAUTHN_ENV } from '../../support/webauthn-env.js';
 
 export const SETTINGS_UI = `${UI_BASE}/settings`;
 export const RECOVERY_UI = `${UI_BASE}/recovery`;
@@ -25,7 +26,7 @@ export interface FlowCluster extends Cluster {
 /**
  * Three replicas with every self-service flow on, one mail sink their couriers deliver to (each
  * replica also runs a courier worker: with Redis the mail is queued), and loopback trusted as a
- * proxy so a test can speak for many client addresses.
+ * proxy so a test can speak for many client addresses. Passkeys are on for TEST_RP.
  */
 export async function startFlowCluster(env: Record<string, string> = {}): Promise<FlowCluster> {
   const sink = await startSmtpSink();
@@ -47,6 +48,7 @@ export async function startFlowCluster(env: Record<string, string> = {}): Promis
         SELFSERVICE_DEFAULT_BROWSER_RETURN_URL: DEFAULT_RETURN_URL,
         SELFSERVICE_METHODS_TOTP_ENABLED: 'true',
         SELFSERVICE_METHODS_TOTP_CONFIG_ISSUER: 'Tessera Cluster',
+        ...WEBAUTHN_ENV,
         SERVE_PUBLIC_TRUSTED_PROXIES: '["loopback"]',
         COURIER_SMTP_CONNECTION_URI: sink.uri,
         COURIER_WORKER_PULL_WAIT: '100ms',

@@ -7,6 +7,7 @@ import {
   ERROR_UI,
   expectError,
   loginWithApi,
+  nodeValue,
   registerWithApi,
   sleep,
   GOOD_PASSWORD,
@@ -14,6 +15,8 @@ import {
   REGISTRATION_UI,
   uniqueEmail,
 } from '../../support/self-service.js';
+import { SoftwareAuthenticator } from '../../support/software-authenticator.js';
+import { TEST_RP } from '../../support/webauthn-env.js';
 import { aal2Flow, authenticator, passwordSession, textNode } from '../mfa/mfa-support.js';
 import { codeIn, mailsTo, mailTo } from '../recovery/mail-flows.js';
 import { clusterAvailable, startFlowCluster, type FlowCluster } from './cluster-flows.js';
@@ -94,6 +97,7 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
     const signedUp = await browser.postForm(
       read.body.ui.action,
       htmlFormFields(read.body, {
+        groups: ['default', 'password'],
         fill: { 'traits.email': email, password: GOOD_PASSWORD },
         click: { name: 'method', value: 'password' },
       }),
@@ -231,7 +235,10 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
   });
 
   it('verification by code: begun on C, the code sent on A and redeemed on B, the address verified', async () => {
+    const mailed = cluster.sink.messages.length;
     const user = await registerWithApi(cluster.frontend(A), uniqueEmail('verify-replicas'));
+    // Signing up mailed a code of its own flow: let it arrive first, so it is not taken for ours.
+    await mailTo(cluster.sink, user.email, mailed, /verif/i);
     const { data: flow } = await cluster.frontend(C).createNativeVerificationFlow();
     const before = cluster.sink.messages.length;
     const sent = await cluster.frontend(A).updateVerificationFlow({
@@ -334,5 +341,67 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
         })
       ).status,
     ).toBe(200);
+  });
+
+  it('passkey: the ceremony hops replicas, the challenge of one answered on another', async () => {
+    const email = uniqueEmail('passkey-replicas');
+    const authenticator = new SoftwareAuthenticator(TEST_RP.origins[0]!);
+    const browser = new RoundRobinBrowser(cluster);
+    const started = await browser.open('/self-service/registration/browser'); // A
+    const flowId = new URL(started.headers.get('location')!).searchParams.get('flow')!;
+    const { body: flow } = await browser.readJson<RegistrationFlow>(
+      `/self-service/registration/flows?id=${flowId}`,
+    ); // B
+    const withTraits = await browser.postJson(flow.ui.action, {
+      method: 'passkey',
+      csrf_token: csrfTokenOf(flow),
+      traits: { email },
+    }); // C
+    expect(withTraits.status).toBe(400);
+    const step = (await withTraits.json()) as RegistrationFlow;
+    const createData = JSON.parse(String(nodeValue(step, 'passkey_create_data'))) as {
+      credentialOptions: Parameters<SoftwareAuthenticator['create']>[0];
+    };
+    const registered = await browser.postJson(flow.ui.action, {
+      method: 'passkey',
+      csrf_token: csrfTokenOf(step),
+      traits: { email },
+      passkey_register: authenticator.create(createData.credentialOptions),
+    }); // A
+    expect(registered.status, await registered.clone().text()).toBe(200);
+    expect(browser.jar.get('ory_kratos_session')).toBeTruthy();
+
+    // Another browser signs in with the passkey alone: challenge from B, assertion checked on C.
+    const other = new RoundRobinBrowser(cluster, A);
+    const login = await other.open('/self-service/login/browser'); // A
+    const loginId = new URL(login.headers.get('location')!).searchParams.get('flow')!;
+    const { body: loginFlow } = await other.readJson<LoginFlow>(`/self-service/login/flows?id=${loginId}`); // B
+    const options = JSON.parse(String(nodeValue(loginFlow, 'passkey_challenge'))) as Parameters<
+      SoftwareAuthenticator['get']
+    >[0];
+    const assertion = authenticator.get(options);
+    const signedIn = await other.postJson(loginFlow.ui.action, {
+      method: 'passkey',
+      csrf_token: csrfTokenOf(loginFlow),
+      passkey_login: assertion,
+    }); // C
+    expect(signedIn.status, await signedIn.clone().text()).toBe(200);
+    const whoami = await other.readJson<Session>('/sessions/whoami'); // A
+    expect(whoami.status).toBe(200);
+    expect(whoami.body.identity?.traits).toMatchObject({ email });
+    expect(whoami.body.authentication_methods?.map((m) => m.method)).toEqual(['passkey']);
+
+    // The same assertion again, on yet another replica and a fresh flow, does not sign anyone in.
+    const third = new RoundRobinBrowser(cluster, B);
+    const again = await third.open('/self-service/login/browser'); // B
+    const againId = new URL(again.headers.get('location')!).searchParams.get('flow')!;
+    const { body: againFlow } = await third.readJson<LoginFlow>(`/self-service/login/flows?id=${againId}`); // C
+    const replayed = await third.postJson(againFlow.ui.action, {
+      method: 'passkey',
+      csrf_token: csrfTokenOf(againFlow),
+      passkey_login: assertion,
+    }); // A
+    expect(replayed.status).toBe(400);
+    expect(third.jar.get('ory_kratos_session')).toBeUndefined();
   });
 });
