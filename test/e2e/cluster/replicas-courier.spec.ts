@@ -43,7 +43,7 @@ describe.skipIf(!clusterAvailable)('the courier of two replicas, one killed mid-
         COURIER_WORKER_CLAIM_TIMEOUT: `${CLAIM_TIMEOUT_MS}ms`,
       },
     });
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await cluster?.stop();

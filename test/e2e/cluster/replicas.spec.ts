@@ -1,6 +1,11 @@
-import type { LoginFlow, RegistrationFlow, Session } from '@ory/kratos-client';
+import type { LoginFlow, RegistrationFlow, Session, SettingsFlow } from '@ory/kratos-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomClientAddresses, RoundRobinBrowser, roundRobinFrontend } from '../../support/cluster.js';
+import {
+  randomClientAddresses,
+  RoundRobinBrowser,
+  roundRobinFrontend,
+  SHARED_BASE_URL,
+} from '../../support/cluster.js';
 import { htmlFormFields } from '../../support/html-form.js';
 import {
   csrfTokenOf,
@@ -19,7 +24,7 @@ import { SoftwareAuthenticator } from '../../support/software-authenticator.js';
 import { TEST_RP } from '../../support/webauthn-env.js';
 import { aal2Flow, authenticator, passwordSession, textNode } from '../mfa/mfa-support.js';
 import { codeIn, mailsTo, mailTo } from '../recovery/mail-flows.js';
-import { clusterAvailable, startFlowCluster, type FlowCluster } from './cluster-flows.js';
+import { clusterAvailable, SETTINGS_UI, startFlowCluster, type FlowCluster } from './cluster-flows.js';
 
 // Three replicas, one PostgreSQL schema, one Redis. Every step of a flow goes to another replica
 // than the step before, as a round-robin load balancer would send it: flow state lives in the
@@ -48,7 +53,7 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
     cluster = await startFlowCluster({
       SELFSERVICE_FLOWS_SETTINGS_PRIVILEGED_SESSION_MAX_AGE: `${PRIVILEGED_MAX_AGE_MS}ms`,
     });
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await cluster?.stop();
@@ -291,6 +296,67 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
     expect(saved.data.state).toBe('success');
     expect((await loginWithApi(cluster.frontend(A), user.email, NEW_PASSWORD)).status).toBe(200);
     expect((await loginWithApi(cluster.frontend(B), user.email, user.password)).status).toBe(400);
+  });
+
+  it('privileged settings in a browser: the held change survives a refresh login on other replicas', async () => {
+    const email = uniqueEmail('held-replicas');
+    const browser = new RoundRobinBrowser(cluster);
+    const started = await browser.open('/self-service/registration/browser'); // A
+    const registrationId = new URL(started.headers.get('location')!).searchParams.get('flow')!;
+    const { body: registration } = await browser.readJson<RegistrationFlow>(
+      `/self-service/registration/flows?id=${registrationId}`,
+    ); // B
+    const signedUp = await browser.postForm(registration.ui.action, {
+      csrf_token: csrfTokenOf(registration),
+      method: 'password',
+      'traits.email': email,
+      password: GOOD_PASSWORD,
+    }); // C
+    expect(signedUp.status).toBe(303);
+    await sleep(PRIVILEGED_MAX_AGE_MS + 300);
+
+    const opened = await browser.open('/self-service/settings/browser'); // A
+    expect(opened.status).toBe(303);
+    const settingsId = new URL(opened.headers.get('location')!).searchParams.get('flow')!;
+    const { body: settings } = await browser.readJson<SettingsFlow>(
+      `/self-service/settings/flows?id=${settingsId}`,
+    ); // B
+    const held = await browser.postForm(settings.ui.action, {
+      csrf_token: csrfTokenOf(settings),
+      method: 'password',
+      password: NEW_PASSWORD,
+    }); // C
+    expect(held.status).toBe(303);
+    const refreshUrl = new URL(held.headers.get('location')!);
+    expect(refreshUrl.pathname).toBe('/self-service/login/browser');
+    expect(refreshUrl.searchParams.get('refresh')).toBe('true');
+    expect((await loginWithApi(cluster.frontend(A), email, NEW_PASSWORD)).status).toBe(400);
+
+    const toLogin = await browser.open(refreshUrl.href); // A
+    expect(toLogin.status).toBe(303);
+    const loginId = new URL(toLogin.headers.get('location')!).searchParams.get('flow')!;
+    const { body: login } = await browser.readJson<LoginFlow>(`/self-service/login/flows?id=${loginId}`); // B
+    expect(login.refresh).toBe(true);
+    const reauthenticated = await browser.postForm(login.ui.action, {
+      csrf_token: csrfTokenOf(login),
+      method: 'password',
+      identifier: email,
+      password: GOOD_PASSWORD,
+    }); // C
+    expect(reauthenticated.status).toBe(303);
+    const back = reauthenticated.headers.get('location')!;
+    expect(back).toBe(`${SHARED_BASE_URL}self-service/settings?flow=${settingsId}`);
+
+    const resumed = await browser.open(back); // A: applies the held change
+    expect(resumed.status).toBe(303);
+    expect(resumed.headers.get('location')).toBe(`${SETTINGS_UI}?flow=${settingsId}`);
+    const { body: done } = await browser.readJson<SettingsFlow>(
+      `/self-service/settings/flows?id=${settingsId}`,
+    ); // B
+    expect(done.state).toBe('success');
+    expect(done.ui.messages?.map((m) => m.id)).toEqual([1050001]);
+    expect((await loginWithApi(cluster.frontend(C), email, NEW_PASSWORD)).status).toBe(200);
+    expect((await loginWithApi(cluster.frontend(A), email, GOOD_PASSWORD)).status).toBe(400);
   });
 
   it('brute force: 30 wrong passwords dealt over three replicas admit exactly 10 checks, then 429 everywhere', async () => {
