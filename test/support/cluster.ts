@@ -57,8 +57,14 @@ export async function startCluster({
   };
   const replicas: TesseraProcess[] = [];
   try {
-    // One at a time: the first applies the migrations, the others find them applied.
-    for (let i = 0; i < count; i++) replicas.push(await startTessera({ dsn, env: shared, args }));
+    // The first applies the migrations; the others then find them applied and boot side by side.
+    replicas.push(await startTessera({ dsn, env: shared, args }));
+    const others = await Promise.allSettled(
+      Array.from({ length: count - 1 }, () => startTessera({ dsn, env: shared, args })),
+    );
+    for (const started of others) if (started.status === 'fulfilled') replicas.push(started.value);
+    const failed = others.find((started) => started.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (error) {
     await Promise.all(replicas.map((replica) => replica.stop()));
     throw error;
