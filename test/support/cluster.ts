@@ -134,6 +134,22 @@ export class RoundRobinBrowser {
     return { status: response.status, body: (await response.json()) as T };
   }
 
+  /**
+   * Follows a link to a flow's init endpoint (`initUrl`, by default `/self-service/<kind>/browser`)
+   * to the UI it redirects to, then reads the flow as that UI does: two requests, two replicas.
+   */
+  async startFlow<T>(
+    kind: 'login' | 'registration' | 'settings',
+    initUrl = `/self-service/${kind}/browser`,
+  ): Promise<{ ui: URL; flow: T }> {
+    const started = await this.open(initUrl);
+    if (started.status !== 303) throw new Error(`${initUrl} answered ${started.status}, not 303`);
+    const ui = new URL(started.headers.get('location')!);
+    const read = await this.readJson<T>(`/self-service/${kind}/flows?id=${ui.searchParams.get('flow')}`);
+    if (read.status !== 200) throw new Error(`reading the ${kind} flow: ${JSON.stringify(read.body)}`);
+    return { ui, flow: read.body };
+  }
+
   /** A SPA's JSON post with the browser's cookies. */
   postJson(action: string, body: unknown): Promise<Response> {
     return this.fetch(action, {

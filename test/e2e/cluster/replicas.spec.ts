@@ -90,18 +90,11 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
     const email = uniqueEmail('browser-replicas');
     const browser = new RoundRobinBrowser(cluster);
 
-    const started = await browser.open('/self-service/registration/browser'); // A
-    expect(started.status).toBe(303);
-    const registrationUrl = new URL(started.headers.get('location')!);
-    expect(`${registrationUrl.origin}${registrationUrl.pathname}`).toBe(REGISTRATION_UI);
-    const registrationId = registrationUrl.searchParams.get('flow')!;
-    const read = await browser.readJson<RegistrationFlow>(
-      `/self-service/registration/flows?id=${registrationId}`,
-    ); // B
-    expect(read.status).toBe(200);
+    const { ui, flow } = await browser.startFlow<RegistrationFlow>('registration'); // A, B
+    expect(`${ui.origin}${ui.pathname}`).toBe(REGISTRATION_UI);
     const signedUp = await browser.postForm(
-      read.body.ui.action,
-      htmlFormFields(read.body, {
+      flow.ui.action,
+      htmlFormFields(flow, {
         groups: ['default', 'password'],
         fill: { 'traits.email': email, password: GOOD_PASSWORD },
         click: { name: 'method', value: 'password' },
@@ -119,16 +112,10 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
 
     // A second browser signs in: init on A, read on B, post on C, whoami on A.
     const other = new RoundRobinBrowser(cluster);
-    const loginStart = await other.open('/self-service/login/browser');
-    expect(loginStart.status).toBe(303);
-    const loginUrl = new URL(loginStart.headers.get('location')!);
-    expect(`${loginUrl.origin}${loginUrl.pathname}`).toBe(LOGIN_UI);
-    const login = await other.readJson<LoginFlow>(
-      `/self-service/login/flows?id=${loginUrl.searchParams.get('flow')}`,
-    );
-    expect(login.status).toBe(200);
-    const posted = await other.postForm(login.body.ui.action, {
-      csrf_token: csrfTokenOf(login.body),
+    const login = await other.startFlow<LoginFlow>('login');
+    expect(`${login.ui.origin}${login.ui.pathname}`).toBe(LOGIN_UI);
+    const posted = await other.postForm(login.flow.ui.action, {
+      csrf_token: csrfTokenOf(login.flow),
       method: 'password',
       identifier: email,
       password: GOOD_PASSWORD,
@@ -142,10 +129,8 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
 
   it('browser: a CSRF token minted on one replica is checked on another (a forged one is refused)', async () => {
     const browser = new RoundRobinBrowser(cluster, B);
-    const started = await browser.open('/self-service/login/browser'); // B
-    const flowId = new URL(started.headers.get('location')!).searchParams.get('flow')!;
-    const login = await browser.readJson<LoginFlow>(`/self-service/login/flows?id=${flowId}`); // C
-    const forged = await browser.postForm(login.body.ui.action, {
+    const { flow } = await browser.startFlow<LoginFlow>('login'); // B, C
+    const forged = await browser.postForm(flow.ui.action, {
       csrf_token: 'forged-token',
       method: 'password',
       identifier: uniqueEmail('nobody'),
@@ -301,11 +286,7 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
   it('privileged settings in a browser: the held change survives a refresh login on other replicas', async () => {
     const email = uniqueEmail('held-replicas');
     const browser = new RoundRobinBrowser(cluster);
-    const started = await browser.open('/self-service/registration/browser'); // A
-    const registrationId = new URL(started.headers.get('location')!).searchParams.get('flow')!;
-    const { body: registration } = await browser.readJson<RegistrationFlow>(
-      `/self-service/registration/flows?id=${registrationId}`,
-    ); // B
+    const { flow: registration } = await browser.startFlow<RegistrationFlow>('registration'); // A, B
     const signedUp = await browser.postForm(registration.ui.action, {
       csrf_token: csrfTokenOf(registration),
       method: 'password',
@@ -315,12 +296,8 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
     expect(signedUp.status).toBe(303);
     await sleep(PRIVILEGED_MAX_AGE_MS + 300);
 
-    const opened = await browser.open('/self-service/settings/browser'); // A
-    expect(opened.status).toBe(303);
-    const settingsId = new URL(opened.headers.get('location')!).searchParams.get('flow')!;
-    const { body: settings } = await browser.readJson<SettingsFlow>(
-      `/self-service/settings/flows?id=${settingsId}`,
-    ); // B
+    const { flow: settings } = await browser.startFlow<SettingsFlow>('settings'); // A, B
+    const settingsId = settings.id;
     const held = await browser.postForm(settings.ui.action, {
       csrf_token: csrfTokenOf(settings),
       method: 'password',
@@ -332,10 +309,7 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
     expect(refreshUrl.searchParams.get('refresh')).toBe('true');
     expect((await loginWithApi(cluster.frontend(A), email, NEW_PASSWORD)).status).toBe(400);
 
-    const toLogin = await browser.open(refreshUrl.href); // A
-    expect(toLogin.status).toBe(303);
-    const loginId = new URL(toLogin.headers.get('location')!).searchParams.get('flow')!;
-    const { body: login } = await browser.readJson<LoginFlow>(`/self-service/login/flows?id=${loginId}`); // B
+    const { flow: login } = await browser.startFlow<LoginFlow>('login', refreshUrl.href); // A, B
     expect(login.refresh).toBe(true);
     const reauthenticated = await browser.postForm(login.ui.action, {
       csrf_token: csrfTokenOf(login),
@@ -413,11 +387,7 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
     const email = uniqueEmail('passkey-replicas');
     const authenticator = new SoftwareAuthenticator(TEST_RP.origins[0]!);
     const browser = new RoundRobinBrowser(cluster);
-    const started = await browser.open('/self-service/registration/browser'); // A
-    const flowId = new URL(started.headers.get('location')!).searchParams.get('flow')!;
-    const { body: flow } = await browser.readJson<RegistrationFlow>(
-      `/self-service/registration/flows?id=${flowId}`,
-    ); // B
+    const { flow } = await browser.startFlow<RegistrationFlow>('registration'); // A, B
     const withTraits = await browser.postJson(flow.ui.action, {
       method: 'passkey',
       csrf_token: csrfTokenOf(flow),
@@ -439,9 +409,7 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
 
     // Another browser signs in with the passkey alone: challenge from B, assertion checked on C.
     const other = new RoundRobinBrowser(cluster, A);
-    const login = await other.open('/self-service/login/browser'); // A
-    const loginId = new URL(login.headers.get('location')!).searchParams.get('flow')!;
-    const { body: loginFlow } = await other.readJson<LoginFlow>(`/self-service/login/flows?id=${loginId}`); // B
+    const { flow: loginFlow } = await other.startFlow<LoginFlow>('login'); // A, B
     const options = JSON.parse(String(nodeValue(loginFlow, 'passkey_challenge'))) as Parameters<
       SoftwareAuthenticator['get']
     >[0];
@@ -459,9 +427,7 @@ describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
 
     // The same assertion again, on yet another replica and a fresh flow, does not sign anyone in.
     const third = new RoundRobinBrowser(cluster, B);
-    const again = await third.open('/self-service/login/browser'); // B
-    const againId = new URL(again.headers.get('location')!).searchParams.get('flow')!;
-    const { body: againFlow } = await third.readJson<LoginFlow>(`/self-service/login/flows?id=${againId}`); // C
+    const { flow: againFlow } = await third.startFlow<LoginFlow>('login'); // B, C
     const replayed = await third.postJson(againFlow.ui.action, {
       method: 'passkey',
       csrf_token: csrfTokenOf(againFlow),
