@@ -45,7 +45,8 @@ export async function startCluster({
   args = [],
 }: ClusterOptions = {}): Promise<Cluster> {
   const redisUrl = process.env['TEST_REDIS_URL'];
-  if (!redisUrl) throw new Error('startCluster needs TEST_REDIS_URL');
+  if (!redisUrl || !process.env['TEST_DATABASE_POSTGRES'])
+    throw new Error('startCluster needs TEST_DATABASE_POSTGRES and TEST_REDIS_URL');
   const { dsn } = await sharedDsn();
   const shared = {
     ...CLUSTER_SECRETS,
