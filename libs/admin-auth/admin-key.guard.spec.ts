@@ -23,9 +23,9 @@ function contextFor(req: Request, res = { locals: {} }): ExecutionContext {
   } as unknown as ExecutionContext;
 }
 
-function refusal(guardRing: AdminKeyRing, routePath: string | undefined, authorization?: string) {
+async function refusal(guardRing: AdminKeyRing, routePath: string | undefined, authorization?: string) {
   try {
-    new AdminKeyGuard(guardRing).canActivate(contextFor(request(routePath, authorization)));
+    await new AdminKeyGuard(guardRing).canActivate(contextFor(request(routePath, authorization)));
     return undefined;
   } catch (error) {
     return error as ApiError;
@@ -33,53 +33,63 @@ function refusal(guardRing: AdminKeyRing, routePath: string | undefined, authori
 }
 
 describe('AdminKeyGuard', () => {
-  it('refuses an admin route without the key with a 401 that names the Bearer scheme', () => {
-    const error = refusal(ring, '/admin/identities');
+  it('refuses an admin route without the key with a 401 that names the Bearer scheme', async () => {
+    const error = await refusal(ring, '/admin/identities');
     expect(error).toBeInstanceOf(ApiError);
     expect(error!.code).toBe(401);
     expect(error!.init.headers).toEqual({ 'WWW-Authenticate': 'Bearer' });
     expect(error!.envelope().error).toMatchObject({ code: 401, status: 'Unauthorized' });
   });
 
-  it('refuses a wrong key, another scheme, and the hash in place of the key', () => {
-    expect(refusal(ring, '/admin/identities/:id', `Bearer ${KEY}x`)?.code).toBe(401);
-    expect(refusal(ring, '/admin/identities/:id', `Basic ${KEY}`)?.code).toBe(401);
-    expect(refusal(ring, '/admin/identities/:id', `Bearer ${hashAdminKey(KEY)}`)?.code).toBe(401);
+  it('refuses a wrong key, another scheme, and the hash in place of the key', async () => {
+    expect((await refusal(ring, '/admin/identities/:id', `Bearer ${KEY}x`))?.code).toBe(401);
+    expect((await refusal(ring, '/admin/identities/:id', `Basic ${KEY}`))?.code).toBe(401);
+    expect((await refusal(ring, '/admin/identities/:id', `Bearer ${hashAdminKey(KEY)}`))?.code).toBe(401);
   });
 
-  it('lets the right key through, and leaves its id (not the key) for the access log', () => {
+  it('lets the right key through, and leaves its id (not the key) for the access log', async () => {
     const res = { locals: {} as Record<string, unknown> };
     const guard = new AdminKeyGuard(ring);
-    expect(guard.canActivate(contextFor(request('/admin/identities', `Bearer ${KEY}`), res))).toBe(true);
+    expect(await guard.canActivate(contextFor(request('/admin/identities', `Bearer ${KEY}`), res))).toBe(
+      true,
+    );
     expect(res.locals[ADMIN_KEY_LOCAL]).toBe('ops');
-    expect(refusal(ring, '/admin/courier/messages', `bearer ${KEY}`)).toBeUndefined();
+    expect(await refusal(ring, '/admin/courier/messages', `bearer ${KEY}`)).toBeUndefined();
   });
 
-  it('leaves health, version and metrics open, and public routes alone', () => {
+  it('leaves health, version and metrics open, and public routes alone', async () => {
     for (const path of [
       '/admin/health/alive',
       '/admin/health/ready',
       '/admin/version',
       '/admin/metrics/prometheus',
     ])
-      expect(refusal(ring, path), path).toBeUndefined();
+      expect(await refusal(ring, path), path).toBeUndefined();
     for (const path of ['/health/ready', '/self-service/login/api', '/sessions/whoami'])
-      expect(refusal(ring, path), path).toBeUndefined();
+      expect(await refusal(ring, path), path).toBeUndefined();
   });
 
-  it('opens nothing by the spelling of a path: only registered patterns count', () => {
-    expect(refusal(ring, '/admin/health/ready/../../identities')?.code).toBe(401);
-    expect(refusal(ring, '/admin/health/:anything')?.code).toBe(401);
-    expect(refusal(ring, undefined)?.code).toBe(401);
+  it('opens nothing by the spelling of a path: only registered patterns count', async () => {
+    expect((await refusal(ring, '/admin/health/ready/../../identities'))?.code).toBe(401);
+    expect((await refusal(ring, '/admin/health/:anything'))?.code).toBe(401);
+    expect((await refusal(ring, undefined))?.code).toBe(401);
   });
 
-  it('does nothing when no key is configured', () => {
-    expect(refusal(new AdminKeyRing([]), '/admin/identities')).toBeUndefined();
+  it('takes the key from the Authorization header only, never from access_token in the query or body', async () => {
+    const req = Object.assign(request('/admin/identities'), {
+      query: { access_token: KEY },
+      body: { access_token: KEY },
+    });
+    await expect(new AdminKeyGuard(ring).canActivate(contextFor(req))).rejects.toMatchObject({ code: 401 });
+  });
+
+  it('does nothing when no key is configured', async () => {
+    expect(await refusal(new AdminKeyRing([]), '/admin/identities')).toBeUndefined();
   });
 });
 
 describe('adminKeyMiddleware', () => {
-  function run(authorization?: string) {
+  async function run(authorization?: string) {
     const sent: { status?: number; headers: Record<string, string>; body?: unknown; next: boolean } = {
       headers: {},
       next: false,
@@ -97,16 +107,16 @@ describe('adminKeyMiddleware', () => {
         sent.body = body;
       },
     };
-    adminKeyMiddleware(ring)(request(undefined, authorization), res as never, () => (sent.next = true));
+    await adminKeyMiddleware(ring)(request(undefined, authorization), res as never, () => (sent.next = true));
     return sent;
   }
 
-  it('answers the document routes with the same 401 envelope unless the key is right', () => {
-    const refused = run();
+  it('answers the document routes with the same 401 envelope unless the key is right', async () => {
+    const refused = await run();
     expect(refused.next).toBe(false);
     expect(refused.status).toBe(401);
     expect(refused.headers['WWW-Authenticate']).toBe('Bearer');
     expect(refused.body).toMatchObject({ error: { code: 401, status: 'Unauthorized' } });
-    expect(run(`Bearer ${KEY}`).next).toBe(true);
+    expect((await run(`Bearer ${KEY}`)).next).toBe(true);
   });
 });

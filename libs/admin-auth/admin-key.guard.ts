@@ -2,7 +2,8 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from '../errors/index.js';
 import { currentRequestId } from '../logging/index.js';
-import { AdminKeyRing, bearerToken } from './admin-key.js';
+import { AdminKeyRing } from './admin-key.js';
+import { AdminKeyAuthenticator } from './admin-key.passport.js';
 import { isAdminRoutePattern, OPEN_ADMIN_ROUTES } from './admin-routes.js';
 
 /** 401 in the contract's envelope; the challenge names the scheme the admin API takes. */
@@ -16,8 +17,8 @@ export function adminKeyRequired(): ApiError {
 /** Which key a request used, for its access log line (`admin_key`): the id, never the key. */
 export const ADMIN_KEY_LOCAL = 'adminKeyId';
 
-function authorized(ring: AdminKeyRing, req: Request, res?: Response): boolean {
-  const id = ring.match(bearerToken(req.header('authorization')));
+async function authorized(keys: AdminKeyAuthenticator, req: Request, res?: Response): Promise<boolean> {
+  const id = await keys.identify(req.header('authorization'));
   if (id !== undefined && res) res.locals[ADMIN_KEY_LOCAL] = id;
   return id !== undefined;
 }
@@ -30,24 +31,29 @@ function authorized(ring: AdminKeyRing, req: Request, res?: Response): boolean {
  */
 @Injectable()
 export class AdminKeyGuard implements CanActivate {
-  constructor(private readonly ring: AdminKeyRing) {}
+  private readonly keys: AdminKeyAuthenticator;
 
-  canActivate(context: ExecutionContext): boolean {
+  constructor(private readonly ring: AdminKeyRing) {
+    this.keys = new AdminKeyAuthenticator(ring);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.ring.enabled || context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     const pattern: unknown = req.route?.path;
     if (typeof pattern !== 'string') throw adminKeyRequired();
     if (!isAdminRoutePattern(pattern) || OPEN_ADMIN_ROUTES.has(pattern)) return true;
-    if (!authorized(this.ring, req, http.getResponse<Response>())) throw adminKeyRequired();
+    if (!(await authorized(this.keys, req, http.getResponse<Response>()))) throw adminKeyRequired();
     return true;
   }
 }
 
 /** The same check for the Express routes Nest's guards do not see (Swagger UI, the document). */
 export function adminKeyMiddleware(ring: AdminKeyRing) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    if (!ring.enabled || authorized(ring, req, res)) {
+  const keys = new AdminKeyAuthenticator(ring);
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (!ring.enabled || (await authorized(keys, req, res))) {
       next();
       return;
     }
