@@ -84,6 +84,7 @@ export const SUPPORTED_KEYS: readonly string[] = [
   'session.cookie',
   'session.whoami.cache_ttl',
   'session.whoami.required_aal',
+  'session.whoami.tokenizer.templates',
   'security.brute_force',
   'redis.url',
   'selfservice.flows.recovery.enabled',

@@ -15,3 +15,4 @@ export { hashToken } from './session-tokens.js';
 
 export const SESSION_ENTITIES = [SessionEntity, SessionDeviceEntity];
 export { aal2Required } from './session-aal.js';
+export { SessionTokenizer } from './session-tokenizer.js';

@@ -2,12 +2,15 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '../config/index.js';
 import { AppLogger } from '../logging/index.js';
 import { IdentityModule } from '../identity/index.js';
+import { Jsonnet, JsonnetModule } from '../jsonnet/index.js';
+import { Clock } from '../persistence/index.js';
 import { CookieSettings } from './cookie-settings.js';
 import { SessionAdminController } from './session.admin.controller.js';
 import { SessionPresenter } from './session.presenter.js';
 import { SessionPublicController } from './session.public.controller.js';
 import { SessionRepository } from './session.repository.js';
 import { SessionService } from './session.service.js';
+import { SessionTokenizer } from './session-tokenizer.js';
 import {
   LocalInvalidationBus,
   RedisInvalidationBus,
@@ -29,7 +32,7 @@ async function invalidationBus(
 }
 
 @Module({
-  imports: [IdentityModule],
+  imports: [IdentityModule, JsonnetModule],
   controllers: [SessionPublicController, SessionAdminController],
   providers: [
     SessionRepository,
@@ -37,6 +40,12 @@ async function invalidationBus(
     SessionPresenter,
     SessionTransport,
     CookieSettings,
+    {
+      provide: SessionTokenizer,
+      inject: [ConfigService, Jsonnet, Clock],
+      useFactory: (config: ConfigService, jsonnet: Jsonnet, clock: Clock) =>
+        SessionTokenizer.load(config, jsonnet, clock),
+    },
     {
       provide: SESSION_INVALIDATION,
       inject: [ConfigService, { token: AppLogger, optional: true }],

@@ -17,6 +17,7 @@ import { ApiSessionHeaders, ApiSessionIdParam, ApiSessionPageQuery } from './ses
 import { SessionPresenter } from './session.presenter.js';
 import { DeleteMySessionsCount, Session } from './session.response.dto.js';
 import { SessionService } from './session.service.js';
+import { SessionTokenizer } from './session-tokenizer.js';
 import { SessionTransport } from './session-transport.js';
 import { pageParams } from './session-pages.js';
 
@@ -33,6 +34,7 @@ export class SessionPublicController {
     private readonly transport: SessionTransport,
     private readonly presenter: SessionPresenter,
     private readonly config: ConfigService,
+    private readonly tokenizer: SessionTokenizer,
   ) {}
 
   /**
@@ -68,7 +70,8 @@ export class SessionPublicController {
   @ApiQuery({
     name: 'tokenize_as',
     required: false,
-    description: 'Ignored: session token templates (tokenized sessions) are not supported.',
+    description:
+      'The name of a `session.whoami.tokenizer.templates` entry: the session is also answered as a JWT, signed with that template\'s key, in `tokenized`. An unknown name is a 400.',
     schema: { type: 'string' },
   })
   @ApiOkResponse({
@@ -85,8 +88,15 @@ export class SessionPublicController {
   @ApiExcludeEndpoint()
   async anyMethodWhoami(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const session = await this.sufficient(req);
+    const body = this.presenter.present(session, { admin: false });
+    const template = req.query['tokenize_as'];
+    // Kratos tokenizes before it answers anything else: a failure leaves no identity header.
+    const tokenized =
+      typeof template === 'string' && template !== ''
+        ? await this.tokenizer.tokenize(template, session, body)
+        : undefined;
     res.setHeader('X-Kratos-Authenticated-Identity-Id', session.identityId);
-    return this.presenter.present(session, { admin: false });
+    return tokenized === undefined ? body : { ...body, tokenized };
   }
 
   @Get()

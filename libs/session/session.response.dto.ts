@@ -91,6 +91,12 @@ export class Session {
     description: 'The devices the session was used from; null in admin lists that do not `expand` them.',
   })
   devices?: SessionDevice[] | null;
+
+  @ApiPropertyOptional({
+    description:
+      'The session as a JWT, signed by the `session.whoami.tokenizer` template named in `tokenize_as`; only set by whoami when that query parameter names a template.',
+  })
+  tokenized?: string;
 }
 
 @ApiSchema({ name: 'deleteMySessionsCount', description: 'Deleted Session Count' })
