@@ -112,6 +112,8 @@ export class SessionTokenizer {
       });
     }
     const { alg, kid, key } = template.key;
-    return new SignJWT(built.claims).setProtectedHeader({ alg, typ: 'JWT', ...(kid ? { kid } : {}) }).sign(key);
+    return new SignJWT(built.claims)
+      .setProtectedHeader({ alg, typ: 'JWT', ...(kid ? { kid } : {}) })
+      .sign(key);
   }
 }

@@ -71,7 +71,7 @@ export class SessionPublicController {
     name: 'tokenize_as',
     required: false,
     description:
-      'The name of a `session.whoami.tokenizer.templates` entry: the session is also answered as a JWT, signed with that template\'s key, in `tokenized`. An unknown name is a 400.',
+      "The name of a `session.whoami.tokenizer.templates` entry: the session is also answered as a JWT, signed with that template's key, in `tokenized`. An unknown name is a 400.",
     schema: { type: 'string' },
   })
   @ApiOkResponse({

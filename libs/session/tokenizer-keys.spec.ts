@@ -25,7 +25,9 @@ describe('signingKeyFromJwks', () => {
     const ed = await signingKeyFromJwks(jwks((await privateJwk('EdDSA')).jwk));
     expect(ed.alg).toBe('EdDSA');
     expect(ed).not.toHaveProperty('kid');
-    const hs = await signingKeyFromJwks(jwks({ kty: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTMyYg', alg: 'HS256' }));
+    const hs = await signingKeyFromJwks(
+      jwks({ kty: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTMyYg', alg: 'HS256' }),
+    );
     expect(hs.alg).toBe('HS256');
   });
 
@@ -40,7 +42,9 @@ describe('signingKeyFromJwks', () => {
   it('refuses a key without an alg, or with one Kratos does not sign with', async () => {
     const { jwk } = await privateJwk('ES256');
     const { alg: _alg, ...withoutAlg } = jwk;
-    await expect(signingKeyFromJwks(jwks(withoutAlg))).rejects.toThrow('valid "alg" parameter but "" was given');
+    await expect(signingKeyFromJwks(jwks(withoutAlg))).rejects.toThrow(
+      'valid "alg" parameter but "" was given',
+    );
     await expect(signingKeyFromJwks(jwks({ ...jwk, alg: 'none' }))).rejects.toThrow(TokenizerKeyError);
   });
 
@@ -48,6 +52,8 @@ describe('signingKeyFromJwks', () => {
     const { jwk } = await privateJwk('ES256');
     const { d: _d, ...publicJwk } = jwk;
     await expect(signingKeyFromJwks(jwks(publicJwk))).rejects.toThrow('not a private key');
-    await expect(signingKeyFromJwks(jwks({ ...jwk, alg: 'RS256' }))).rejects.toThrow('cannot be used for RS256');
+    await expect(signingKeyFromJwks(jwks({ ...jwk, alg: 'RS256' }))).rejects.toThrow(
+      'cannot be used for RS256',
+    );
   });
 });
