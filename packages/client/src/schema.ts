@@ -1451,6 +1451,8 @@ export interface components {
        * @description When the session was issued.
        */
       issued_at?: string;
+      /** @description The session as a JWT, signed by the `session.whoami.tokenizer` template named in `tokenize_as`; only set by whoami when that query parameter names a template. */
+      tokenized?: string;
     };
     /** @description AuthenticationMethod identifies an authentication method */
     sessionAuthenticationMethod: {
@@ -4979,7 +4981,7 @@ export interface operations {
   toSession: {
     parameters: {
       query?: {
-        /** @description Ignored: session token templates (tokenized sessions) are not supported. */
+        /** @description The name of a `session.whoami.tokenizer.templates` entry: the session is also answered as a JWT, signed with that template's key, in `tokenized`. An unknown name is a 400. */
         tokenize_as?: string;
       };
       header?: {
