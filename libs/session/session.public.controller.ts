@@ -89,7 +89,9 @@ export class SessionPublicController {
   async anyMethodWhoami(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const session = await this.sufficient(req);
     const body = this.presenter.present(session, { admin: false });
-    const template = req.query['tokenize_as'];
+    // Go's Query().Get: the first value when the parameter is repeated.
+    const raw = req.query['tokenize_as'];
+    const template = Array.isArray(raw) ? raw[0] : raw;
     // Kratos tokenizes before it answers anything else: a failure leaves no identity header.
     const tokenized =
       typeof template === 'string' && template !== ''

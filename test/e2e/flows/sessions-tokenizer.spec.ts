@@ -91,6 +91,15 @@ describe('whoami?tokenize_as', () => {
     const { payload } = await jwtVerify(response.data.tokenized!, createLocalJWKSet(publicJwks));
     expect(Object.keys(payload).sort()).toEqual(['exp', 'iat', 'iss', 'jti', 'nbf', 'sid', 'sub']);
     expect(payload.exp).toBe(payload.iat! + 60);
+    // Repeated, the first value counts, as with Go's Query().Get.
+    const repeated = await fetch(
+      `${server.publicUrl}/sessions/whoami?tokenize_as=plain&tokenize_as=unknown`,
+      {
+        headers: { 'X-Session-Token': user.token },
+      },
+    );
+    expect(repeated.status).toBe(200);
+    expect(((await repeated.json()) as { tokenized?: string }).tokenized).toMatch(/^ey/);
   });
 
   it('answers no tokenized field when tokenize_as is absent or empty', async () => {
