@@ -5,7 +5,7 @@ export interface HttpRequestConfig {
   url: string;
   method: string;
   headers: Record<string, string>;
-  /** A Go-template (file://, base64:// or inline) that renders the JSON body; Jsonnet is not run. */
+  /** Kratos' Jsonnet request body (file://, base64://, https://), called with `ctx`. */
   body?: string;
   auth?:
     | { type: 'basic_auth'; config: { user: string; password: string } }

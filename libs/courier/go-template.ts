@@ -189,8 +189,3 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;')
     .replace(/\0/g, '\uFFFD');
 }
-
-/** For a template that writes JSON: every value lands inside a string literal. */
-export function escapeJsonString(text: string): string {
-  return JSON.stringify(text).slice(1, -1);
-}

@@ -1,6 +1,6 @@
+import type { JsonnetProgram } from '../jsonnet/index.js';
 import type { CourierMessageEntity } from './courier-message.entity.js';
 import type { HttpRequestConfig } from './courier.options.js';
-import { escapeJsonString, type GoTemplate } from './go-template.js';
 
 /** `RecoveryURL` → `recovery_url`: the model's Go names as Kratos marshals them to JSON. */
 export function snakeCase(name: string): string {
@@ -10,7 +10,7 @@ export function snakeCase(name: string): string {
     .toLowerCase();
 }
 
-/** What a body template sees, named like the `ctx` of Kratos' Jsonnet body. */
+/** The `ctx` a Jsonnet request body is called with, as Kratos passes it. */
 export function httpContext(message: CourierMessageEntity): Record<string, unknown> {
   const templateData = Object.fromEntries(
     Object.entries(message.templateData ?? {}).map(([key, value]) => [snakeCase(key), value]),
@@ -26,28 +26,11 @@ export function httpContext(message: CourierMessageEntity): Record<string, unkno
   };
 }
 
-/** The payload of Kratos' default Jsonnet body, produced without Jsonnet. */
-export function defaultHttpBody(ctx: Record<string, unknown>): Record<string, unknown> {
-  const data = ctx['template_data'] as Record<string, unknown>;
-  const pick = (key: string) => data[key] ?? null;
-  return {
-    recipient: ctx['recipient'],
-    template_type: ctx['template_type'],
-    to: pick('to'),
-    recovery_code: pick('recovery_code'),
-    recovery_url: pick('recovery_url'),
-    verification_url: pick('verification_url'),
-    verification_code: pick('verification_code'),
-    subject: ctx['subject'],
-    body: ctx['body'],
-  };
-}
-
 /** An HTTP request per message (SMS, or email with `delivery_strategy: http`); any 2xx is success. */
 export class HttpChannel {
   constructor(
     private readonly config: HttpRequestConfig,
-    private readonly bodyTemplate: GoTemplate | undefined,
+    private readonly body: JsonnetProgram,
   ) {}
 
   async send(message: CourierMessageEntity): Promise<void> {
@@ -64,13 +47,11 @@ export class HttpChannel {
     }
     const hasBody = !['GET', 'HEAD', 'DELETE'].includes(this.config.method);
     if (hasBody) headers['Content-Type'] ??= 'application/json';
-    const body = this.bodyTemplate
-      ? this.bodyTemplate.render(ctx, escapeJsonString)
-      : JSON.stringify(defaultHttpBody(ctx));
+    const body = hasBody ? this.render(ctx) : undefined;
     const response = await fetch(url, {
       method: this.config.method,
       headers,
-      body: hasBody ? body : undefined,
+      body,
       signal: AbortSignal.timeout(30_000),
     });
     const text = await response.text().catch(() => '');
@@ -82,5 +63,14 @@ export class HttpChannel {
         },
       );
     }
+  }
+
+  /** The Jsonnet body, called with `ctx`; a failure is a failed dispatch, retried like any other. */
+  private render(ctx: Record<string, unknown>): string {
+    const result = this.body.evaluate({}, { ctx });
+    if (!result.ok) {
+      throw Object.assign(new Error(`request body: ${result.error.message}`), { code: 'jsonnet' });
+    }
+    return JSON.stringify(result.value);
   }
 }

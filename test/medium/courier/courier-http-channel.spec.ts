@@ -90,9 +90,13 @@ describe('the HTTP channel', () => {
     expect(await messages.findById(id)).toMatchObject({ type: 'sms', channel: 'sms', sendCount: 1 });
   });
 
-  it('renders a Go-template body with JSON-escaped values and sends an API key header', async () => {
-    const body =
-      '{"phone": "{{ .recipient }}", "text": "{{ .body }}", "code": "{{ .template_data.login_code }}"}';
+  it("renders Kratos' Jsonnet body with ctx, and sends an API key header", async () => {
+    const body = `function(ctx) {
+      phone: ctx.recipient,
+      text: ctx.body,
+      code: ctx.template_data.login_code,
+      [if 'recovery_code' in ctx.template_data then 'recovery']: true,
+    }`;
     const { courier, messages } = await start({
       COURIER_CHANNELS: smsChannel({
         method: 'PUT',
@@ -157,14 +161,32 @@ describe('the HTTP channel', () => {
     });
   });
 
-  it('refuses a Jsonnet body at start, naming the key', async () => {
-    const jsonnet = 'function(ctx) { to: ctx.recipient }';
+  it('refuses a body that is not Jsonnet at start, naming the key and the place', async () => {
+    const goTemplate = '{"to": "{{ .recipient }}"';
     const error = await start({
-      COURIER_CHANNELS: smsChannel({ body: `base64://${Buffer.from(jsonnet).toString('base64')}` }),
+      COURIER_CHANNELS: smsChannel({ body: `base64://${Buffer.from(goTemplate).toString('base64')}` }),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
-      'courier.channels[sms].request_config.body: Jsonnet bodies are not supported; use a Go template that writes JSON, or leave it unset for the default payload',
+      expect.stringMatching(/^courier\.channels\[sms\]\.request_config\.body: .*:1:\d+/),
     ]);
+  });
+
+  it('records a body that fails to evaluate as a failed dispatch, and sends nothing', async () => {
+    const body = "function(ctx) { to: ctx.recipient, code: error 'no code for ' + ctx.template_type }";
+    const { courier, messages } = await start({
+      COURIER_MESSAGE_RETRIES: '0',
+      COURIER_CHANNELS: smsChannel({ body: `base64://${Buffer.from(body).toString('base64')}` }),
+    });
+    const id = await courier.send({
+      templateType: 'verification_code_valid',
+      recipient: '+15550111',
+      channel: 'sms',
+      data: { VerificationCode: '1' },
+    });
+    await until(async () => (await messages.findById(id))?.status === 'abandoned');
+    expect(received).toHaveLength(0);
+    const stored = await messages.findById(id);
+    expect(JSON.stringify(stored)).toContain('no code for verification_code_valid');
   });
 });
