@@ -15,6 +15,7 @@ import {
   type SessionInvalidationBus,
 } from './session-invalidation.js';
 import { SessionTransport } from './session-transport.js';
+import { SessionTokenExchanges } from './session-token-exchanges.js';
 
 /** Replicas sharing `redis.url` tell each other of revocations; alone, nothing needs telling. */
 async function invalidationBus(
@@ -37,12 +38,13 @@ async function invalidationBus(
     SessionPresenter,
     SessionTransport,
     CookieSettings,
+    SessionTokenExchanges,
     {
       provide: SESSION_INVALIDATION,
       inject: [ConfigService, { token: AppLogger, optional: true }],
       useFactory: invalidationBus,
     },
   ],
-  exports: [SessionService, SessionPresenter, SessionTransport, CookieSettings],
+  exports: [SessionService, SessionPresenter, SessionTransport, CookieSettings, SessionTokenExchanges],
 })
 export class SessionModule {}
