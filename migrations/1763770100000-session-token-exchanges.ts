@@ -26,7 +26,11 @@ export class SessionTokenExchanges1763770100000 implements MigrationInterface {
           c.timestamp('updated_at'),
         ],
         indices: [
-          new TableIndex({ name: 'session_token_exchanges_flow_idx', columnNames: ['flow_id'], isUnique: true }),
+          new TableIndex({
+            name: 'session_token_exchanges_flow_idx',
+            columnNames: ['flow_id'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'session_token_exchanges_init_idx', columnNames: ['init_code_hash'] }),
           new TableIndex({ name: 'session_token_exchanges_expires_idx', columnNames: ['expires_at'] }),
         ],

@@ -252,7 +252,7 @@ export abstract class OrganizationFlowResponse extends SelfServiceFlowResponse {
 
   @ApiPropertyOptional({
     description:
-      'The init code of a native app\'s session token exchange: only when the API flow was created ' +
+      "The init code of a native app's session token exchange: only when the API flow was created " +
       'with `return_session_token_exchange_code=true`, and only in that response.',
   })
   session_token_exchange_code?: string;

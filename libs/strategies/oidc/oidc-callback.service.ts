@@ -19,12 +19,7 @@ import {
 import { OidcDuplicateError, OidcLinking } from './oidc-linking.js';
 import { IdentityRepository, IdentityService } from '../../identity/index.js';
 import { Clock } from '../../persistence/index.js';
-import {
-  type DeviceInfo,
-  sameHash,
-  type SessionEntity,
-  SessionTokenExchanges,
-} from '../../session/index.js';
+import { type DeviceInfo, sameHash, type SessionEntity, SessionTokenExchanges } from '../../session/index.js';
 import { Text } from '../../text/index.js';
 import { OidcContinuity } from './oidc-continuity.js';
 import { OidcProviders } from './oidc-providers.js';

@@ -55,12 +55,7 @@ export const OidcContinuity = {
    * Checks the browser's nonce and the returned state against the flow's container; on success
    * the container is set to expire a minute later (the caller saves the flow).
    */
-  resume(
-    flow: SelfServiceFlow,
-    nonce: string | undefined,
-    state: string,
-    now: Date,
-  ): Resumed {
+  resume(flow: SelfServiceFlow, nonce: string | undefined, state: string, now: Date): Resumed {
     const container = flow.internalContext?.[KEY] as Container | undefined;
     if (!container || !nonce || !(new Date(container.expires_at) > now))
       return { ok: false, reason: 'not_resumable' };
