@@ -235,9 +235,15 @@ describe('oidc: the native app session-token exchange', () => {
 
   it('keeps the cookie continuity for API flows without an exchange code', async () => {
     const flow = await nativeFlow('login', false);
-    const callback = await systemBrowser(await startOidc('login', flow.id), `plain-${Date.now()}`);
+    const sub = `plain-${Date.now()}`;
+    world.idp.addAccount(sub, { email: uniqueEmail('plain') });
+    const callback = await systemBrowser(await startOidc('login', flow.id), sub);
     expect(callback.status).toBe(303);
     const location = new URL(callback.headers.get('location')!);
     expect(appUrl(location)).toBe(ERROR_UI);
+    const error = await fetch(`${world.publicUrl}/self-service/errors?id=${location.searchParams.get('id')}`);
+    expect(((await error.json()) as { error: { reason: string } }).error.reason).toBe(
+      'no resumable session found',
+    );
   });
 });
