@@ -5,7 +5,7 @@ import {
   clearMessages,
   FlowFactory,
   FlowHttp,
-  LoginFlowEntity,
+  type LoginFlowEntity,
   LoginFlowService,
   type LoginOutcome,
   type RegistrationFlowEntity,
@@ -203,7 +203,7 @@ export class OidcCallback {
     if (exchangeHash !== null) {
       // The app, not the system browser, is who signs in: a cookie session there does not count.
       const app = { ...input, session: null };
-      return this.native(flow, await this.signIn(app, state, flow, resumed, 'api'));
+      return this.native(state.kind, flow, await this.signIn(app, state, flow, resumed, 'api'));
     }
     return this.signIn(input, state, flow, resumed, 'browser');
   }
@@ -281,10 +281,10 @@ export class OidcCallback {
    * `flow=<id>` when the app is to continue on a login flow, as for linking). Never a cookie.
    */
   private async native(
+    kind: 'login' | 'registration',
     started: LoginFlowEntity | RegistrationFlowEntity,
     outcome: CallbackOutcome,
   ): Promise<CallbackOutcome> {
-    const kind = started instanceof LoginFlowEntity ? 'login' : 'registration';
     const back = (query: Record<string, string> = {}, flow = started) =>
       ({
         kind: 'redirect',
