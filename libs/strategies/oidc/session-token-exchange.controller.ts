@@ -4,10 +4,13 @@ import { ApiError, ApiErrorResponses } from '../../errors/index.js';
 import { SuccessfulNativeLogin } from '../../flow/index.js';
 import { SessionPresenter, SessionService, SessionTokenExchanges } from '../../session/index.js';
 
-type Query = Record<string, string | string[] | undefined>;
+type Query = Record<string, unknown>;
 
-const single = (value: string | string[] | undefined): string | undefined =>
-  Array.isArray(value) ? value[0] : value;
+/** The first value of a query parameter, when it is a string (not `a[b]=` or missing). */
+function single(value: unknown): string | undefined {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : undefined;
+}
 
 /**
  * The last step of a native app's social sign-in (public port): the app presents the init code of

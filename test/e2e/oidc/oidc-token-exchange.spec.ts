@@ -156,6 +156,7 @@ describe('oidc: the native app session-token exchange', () => {
       { return_to_code: 'b' },
       {},
       { init_code: '', return_to_code: 'b' },
+      { 'init_code[a]': 'x', return_to_code: 'b' },
     ];
     for (const query of queries) {
       const response = await exchange(query);
