@@ -5,6 +5,7 @@ import { RateLimits1763769700000 } from './1763769700000-rate-limits.js';
 import { SettingsRecoveryVerificationFlows1763769800000 } from './1763769800000-settings-recovery-verification-flows.js';
 import { CourierMessages1763769900000 } from './1763769900000-courier-messages.js';
 import { OneTimeCodes1763770000000 } from './1763770000000-one-time-codes.js';
+import { SessionTokenExchanges1763770100000 } from './1763770100000-session-token-exchanges.js';
 
 /** Every migration, oldest first. A new one is appended here and never edited after it lands. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   SettingsRecoveryVerificationFlows1763769800000,
   CourierMessages1763769900000,
   OneTimeCodes1763770000000,
+  SessionTokenExchanges1763770100000,
 ];

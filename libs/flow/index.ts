@@ -33,6 +33,7 @@ export {
 } from './registration/registration-flow.service.js';
 export { RegistrationResponder } from './registration/registration-responder.js';
 export { loginFlowJson } from './login/login-flow.wire.js';
+export { SuccessfulNativeLogin } from './login/login-flow.response.dto.js';
 export { registrationFlowJson } from './registration/registration-flow.wire.js';
 export { SettingsFlow } from './settings/settings-flow.response.dto.js';
 

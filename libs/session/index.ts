@@ -1,4 +1,5 @@
 import { SessionDeviceEntity, SessionEntity } from './session.entity.js';
+import { SessionTokenExchangeEntity } from './session-token-exchange.entity.js';
 
 export { CookieSettings } from './cookie-settings.js';
 export { readCookie, serializeCookie, type CookieAttributes } from './http-cookies.js';
@@ -13,6 +14,13 @@ export { aalOf, SessionService, type Authentication, type DeviceInfo } from './s
 export { appendSetCookie, SessionTransport } from './session-transport.js';
 export { hashToken } from './session-tokens.js';
 
-export const SESSION_ENTITIES = [SessionEntity, SessionDeviceEntity];
+export {
+  exchangeCodeHash,
+  EXCHANGE_LIFESPAN_MS,
+  sameHash,
+  SessionTokenExchanges,
+} from './session-token-exchanges.js';
+
+export const SESSION_ENTITIES = [SessionEntity, SessionDeviceEntity, SessionTokenExchangeEntity];
 export { aal2Required } from './session-aal.js';
 export { SessionTokenizer } from './session-tokenizer.js';

@@ -18,6 +18,7 @@ import {
   type SessionInvalidationBus,
 } from './session-invalidation.js';
 import { SessionTransport } from './session-transport.js';
+import { SessionTokenExchanges } from './session-token-exchanges.js';
 
 /** Replicas sharing `redis.url` tell each other of revocations; alone, nothing needs telling. */
 async function invalidationBus(
@@ -40,6 +41,7 @@ async function invalidationBus(
     SessionPresenter,
     SessionTransport,
     CookieSettings,
+    SessionTokenExchanges,
     {
       provide: SessionTokenizer,
       inject: [ConfigService, Jsonnet, Clock],
@@ -52,6 +54,6 @@ async function invalidationBus(
       useFactory: invalidationBus,
     },
   ],
-  exports: [SessionService, SessionPresenter, SessionTransport, CookieSettings],
+  exports: [SessionService, SessionPresenter, SessionTransport, CookieSettings, SessionTokenExchanges],
 })
 export class SessionModule {}

@@ -22,6 +22,7 @@ const CLAIMED = [
   'listMySessions',
   'disableMyOtherSessions',
   'disableMySession',
+  'exchangeSessionToken',
   'listSessions',
   'getSession',
   'disableSession',

@@ -27,6 +27,18 @@ export const ApiIgnoredQuery = (name: string, type: 'string' | 'boolean', featur
     schema: { type },
   });
 
+/** `return_session_token_exchange_code` of the native login and registration flows. */
+export const ApiSessionTokenExchangeQuery = () =>
+  ApiQuery({
+    name: 'return_session_token_exchange_code',
+    required: false,
+    description:
+      'Include `session_token_exchange_code` in the new flow: the app keeps it and, after a social ' +
+      'sign-in in the system browser, exchanges it with the `code` given to `return_to` for the ' +
+      'session token (`GET /sessions/token-exchange`).',
+    schema: { type: 'boolean' },
+  });
+
 /** The 303 a browser gets, to the flow's UI or, once done, to its return URL. */
 export const ApiSeeOtherResponse = (description: string) => ApiResponse({ status: 303, description });
 

@@ -249,6 +249,13 @@ export abstract class SelfServiceFlowResponse {
 export abstract class OrganizationFlowResponse extends SelfServiceFlowResponse {
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Always null.' })
   organization_id?: null;
+
+  @ApiPropertyOptional({
+    description:
+      "The init code of a native app's session token exchange: only when the API flow was created " +
+      'with `return_session_token_exchange_code=true`, and only in that response.',
+  })
+  session_token_exchange_code?: string;
 }
 
 /** `@ApiProperty` options for the continue_with list of a successful native login or registration. */

@@ -57,6 +57,7 @@ export {
   ApiIgnoredQuery,
   ApiReturnToQuery,
   ApiSeeOtherResponse,
+  ApiSessionTokenExchangeQuery,
 } from './flow.openapi.js';
 export {
   CONTINUE_WITH_PROPERTY,

@@ -7,6 +7,7 @@ import {
   ApiSessionHeaders,
   ApiSessionTokenHeader,
   SessionService,
+  SessionTokenExchanges,
   SessionTransport,
 } from '../../session/index.js';
 import {
@@ -16,6 +17,7 @@ import {
   ApiIgnoredQuery,
   ApiReturnToQuery,
   ApiSeeOtherResponse,
+  ApiSessionTokenExchangeQuery,
   CsrfTokens,
   flowIdParam,
   FlowFactory,
@@ -65,6 +67,7 @@ export class LoginFlowController {
     private readonly flows: LoginFlowService,
     private readonly sessions: SessionService,
     private readonly transport: SessionTransport,
+    private readonly exchanges: SessionTokenExchanges,
     private readonly csrf: CsrfTokens,
     private readonly factory: FlowFactory,
     private readonly http: FlowHttp,
@@ -108,7 +111,7 @@ export class LoginFlowController {
   @Get('api')
   @ApiOperation({ operationId: 'createNativeLoginFlow', summary: 'Create Login Flow for Native Apps' })
   @ApiCreateLoginFlowQuery()
-  @ApiIgnoredQuery('return_session_token_exchange_code', 'boolean', 'session token exchange codes')
+  @ApiSessionTokenExchangeQuery()
   @ApiSessionTokenHeader()
   @ApiOkResponse({ type: LoginFlow, description: 'loginFlow' })
   @ApiErrorResponses(400)
@@ -121,7 +124,9 @@ export class LoginFlowController {
       aal: aalOf(query['aal']),
       session: (await this.http.sessionFor('api', req)).session,
     });
-    return loginFlowJson(flow);
+    if (!truthy(query['return_session_token_exchange_code'])) return loginFlowJson(flow);
+    const code = await this.exchanges.start(flow.id, flow.expiresAt);
+    return { ...loginFlowJson(flow), session_token_exchange_code: code };
   }
 
   @Get('flows')

@@ -7,6 +7,7 @@ import {
   ApiSessionHeaders,
   ApiSessionTokenHeader,
   SessionService,
+  SessionTokenExchanges,
   SessionTransport,
 } from '../../session/index.js';
 import {
@@ -16,6 +17,7 @@ import {
   ApiIgnoredQuery,
   ApiReturnToQuery,
   ApiSeeOtherResponse,
+  ApiSessionTokenExchangeQuery,
   CsrfTokens,
   flowIdParam,
   FlowFactory,
@@ -32,6 +34,8 @@ import { registrationFlowJson } from './registration-flow.wire.js';
 import { RegistrationResponder } from './registration-responder.js';
 
 type Query = Record<string, string | undefined>;
+
+const truthy = (value: string | undefined) => value === 'true' || value === '1';
 
 /** Documents the query both ways of starting a registration flow read, and the contract's other ones. */
 const ApiCreateRegistrationFlowQuery = () =>
@@ -54,6 +58,7 @@ export class RegistrationFlowController {
     private readonly flows: RegistrationFlowService,
     private readonly sessions: SessionService,
     private readonly transport: SessionTransport,
+    private readonly exchanges: SessionTokenExchanges,
     private readonly csrf: CsrfTokens,
     private readonly factory: FlowFactory,
     private readonly http: FlowHttp,
@@ -100,7 +105,7 @@ export class RegistrationFlowController {
     summary: 'Create Registration Flow for Native Apps',
   })
   @ApiCreateRegistrationFlowQuery()
-  @ApiIgnoredQuery('return_session_token_exchange_code', 'boolean', 'session token exchange codes')
+  @ApiSessionTokenExchangeQuery()
   @ApiSessionTokenHeader()
   @ApiOkResponse({ type: RegistrationFlow, description: 'registrationFlow' })
   @ApiErrorResponses(400)
@@ -112,7 +117,9 @@ export class RegistrationFlowController {
       identitySchema: query['identity_schema'],
       session: (await this.http.sessionFor('api', req)).session,
     });
-    return registrationFlowJson(flow);
+    if (!truthy(query['return_session_token_exchange_code'])) return registrationFlowJson(flow);
+    const code = await this.exchanges.start(flow.id, flow.expiresAt);
+    return { ...registrationFlowJson(flow), session_token_exchange_code: code };
   }
 
   @Get('flows')

@@ -19,7 +19,7 @@ import {
 import { OidcDuplicateError, OidcLinking } from './oidc-linking.js';
 import { IdentityRepository, IdentityService } from '../../identity/index.js';
 import { Clock } from '../../persistence/index.js';
-import { type DeviceInfo, type SessionEntity } from '../../session/index.js';
+import { type DeviceInfo, sameHash, type SessionEntity, SessionTokenExchanges } from '../../session/index.js';
 import { Text } from '../../text/index.js';
 import { OidcContinuity } from './oidc-continuity.js';
 import { OidcProviders } from './oidc-providers.js';
@@ -46,13 +46,15 @@ export type CallbackOutcome =
   /** Back to the flow's UI, with its messages. */
   | { kind: 'flow'; flowKind: 'login'; flow: LoginFlowEntity }
   | { kind: 'flow'; flowKind: 'registration'; flow: RegistrationFlowEntity }
-  | { kind: 'redirect'; url: string }
+  /** `linkingFlowId`: the login flow that now holds an account-linking request. */
+  | { kind: 'redirect'; url: string; linkingFlowId?: string }
   | { kind: 'flow'; flowKind: 'settings'; flow: SettingsFlowEntity }
   | { kind: 'settings'; outcome: SettingsOutcome }
   | { kind: 'login'; outcome: LoginOutcome }
   | { kind: 'registration'; outcome: RegistrationOutcome };
 
 const badRequest = (reason: string) => new ApiError(400, { reason });
+const EXCHANGE_MISMATCH = `${INCOMPLETE} the state does not belong to this flow's session token exchange.`;
 const NO_CODE = `${INCOMPLETE} the OpenID Provider did not return the code query parameter.`;
 
 function providerErrorReason(query: Record<string, string>): string {
@@ -95,6 +97,7 @@ export class OidcCallback {
     private readonly factory: FlowFactory,
     private readonly settingsFlows: SettingsFlowService,
     private readonly identityService: IdentityService,
+    private readonly exchanges: SessionTokenExchanges,
   ) {}
 
   /**
@@ -187,8 +190,33 @@ export class OidcCallback {
         ? this.logins.isExpired(flow as LoginFlowEntity)
         : this.registrations.isExpired(flow);
     if (expired) return { kind: 'error', error: flowExpiredError() };
-    const resumed = OidcContinuity.resume(flow, input.nonceFor(flow.id), query['state'], this.clock.now());
+    // A native app's flow with a token exchange: the system browser holds no cookie of ours; the
+    // sealed state proves it started from this flow by carrying the hash of the flow's init code.
+    const exchangeHash = flow.type === 'api' ? await this.exchanges.initCodeHashOf(flow.id) : null;
+    if (exchangeHash !== null && !sameHash(state.initCodeHash, exchangeHash))
+      return { kind: 'error', error: badRequest(EXCHANGE_MISMATCH) };
+    const resumed =
+      exchangeHash !== null
+        ? OidcContinuity.resumeWithoutBrowser(flow, query['state'], this.clock.now())
+        : OidcContinuity.resume(flow, input.nonceFor(flow.id), query['state'], this.clock.now());
     if (!resumed.ok) return { kind: 'error', error: continuityError(resumed.reason) };
+    if (exchangeHash !== null) {
+      // The app, not the system browser, is who signs in: a cookie session there does not count.
+      const app = { ...input, session: null };
+      return this.native(state.kind, flow, await this.signIn(app, state, flow, resumed, 'api'));
+    }
+    return this.signIn(input, state, flow, resumed, 'browser');
+  }
+
+  /** Provider error, code exchange and claims, then login or registration (converted as needed). */
+  private async signIn(
+    input: CallbackInput,
+    state: OidcState,
+    flow: LoginFlowEntity | RegistrationFlowEntity,
+    resumed: { traits?: Record<string, unknown>; transientPayload?: Record<string, unknown> },
+    client: 'browser' | 'api',
+  ): Promise<CallbackOutcome> {
+    const { query } = input;
     const problem = query['error'] ? providerErrorReason(query) : !query['code'] ? NO_CODE : null;
     if (problem) return this.flowMessage(state, flow, problem);
     const refresh = state.kind === 'login' && (flow as LoginFlowEntity).refresh;
@@ -221,7 +249,7 @@ export class OidcCallback {
       oidcIdentifier(state.provider, resume.person.claims.sub),
     );
     const submit = {
-      client: 'browser' as const,
+      client,
       device: input.device,
       session: input.session,
       body,
@@ -242,8 +270,38 @@ export class OidcCallback {
       return {
         kind: 'redirect',
         url: withQuery(this.factory.uiUrl('login', login.id), { no_org_ui: 'true' }),
+        linkingFlowId: login.id,
       };
     }
+  }
+
+  /**
+   * Where a native app's system browser goes: to `return_to?code=<return_to_code>` once a session
+   * was issued (its token waits, sealed, for the exchange), else back to `return_to` (with
+   * `flow=<id>` when the app is to continue on a login flow, as for linking). Never a cookie.
+   */
+  private async native(
+    kind: 'login' | 'registration',
+    started: LoginFlowEntity | RegistrationFlowEntity,
+    outcome: CallbackOutcome,
+  ): Promise<CallbackOutcome> {
+    const back = (query: Record<string, string> = {}, flow = started) =>
+      ({
+        kind: 'redirect',
+        url: withQuery(this.http.returnUrl(kind, flow.returnTo, 'oidc'), query),
+      }) as const;
+    if (outcome.kind === 'error') return outcome;
+    if (outcome.kind === 'redirect')
+      return outcome.linkingFlowId ? back({ flow: outcome.linkingFlowId }) : back();
+    const done =
+      outcome.kind === 'login' && outcome.outcome.kind === 'signed_in'
+        ? outcome.outcome
+        : outcome.kind === 'registration' && outcome.outcome.kind === 'registered'
+          ? outcome.outcome
+          : null;
+    if (!done?.session || !done.token) return back();
+    const code = await this.exchanges.complete(done.flow.id, done.session.id, done.token);
+    return back(code ? { code } : {}, done.flow);
   }
 
   private async flowMessage(
@@ -263,8 +321,8 @@ export class OidcCallback {
   }
 
   /** Kratos' registration → login conversion: the subject is known, so sign in instead. */
-  private loginFor(flow: LoginFlowEntity | RegistrationFlowEntity): Promise<LoginFlowEntity> {
-    return this.logins.create({
+  private async loginFor(flow: LoginFlowEntity | RegistrationFlowEntity): Promise<LoginFlowEntity> {
+    const login = await this.logins.create({
       type: flow.type,
       requestUrl: flow.requestUrl,
       ...(flow.returnTo ? { returnTo: flow.returnTo } : {}),
@@ -274,11 +332,15 @@ export class OidcCallback {
       aal: 'aal1',
       session: null,
     });
+    await this.exchanges.move(flow.id, login.id, login.expiresAt);
+    return login;
   }
 
   /** Kratos' login → registration conversion: an unknown subject signs up. */
-  private registrationFor(flow: LoginFlowEntity | RegistrationFlowEntity): Promise<RegistrationFlowEntity> {
-    return this.registrations.create({
+  private async registrationFor(
+    flow: LoginFlowEntity | RegistrationFlowEntity,
+  ): Promise<RegistrationFlowEntity> {
+    const registration = await this.registrations.create({
       type: flow.type,
       requestUrl: flow.requestUrl,
       ...(flow.returnTo ? { returnTo: flow.returnTo } : {}),
@@ -287,5 +349,7 @@ export class OidcCallback {
       ...(flow.identitySchema ? { identitySchema: flow.identitySchema } : {}),
       session: null,
     });
+    await this.exchanges.move(flow.id, registration.id, registration.expiresAt);
+    return registration;
   }
 }

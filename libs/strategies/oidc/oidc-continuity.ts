@@ -20,6 +20,10 @@ export interface ContinuityStart {
   expiresAt: Date;
 }
 
+type Resumed =
+  | { ok: true; traits?: Record<string, unknown>; transientPayload?: Record<string, unknown> }
+  | { ok: false; reason: 'not_resumable' | 'state_mismatch' };
+
 const hash = (value: string) => createHash('sha256').update(value).digest();
 
 /**
@@ -51,18 +55,21 @@ export const OidcContinuity = {
    * Checks the browser's nonce and the returned state against the flow's container; on success
    * the container is set to expire a minute later (the caller saves the flow).
    */
-  resume(
-    flow: SelfServiceFlow,
-    nonce: string | undefined,
-    state: string,
-    now: Date,
-  ):
-    | { ok: true; traits?: Record<string, unknown>; transientPayload?: Record<string, unknown> }
-    | { ok: false; reason: 'not_resumable' | 'state_mismatch' } {
+  resume(flow: SelfServiceFlow, nonce: string | undefined, state: string, now: Date): Resumed {
     const container = flow.internalContext?.[KEY] as Container | undefined;
     if (!container || !nonce || !(new Date(container.expires_at) > now))
       return { ok: false, reason: 'not_resumable' };
     if (!same(hash(nonce), container.nonce_hash)) return { ok: false, reason: 'not_resumable' };
+    return OidcContinuity.resumeWithoutBrowser(flow, state, now);
+  },
+
+  /**
+   * A native app's token-exchange flow: the system browser has no continuity cookie (the caller
+   * has checked the state's init-code hash instead); the state must still be the one stored.
+   */
+  resumeWithoutBrowser(flow: SelfServiceFlow, state: string, now: Date): Resumed {
+    const container = flow.internalContext?.[KEY] as Container | undefined;
+    if (!container || !(new Date(container.expires_at) > now)) return { ok: false, reason: 'not_resumable' };
     if (!same(hash(state), container.state_hash)) return { ok: false, reason: 'state_mismatch' };
     const graceEnd = new Date(Math.min(now.getTime() + GRACE_MS, new Date(container.expires_at).getTime()));
     flow.internalContext = {

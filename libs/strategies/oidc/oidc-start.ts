@@ -8,6 +8,7 @@ import {
   type SelfServiceFlow,
 } from '../../flow/index.js';
 import { SecretCipher } from '../../hash/index.js';
+import { SessionTokenExchanges } from '../../session/index.js';
 import { Text } from '../../text/index.js';
 import { OidcContinuity } from './oidc-continuity.js';
 import { OidcProviders } from './oidc-providers.js';
@@ -39,6 +40,7 @@ export class OidcStart {
   constructor(
     config: ConfigService,
     private readonly providers: OidcProviders,
+    private readonly exchanges: SessionTokenExchanges,
   ) {
     const secrets = (path: string) => config.get<string[]>(path) ?? [];
     this.state = new OidcStateCipher(
@@ -57,12 +59,14 @@ export class OidcStart {
     const provider = this.providers.get(providerId);
     try {
       const codeVerifier = (await provider.usesPkce()) ? randomPKCECodeVerifier() : '';
+      // A native app's flow with a token exchange: the callback checks this hash instead of a cookie.
+      const exchangeHash = flow.type === 'api' ? await this.exchanges.initCodeHashOf(flow.id) : null;
       const state = this.state.seal({
         flowId: flow.id,
         kind,
         provider: provider.config.id,
         codeVerifier,
-        initCodeHash: initCodeHash(),
+        initCodeHash: exchangeHash ?? initCodeHash(),
       });
       const url = await provider.authorizationUrl({
         state,

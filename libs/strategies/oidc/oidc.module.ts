@@ -17,11 +17,12 @@ import { OidcIdTokenFlows } from './id-token/id-token-flows.js';
 import { OidcIdTokens } from './id-token/oidc-id-tokens.js';
 import { FedcmController } from './fedcm/fedcm.controller.js';
 import { FedcmService } from './fedcm/fedcm.service.js';
+import { SessionTokenExchangeController } from './session-token-exchange.controller.js';
 
-/** Social sign-in: the strategy, its providers and the provider's callback route. */
+/** Social sign-in: the strategy, its providers, the provider's callback and the native token exchange. */
 @Module({
   imports: [IdentityModule, SchemaModule, SessionModule, JsonnetModule, FlowModule],
-  controllers: [OidcCallbackController, FedcmController],
+  controllers: [OidcCallbackController, FedcmController, SessionTokenExchangeController],
   providers: [
     OidcProviders,
     OidcStart,

@@ -112,6 +112,11 @@ export const OPERATIONS = {
     path: '/admin/sessions/{id}',
     admin: true,
   },
+  exchangeSessionToken: {
+    method: 'GET',
+    path: '/sessions/token-exchange',
+    admin: false,
+  },
   extendSession: {
     method: 'PATCH',
     path: '/admin/sessions/{id}/extend',

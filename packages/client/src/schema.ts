@@ -791,6 +791,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/sessions/token-exchange': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Exchange Session Token */
+    get: operations['exchangeSessionToken'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/sessions/whoami': {
     parameters: {
       query?: never;
@@ -1182,6 +1199,8 @@ export interface components {
       requested_aal?: components['schemas']['authenticatorAssuranceLevel'];
       /** @description Where the browser goes once the flow is completed. */
       return_to?: string;
+      /** @description The init code of a native app's session token exchange: only when the API flow was created with `return_session_token_exchange_code=true`, and only in that response. */
+      session_token_exchange_code?: string;
       /** @description The state of the flow. */
       state: components['schemas']['loginFlowState'];
       /** @description The transient payload of the last submission, passed on to webhooks. */
@@ -1399,6 +1418,8 @@ export interface components {
       request_url: string;
       /** @description Where the browser goes once the flow is completed. */
       return_to?: string;
+      /** @description The init code of a native app's session token exchange: only when the API flow was created with `return_session_token_exchange_code=true`, and only in that response. */
+      session_token_exchange_code?: string;
       /** @description The state of the flow. */
       state: components['schemas']['registrationFlowState'];
       /** @description The transient payload of the last submission, passed on to webhooks. */
@@ -3560,7 +3581,7 @@ export interface operations {
         organization?: string;
         /** @description Sign in again even though a session exists, e.g. before a sensitive change. */
         refresh?: boolean;
-        /** @description Ignored: session token exchange codes are not supported. */
+        /** @description Include `session_token_exchange_code` in the new flow: the app keeps it and, after a social sign-in in the system browser, exchanges it with the `code` given to `return_to` for the session token (`GET /sessions/token-exchange`). */
         return_session_token_exchange_code?: boolean;
         /** @description Where to send the browser once the flow is completed; it must be an allowed return URL. */
         return_to?: string;
@@ -4172,7 +4193,7 @@ export interface operations {
         identity_schema?: string;
         /** @description Ignored: organizations are not supported. */
         organization?: string;
-        /** @description Ignored: session token exchange codes are not supported. */
+        /** @description Include `session_token_exchange_code` in the new flow: the app keeps it and, after a social sign-in in the system browser, exchanges it with the `code` given to `return_to` for the session token (`GET /sessions/token-exchange`). */
         return_session_token_exchange_code?: boolean;
         /** @description Where to send the browser once the flow is completed; it must be an allowed return URL. */
         return_to?: string;
@@ -4960,6 +4981,67 @@ export interface operations {
       };
       /** @description errorGeneric */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['errorGeneric'];
+        };
+      };
+      /** @description errorGeneric */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['errorGeneric'];
+        };
+      };
+    };
+  };
+  exchangeSessionToken: {
+    parameters: {
+      query: {
+        /** @description The part of the code return when initializing the flow. */
+        init_code: string;
+        /** @description The part of the code returned by the return_to URL. */
+        return_to_code: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description successfulNativeLogin */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['successfulNativeLogin'];
+        };
+      };
+      /** @description errorGeneric */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['errorGeneric'];
+        };
+      };
+      /** @description errorGeneric */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['errorGeneric'];
+        };
+      };
+      /** @description errorGeneric */
+      410: {
         headers: {
           [name: string]: unknown;
         };
