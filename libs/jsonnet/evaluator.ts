@@ -1,31 +1,22 @@
-import type { AssertNode, Bind, CompSpec, FieldNode, Node, NodeOf } from './ast.js';
+import type { AssertNode, Bind, Node, NodeOf } from './ast.js';
 import { EvalFailure, limitError, runtimeError } from './failure.js';
 import { CLOCK_EVERY, type JsonnetLimits } from './limits.js';
 import { compactJson } from './manifest.js';
-import { binary, equals, plus } from './operators.js';
+import { comprehend, field, fieldValue, object, objectComp } from './objects.js';
+import { binary, equals } from './operators.js';
 import { sliceValue, indexString } from './strings.js';
 import {
   JArray,
   JFunction,
   JObject,
+  childEnv,
   lookupVar,
   Thunk,
   typeOf,
   type Env,
-  type FieldDef,
   type NativeParam,
   type Value,
 } from './values.js';
-
-function child(env: Env | null, vars: Map<string, Thunk>): Env {
-  return {
-    vars,
-    parent: env,
-    self: env ? env.self : null,
-    layer: env ? env.layer : -1,
-    dollar: env ? env.dollar : null,
-  };
-}
 
 /** One evaluation of one program: counts steps, time and depth against the limits. */
 export class Evaluator {
@@ -150,7 +141,7 @@ export class Evaluator {
         if (typeof name !== 'string') throw runtimeError(`super index must be a string, got ${typeOf(name)}`);
         const j = env.self.find(name, env.layer - 1);
         if (j < 0) throw runtimeError(`field does not exist in super: ${name}`);
-        return this.fieldValue(env.self, name, j);
+        return fieldValue(this, env.self, name, j);
       }
       case 'inSuper': {
         if (!env?.self) throw runtimeError("can't use super outside of an object");
@@ -185,15 +176,15 @@ export class Evaluator {
         this.assertion(node.a, env);
         return this.eval(node.rest, env);
       case 'object':
-        return this.object(node, env);
+        return object(this, node, env);
       case 'objectComp':
-        return this.objectComp(node, env);
+        return objectComp(this, node, env);
       case 'array':
         this.checkSize(node.elems.length, 'array length');
         return new JArray(node.elems.map((e) => new Thunk(e, env)));
       case 'arrayComp': {
         const out: Thunk[] = [];
-        this.comprehend(node.specs, 0, env, (e) => {
+        comprehend(this, node.specs, 0, env, (e) => {
           out.push(new Thunk(node.body, e));
           if (out.length > this.limits.maxOutputBytes) this.checkSize(out.length, 'array length');
         });
@@ -204,7 +195,7 @@ export class Evaluator {
 
   private bindLocals(binds: readonly Bind[], env: Env | null): Env {
     const vars = new Map<string, Thunk>();
-    const inner = child(env, vars);
+    const inner = childEnv(env, vars);
     for (const b of binds) vars.set(b.name, new Thunk(b.body, inner));
     return inner;
   }
@@ -312,7 +303,7 @@ export class Evaluator {
 
   private callCode(fn: JFunction, bound: (Thunk | undefined)[]): Value {
     const vars = new Map<string, Thunk>();
-    const inner = child(fn.env, vars);
+    const inner = childEnv(fn.env, vars);
     const params = fn.params as readonly { name: string; def?: Node }[];
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
@@ -341,112 +332,8 @@ export class Evaluator {
     return fn.native!(values, this);
   }
 
-  // ---- objects ----
-
-  private object(node: NodeOf<'object'>, env: Env | null): JObject {
-    const fields = new Map<string, FieldDef>();
-    for (const f of node.fields) {
-      const name = this.fieldName(f, env);
-      if (name === null) continue;
-      if (fields.has(name)) throw runtimeError(`duplicate field name: "${name}"`);
-      fields.set(name, { vis: f.vis, plus: f.plus, body: f.body });
-    }
-    return new JObject([{ fields, asserts: node.asserts, locals: node.locals, env }]);
-  }
-
-  private fieldName(f: FieldNode, env: Env | null): string | null {
-    const name = f.name.k === 'lit' ? f.name.v : this.eval(f.name, env);
-    if (name === null) return null;
-    if (typeof name !== 'string') throw runtimeError(`field name must be a string, got ${typeOf(name)}`);
-    return name;
-  }
-
-  private objectComp(node: NodeOf<'objectComp'>, env: Env | null): JObject {
-    const fields = new Map<string, FieldDef>();
-    this.comprehend(node.specs, 0, env, (e) => {
-      const name = this.fieldName(node.field, e);
-      if (name === null) return;
-      if (fields.has(name)) throw runtimeError(`duplicate field name: "${name}"`);
-      fields.set(name, { vis: node.field.vis, plus: node.field.plus, body: node.field.body, env: e });
-    });
-    return new JObject([{ fields, asserts: [], locals: node.locals, env }]);
-  }
-
-  private comprehend(specs: readonly CompSpec[], i: number, env: Env | null, emit: (env: Env) => void): void {
-    if (i === specs.length) {
-      emit(env!);
-      return;
-    }
-    const spec = specs[i]!;
-    if (spec.k === 'if') {
-      const c = this.eval(spec.cond, env);
-      if (typeof c !== 'boolean')
-        throw runtimeError(`comprehension condition must be a boolean, got ${typeOf(c)}`);
-      if (c) this.comprehend(specs, i + 1, env, emit);
-      return;
-    }
-    const arr = this.eval(spec.e, env);
-    if (!(arr instanceof JArray)) throw runtimeError(`comprehension needs an array, got ${typeOf(arr)}`);
-    for (const t of arr.elems) {
-      this.tick();
-      this.comprehend(specs, i + 1, child(env, new Map([[spec.name, t]])), emit);
-    }
-  }
-
-  /** Scope for code in layer `j` of `self` (object locals bound, self/super/$ set). */
-  private layerEnv(self: JObject, j: number, own?: Env): Env {
-    if (!own) {
-      const hit = self.envs[j];
-      if (hit) return hit;
-    }
-    const layer = self.layers[j]!;
-    const outer = own ?? layer.env;
-    const vars = new Map<string, Thunk>();
-    const env: Env = { vars, parent: outer, self, layer: j, dollar: outer?.dollar ?? self };
-    for (const b of layer.locals) vars.set(b.name, new Thunk(b.body, env));
-    if (!own) self.envs[j] = env;
-    return env;
-  }
-
-  private checkAsserts(self: JObject): void {
-    self.asserted = true;
-    for (let j = 0; j < self.layers.length; j++) {
-      const layer = self.layers[j]!;
-      if (layer.asserts.length === 0) continue;
-      const env = this.layerEnv(self, j);
-      for (const a of layer.asserts) this.eval({ k: 'assert', a, rest: TRUE, loc: a.loc }, env);
-    }
-  }
-
   field(self: JObject, name: string): Value {
-    const hit = self.cache.get(name);
-    if (hit !== undefined) return hit;
-    if (!self.asserted) this.checkAsserts(self);
-    const j = self.find(name);
-    if (j < 0) throw runtimeError(`field does not exist: ${name}`);
-    const v = this.fieldValue(self, name, j);
-    self.cache.set(name, v);
-    return v;
-  }
-
-  private fieldValue(self: JObject, name: string, j: number): Value {
-    const f = self.layers[j]!.fields.get(name)!;
-    let v: Value;
-    if (f.thunk) {
-      v = f.thunk.value !== undefined ? f.thunk.value : this.force(f.thunk);
-    } else {
-      this.enter();
-      try {
-        v = this.eval(f.body!, this.layerEnv(self, j, f.env));
-      } finally {
-        this.depth--;
-      }
-    }
-    if (f.plus) {
-      const k = self.find(name, j - 1);
-      if (k >= 0) v = plus(this, this.fieldValue(self, name, k), v);
-    }
-    return v;
+    return field(this, self, name);
   }
 
   equals(a: Value, b: Value): boolean {
@@ -458,5 +345,3 @@ export class Evaluator {
     return typeof v === 'string' ? v : compactJson(this, v);
   }
 }
-
-const TRUE: Node = { k: 'lit', v: true, loc: { line: 0, col: 0 } };

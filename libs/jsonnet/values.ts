@@ -14,6 +14,17 @@ export interface Env {
   readonly dollar: JObject | null;
 }
 
+/** A scope nested in `env` with its own variables (same self, layer and `$`). */
+export function childEnv(env: Env | null, vars: Map<string, Thunk>): Env {
+  return {
+    vars,
+    parent: env,
+    self: env ? env.self : null,
+    layer: env ? env.layer : -1,
+    dollar: env ? env.dollar : null,
+  };
+}
+
 export function lookupVar(env: Env | null, name: string): Thunk | undefined {
   for (let e = env; e; e = e.parent) {
     const t = e.vars.get(name);
