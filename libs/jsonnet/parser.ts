@@ -1,59 +1,9 @@
-import type { AssertNode, BinaryOp, Bind, CompSpec, FieldNode, Loc, Node, Param, Visibility } from './ast.js';
+import type { AssertNode, BinaryOp, Bind, CompSpec, FieldNode, Loc, Node, Param } from './ast.js';
+import { FIELD_OPS, PREC } from './grammar.js';
 import { tokenize, type Token } from './lexer.js';
 import { staticCheck } from './static-check.js';
 import { JsonnetSyntaxError } from './syntax-error.js';
-
-const PREC: Record<string, number> = {
-  '*': 10,
-  '/': 10,
-  '%': 10,
-  '+': 9,
-  '-': 9,
-  '<<': 8,
-  '>>': 8,
-  '<': 7,
-  '<=': 7,
-  '>': 7,
-  '>=': 7,
-  in: 7,
-  '==': 6,
-  '!=': 6,
-  '&': 5,
-  '^': 4,
-  '|': 3,
-  '&&': 2,
-  '||': 1,
-};
-
-const FIELD_OPS: Record<string, { vis: Visibility; plus: boolean }> = {
-  ':': { vis: 'default', plus: false },
-  '::': { vis: 'hidden', plus: false },
-  ':::': { vis: 'visible', plus: false },
-  '+:': { vis: 'default', plus: true },
-  '+::': { vis: 'hidden', plus: true },
-  '+:::': { vis: 'visible', plus: true },
-};
-
-const KEYWORDS = new Set([
-  'assert',
-  'else',
-  'error',
-  'false',
-  'for',
-  'function',
-  'if',
-  'import',
-  'importstr',
-  'importbin',
-  'in',
-  'local',
-  'null',
-  'tailstrict',
-  'then',
-  'self',
-  'super',
-  'true',
-]);
+import { TokenReader } from './token-reader.js';
 
 /** Parses a whole Jsonnet program into its syntax tree. */
 export function parse(src: string, file: string): Node {
@@ -71,60 +21,7 @@ export function parse(src: string, file: string): Node {
   }
 }
 
-class Parser {
-  private i = 0;
-  constructor(
-    private readonly toks: Token[],
-    private readonly file: string,
-  ) {}
-
-  private get tok(): Token {
-    return this.toks[this.i]!;
-  }
-
-  private fail(t: Token, msg: string): never {
-    throw new JsonnetSyntaxError(`${this.file}:${t.loc.line}:${t.loc.col}`, msg);
-  }
-
-  private describe(t: Token): string {
-    return t.t === 'eof' ? 'end of file' : t.t === 'str' ? 'string' : `'${t.v}'`;
-  }
-
-  private isOp(v: string): boolean {
-    return this.tok.t === 'op' && this.tok.v === v;
-  }
-
-  private isKw(v: string): boolean {
-    return this.tok.t === 'id' && this.tok.v === v;
-  }
-
-  private op(v: string): Token {
-    const t = this.tok;
-    if (t.t !== 'op' || t.v !== v) this.fail(t, `expected '${v}' but got ${this.describe(t)}`);
-    this.i++;
-    return t;
-  }
-
-  private kw(v: string): Token {
-    const t = this.tok;
-    if (t.t !== 'id' || t.v !== v) this.fail(t, `expected '${v}' but got ${this.describe(t)}`);
-    this.i++;
-    return t;
-  }
-
-  private ident(): string {
-    const t = this.tok;
-    if (t.t !== 'id' || KEYWORDS.has(t.v)) {
-      this.fail(t, `expected an identifier but got ${this.describe(t)}`);
-    }
-    this.i++;
-    return t.v;
-  }
-
-  expectEof(): void {
-    if (this.tok.t !== 'eof') this.fail(this.tok, `unexpected ${this.describe(this.tok)}`);
-  }
-
+class Parser extends TokenReader {
   expr(minPrec = 0): Node {
     let left = this.unary();
     for (;;) {
