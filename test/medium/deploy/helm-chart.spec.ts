@@ -173,7 +173,16 @@ describe('charts/tessera', () => {
       args: ['serve', '-c', '/etc/tessera/tessera.yml'],
       readinessProbe: { httpGet: { path: '/health/ready', port: 'http-admin' } },
       livenessProbe: { httpGet: { path: '/health/alive', port: 'http-admin' } },
+      lifecycle: { preStop: { exec: { command: ['sleep', 'X'] } } },
     });
+    // The pause before SIGTERM and the server's own grace period both fit in the pod's.
+    const grace = (values['tessera'] as { config?: { serve?: { shutdown?: { grace_period?: string } } } })
+      .config?.serve?.shutdown?.grace_period;
+    expect(grace ?? '30s').toBe('30s');
+    expect(values['preStopSleepSeconds']).toBeGreaterThan(0);
+    expect(values['terminationGracePeriodSeconds']).toBeGreaterThan(
+      (values['preStopSleepSeconds'] as number) + 30,
+    );
   });
 
   it('exposes only the public service through the ingress', () => {
