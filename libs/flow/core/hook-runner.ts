@@ -116,7 +116,7 @@ export class HookRunner {
           flow,
           identity,
           ...(kind === 'settings' && session ? { session } : {}),
-          prePersist: kind === 'registration',
+          prePersist: true,
         });
       }
     }, work);
