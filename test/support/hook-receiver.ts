@@ -50,7 +50,12 @@ export async function startHookReceiver(): Promise<HookReceiver> {
       const reply = typeof configured === 'function' ? configured(call, n) : configured;
       const send = () => {
         if (res.destroyed) return;
-        const body = reply.body === undefined ? '{}' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+        const body =
+          reply.body === undefined
+            ? '{}'
+            : typeof reply.body === 'string'
+              ? reply.body
+              : JSON.stringify(reply.body);
         res.writeHead(reply.status ?? 200, { 'Content-Type': 'application/json', ...reply.headers });
         res.end(body);
       };
@@ -76,7 +81,8 @@ export async function startHookReceiver(): Promise<HookReceiver> {
     async waitFor(path, count = 1, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (callsTo(path).length < count) {
-        if (Date.now() > deadline) throw new Error(`${path} was called ${callsTo(path).length} times, not ${count}`);
+        if (Date.now() > deadline)
+          throw new Error(`${path} was called ${callsTo(path).length} times, not ${count}`);
         await new Promise((r) => setTimeout(r, 20));
       }
       return callsTo(path);

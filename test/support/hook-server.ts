@@ -35,7 +35,13 @@ export async function startHookServer(
     args: ['-c', file],
     env: { SELFSERVICE_METHODS_PASSWORD_CONFIG_HAVEIBEENPWNED_ENABLED: 'false', ...env },
   });
-  return { tessera, publicUrl: tessera.publicUrl, adminUrl: tessera.adminUrl, dir, stop: () => tessera.stop() };
+  return {
+    tessera,
+    publicUrl: tessera.publicUrl,
+    adminUrl: tessera.adminUrl,
+    dir,
+    stop: () => tessera.stop(),
+  };
 }
 
 export async function json(
@@ -49,5 +55,9 @@ export async function json(
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, ms: Date.now() - started };
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    ms: Date.now() - started,
+  };
 }

@@ -161,13 +161,18 @@ export class HookRunner {
   async afterRecovery(context: AfterRecovery): Promise<void> {
     for (const step of this.after('recovery', null, () => true)) {
       if (step.kind === 'named') await step.hook.afterRecovery?.(context);
-      else await this.callWeb(step.config, { kind: 'recovery', flow: context.flow, identity: context.identity });
+      else
+        await this.callWeb(step.config, { kind: 'recovery', flow: context.flow, identity: context.identity });
     }
   }
 
   /** The post-persist phase; runs in the flow's transaction, web hooks after it commits. */
   async afterSettings(context: AfterSettings): Promise<void> {
-    for (const step of this.after('settings', context.method, (p) => p.kind === 'named' || !parses(p.config))) {
+    for (const step of this.after(
+      'settings',
+      context.method,
+      (p) => p.kind === 'named' || !parses(p.config),
+    )) {
       if (step.kind === 'named') await step.hook.afterSettings?.(context);
       else
         await this.postPersistWeb(step.config, {
@@ -183,7 +188,11 @@ export class HookRunner {
   async afterVerification(context: AfterVerification): Promise<void> {
     for (const step of this.after('verification', null, () => true)) {
       if (step.kind !== 'web') continue;
-      await this.callWeb(step.config, { kind: 'verification', flow: context.flow, identity: context.identity });
+      await this.callWeb(step.config, {
+        kind: 'verification',
+        flow: context.flow,
+        identity: context.identity,
+      });
     }
   }
 }

@@ -41,7 +41,10 @@ export class InProcessBackgroundWebHooks extends BackgroundWebHooks {
       if (answer.status >= 400) this.logger.warn('background web hook refused', fields);
       else this.logger.debug('background web hook delivered', fields);
     } catch (error) {
-      this.logger.warn('background web hook failed', { hook_id: call.hookId, reason: (error as Error).message });
+      this.logger.warn('background web hook failed', {
+        hook_id: call.hookId,
+        reason: (error as Error).message,
+      });
     }
   }
 }

@@ -24,7 +24,10 @@ export function gatewayTimeout(detail: string): ApiError {
 
 /** Retries exhausted, a body that could not be built, an answer that could not be parsed. */
 export function hookFailed(detail: string): ApiError {
-  return new ApiError(500, { reason: detail, message: 'An internal server error occurred, please contact the system administrator' });
+  return new ApiError(500, {
+    reason: detail,
+    message: 'An internal server error occurred, please contact the system administrator',
+  });
 }
 
 /** `#/traits/email` → `traits.email`; `#`, `#/` and `` → the whole form. */
@@ -83,12 +86,14 @@ export function applyIdentityPatch(body: string, identity: IdentityEntity): bool
   if (!patch) return false;
   const filled = (key: string) => isObject(patch[key]) && Object.keys(patch[key]).length > 0;
   if (filled('traits')) identity.traits = patch['traits'] as Record<string, unknown>;
-  if (filled('metadata_public')) identity.metadataPublic = patch['metadata_public'] as Record<string, unknown>;
+  if (filled('metadata_public'))
+    identity.metadataPublic = patch['metadata_public'] as Record<string, unknown>;
   if (filled('metadata_admin')) identity.metadataAdmin = patch['metadata_admin'] as Record<string, unknown>;
-  if (patch['state'] === 'active' || patch['state'] === 'inactive')
-    identity.state = patch['state'];
-  if (typeof patch['schema_id'] === 'string' && patch['schema_id'] !== '') identity.schemaId = patch['schema_id'];
+  if (patch['state'] === 'active' || patch['state'] === 'inactive') identity.state = patch['state'];
+  if (typeof patch['schema_id'] === 'string' && patch['schema_id'] !== '')
+    identity.schemaId = patch['schema_id'];
   if ('external_id' in patch)
-    identity.externalId = typeof patch['external_id'] === 'string' && patch['external_id'] !== '' ? patch['external_id'] : null;
+    identity.externalId =
+      typeof patch['external_id'] === 'string' && patch['external_id'] !== '' ? patch['external_id'] : null;
   return true;
 }

@@ -1,6 +1,11 @@
 import { type IncomingMessage } from 'node:http';
 import { type TLSSocket } from 'node:tls';
-import { loginFlowJson, registrationFlowJson, selfServiceFlowJson, settingsFlowJson } from '../../flow/index.js';
+import {
+  loginFlowJson,
+  registrationFlowJson,
+  selfServiceFlowJson,
+  settingsFlowJson,
+} from '../../flow/index.js';
 import {
   type LoginFlowEntity,
   type RegistrationFlowEntity,

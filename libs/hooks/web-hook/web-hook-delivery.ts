@@ -53,7 +53,10 @@ function attempt(call: WebHookCall): Promise<{ answer: IncomingMessage; body: st
       agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
       timeout: call.timeoutMs,
     });
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { timedOut: true })), call.timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error('timeout'), { timedOut: true })),
+      call.timeoutMs,
+    );
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { timedOut: true })));
     req.on('error', (error) => {
       clearTimeout(timer);
@@ -99,7 +102,9 @@ export async function deliver(call: WebHookCall, retryWaitMs: number): Promise<A
     } catch (error) {
       const timedOut = (error as { timedOut?: boolean }).timedOut === true;
       failure = new WebHookDeliveryError(
-        timedOut ? `no answer within ${call.timeoutMs} ms` : `cannot reach the web hook: ${(error as Error).message}`,
+        timedOut
+          ? `no answer within ${call.timeoutMs} ms`
+          : `cannot reach the web hook: ${(error as Error).message}`,
         timedOut,
       );
     }

@@ -67,7 +67,9 @@ export class WebHookTemplates {
     try {
       return (await readSchemaSource(uri, this.baseDir)).toString('utf8');
     } catch (error) {
-      throw new WebHookTemplateError(`the web hook body ${uri.slice(0, 80)} cannot be read: ${(error as Error).message}`);
+      throw new WebHookTemplateError(
+        `the web hook body ${uri.slice(0, 80)} cannot be read: ${(error as Error).message}`,
+      );
     }
   }
 }

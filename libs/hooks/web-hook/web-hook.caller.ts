@@ -8,7 +8,13 @@ import { AppLogger, currentRequest } from '../../logging/index.js';
 import { IdentitySchemaRegistry } from '../../schema/index.js';
 import { SessionPresenter } from '../../session/index.js';
 import { BackgroundWebHooks, type WebHookCall } from './background-web-hooks.js';
-import { applyIdentityPatch, badGateway, gatewayTimeout, hookFailed, interruption } from './web-hook-answer.js';
+import {
+  applyIdentityPatch,
+  badGateway,
+  gatewayTimeout,
+  hookFailed,
+  interruption,
+} from './web-hook-answer.js';
 import { DEFAULT_HEADER_ALLOWLIST, flowFields, requestFields, unsavedIdentity } from './web-hook-context.js';
 import { deliver, WebHookDeliveryError } from './web-hook-delivery.js';
 import { buildCall, parseWebHookConfig, type WebHookConfig } from './web-hook.config.js';
@@ -63,7 +69,9 @@ export class WebHookService implements WebHookCaller {
     } catch (error) {
       if (!(error instanceof WebHookDeliveryError)) throw error;
       this.logger.warn('web hook failed', { hook_id: config.id, reason: error.message });
-      throw error.timedOut ? gatewayTimeout(error.message) : hookFailed(`The web hook failed: ${error.message}`);
+      throw error.timedOut
+        ? gatewayTimeout(error.message)
+        : hookFailed(`The web hook failed: ${error.message}`);
     }
     if (answer.status >= 400) {
       this.logger.warn('web hook refused', { hook_id: config.id, status: answer.status });

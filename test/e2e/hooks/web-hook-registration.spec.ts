@@ -50,13 +50,15 @@ async function register(email: string, extra: Record<string, unknown> = {}) {
   const flow = await newFlow();
   const answer = await json(`${server.publicUrl}/self-service/registration?flow=${String(flow['id'])}`, {
     body: { method: 'password', traits: { email }, password: GOOD_PASSWORD, ...extra },
-    headers: { 'User-Agent': 'hook-test', Cookie: 'theme=dark', 'X-Session-Token': 'not-for-hooks' },
+    headers: { 'User-Agent': 'hook-test', Authorization: 'Bearer not-for-hooks' },
   });
   return { flow, answer };
 }
 
 async function identitiesWith(email: string) {
-  const found = await fetch(`${server.adminUrl}/admin/identities?credentials_identifier=${encodeURIComponent(email)}`);
+  const found = await fetch(
+    `${server.adminUrl}/admin/identities?credentials_identifier=${encodeURIComponent(email)}`,
+  );
   return (await found.json()) as Record<string, unknown>[];
 }
 
@@ -88,8 +90,8 @@ describe('registration web hooks', () => {
     expect(post['request_url']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/self-service\/registration\?flow=/);
     expect(post['request_headers']).toMatchObject({ 'User-Agent': ['hook-test'] });
     expect(post['request_headers']).not.toHaveProperty('Cookie');
-    expect(post['request_headers']).not.toHaveProperty('X-Session-Token');
-    expect(post['request_cookies']).toEqual({ theme: 'dark' });
+    expect(post['request_headers']).not.toHaveProperty('Authorization');
+    expect(post['request_cookies']).toEqual({});
     expect(post).not.toHaveProperty('session');
   });
 
@@ -120,7 +122,13 @@ describe('registration web hooks', () => {
     const email = uniqueEmail('parse');
     const changed = uniqueEmail('changed');
     receiver.reply('/pre', {
-      body: { identity: { traits: { email: changed }, metadata_public: { plan: 'gold' }, metadata_admin: { crm: 7 } } },
+      body: {
+        identity: {
+          traits: { email: changed },
+          metadata_public: { plan: 'gold' },
+          metadata_admin: { crm: 7 },
+        },
+      },
     });
     const { answer } = await register(email);
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
@@ -137,7 +145,9 @@ describe('registration web hooks', () => {
     receiver.reply('/pre', { body: { identity: { traits: { email: 'not an address' } } } });
     const { answer } = await register(email);
     expect(answer.status).toBe(400);
-    const nodes = (answer.body['ui'] as { nodes: { attributes: { name: string }; messages: { id: number }[] }[] }).nodes;
+    const nodes = (
+      answer.body['ui'] as { nodes: { attributes: { name: string }; messages: { id: number }[] }[] }
+    ).nodes;
     expect(nodes.find((n) => n.attributes.name === 'traits.email')!.messages.length).toBeGreaterThan(0);
     expect(await identitiesWith(email)).toEqual([]);
     expect(receiver.callsTo('/post')).toHaveLength(0);
@@ -151,7 +161,14 @@ describe('registration web hooks', () => {
         messages: [
           {
             instance_ptr: '#/traits/email',
-            messages: [{ id: 1234, text: 'This address is on a block list.', type: 'error', context: { reason: 'blocklist' } }],
+            messages: [
+              {
+                id: 1234,
+                text: 'This address is on a block list.',
+                type: 'error',
+                context: { reason: 'blocklist' },
+              },
+            ],
           },
           { instance_ptr: '#/referral', messages: [{ id: 55, text: 'Unknown code', type: 'info' }] },
           { instance_ptr: '', messages: [{ id: 77, text: 'Try later', type: 'error' }] },
@@ -161,7 +178,10 @@ describe('registration web hooks', () => {
     const { flow, answer } = await register(email);
     expect(answer.status).toBe(400);
     expect(answer.body['id']).toBe(flow['id']);
-    const ui = answer.body['ui'] as { nodes: { attributes: { name: string; value?: unknown }; messages: unknown[] }[]; messages: unknown[] };
+    const ui = answer.body['ui'] as {
+      nodes: { attributes: { name: string; value?: unknown }; messages: unknown[] }[];
+      messages: unknown[];
+    };
     const node = (name: string) => ui.nodes.find((n) => n.attributes.name === name)!;
     expect(node('traits.email').messages).toEqual([
       { id: 1234, text: 'This address is on a block list.', type: 'error', context: { reason: 'blocklist' } },
@@ -190,7 +210,9 @@ describe('registration web hooks', () => {
     receiver.reply('/before', { status: 400 });
     const created = await json(`${server.publicUrl}/self-service/registration/api`);
     expect(created.status).toBe(502);
-    const id = ((receiver.lastJson('/before')['ctx'] as Record<string, Record<string, unknown>>)['flow']!)['id'];
+    const id = (receiver.lastJson('/before')['ctx'] as Record<string, Record<string, unknown>>)['flow']![
+      'id'
+    ];
     expect(id).toEqual(expect.any(String));
     const fetched = await json(`${server.publicUrl}/self-service/registration/flows?id=${String(id)}`);
     expect(fetched.status).toBe(404);
