@@ -9,6 +9,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
 import { processCpuTicks } from './lib/cpu.js';
 import { describeMachine } from './lib/machine.js';

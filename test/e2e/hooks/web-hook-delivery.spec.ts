@@ -163,9 +163,9 @@ describe('failures of a synchronous hook', () => {
     expect(receiver.callsTo('/login')).toHaveLength(3);
   });
 
-  it('are not retried on 501 or 4xx', async () => {
+  it('are not retried on 501 or 4xx, which answer 502', async () => {
     receiver.reply('/login', { status: 501 });
-    expect((await login(email)).status).toBe(500);
+    expect((await login(email)).status).toBe(502);
     expect(receiver.callsTo('/login')).toHaveLength(1);
     receiver.reset();
     receiver.reply('/login', { status: 422 });
