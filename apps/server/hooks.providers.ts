@@ -1,14 +1,15 @@
 import { Global, Module } from '@nestjs/common';
-import { FLOW_HOOKS, type FlowHook } from '../../libs/flow/index.js';
+import { FLOW_HOOKS, type FlowHook, WEB_HOOK_CALLER } from '../../libs/flow/index.js';
 import {
   HooksModule,
   RequireVerifiedAddressHook,
   SessionIssuerHook,
   SessionRevokerHook,
   ShowVerificationUiHook,
+  WebHookService,
 } from '../../libs/hooks/index.js';
 
-/** The after-hooks a configuration may name; a new hook is added here. */
+/** The hooks a configuration may name, and the `web_hook` action; a new hook is added here. */
 @Global()
 @Module({
   imports: [HooksModule],
@@ -18,7 +19,8 @@ import {
       inject: [SessionIssuerHook, SessionRevokerHook, ShowVerificationUiHook, RequireVerifiedAddressHook],
       useFactory: (...hooks: FlowHook[]) => hooks,
     },
+    { provide: WEB_HOOK_CALLER, useExisting: WebHookService },
   ],
-  exports: [FLOW_HOOKS],
+  exports: [FLOW_HOOKS, WEB_HOOK_CALLER],
 })
 export class HooksProvidersModule {}

@@ -37,7 +37,7 @@ export function installHttpPipeline(
         }),
       );
     });
-    requestContext.run({ requestId }, next);
+    requestContext.run({ requestId, request: req }, next);
   });
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   // Flat, as Go's url.Values: `a[b]=1` is a field named `a[b]`, a repeated field an array of its

@@ -85,6 +85,21 @@ const TESSERA_EXTENSIONS: Patch[] = [
     },
   ],
   [
+    ['clients', 'web_hook'],
+    {
+      properties: {
+        ...((
+          (kratosSchema as unknown as SchemaNode).properties!['clients']!.properties![
+            'web_hook'
+          ] as SchemaNode
+        ).properties ?? {}),
+        // Kratos' web hook client: 30 s per attempt, then 1 s and 2 s before the two retries.
+        timeout: { ...window, default: '30s' },
+        retry_wait: { ...window, default: '1s' },
+      },
+    },
+  ],
+  [
     ['hashers'],
     {
       properties: {

@@ -120,6 +120,23 @@ export const SUPPORTED_KEYS: readonly string[] = [
   'courier.channels',
   'courier.queue.redis_url',
   'courier.queue.prefix',
+  'selfservice.flows.registration.before.hooks',
+  'selfservice.flows.login.before.hooks',
+  'selfservice.flows.settings.before.hooks',
+  'selfservice.flows.recovery.before.hooks',
+  'selfservice.flows.verification.before.hooks',
+  'selfservice.flows.login.after.totp',
+  'selfservice.flows.login.after.lookup_secret',
+  'selfservice.flows.registration.after.webauthn',
+  'selfservice.flows.settings.after.totp',
+  'selfservice.flows.settings.after.lookup_secret',
+  'selfservice.flows.settings.after.oidc',
+  'selfservice.flows.settings.after.webauthn',
+  'selfservice.flows.settings.after.passkey',
+  'selfservice.flows.verification.after.hooks',
+  'clients.web_hook.header_allowlist',
+  'clients.web_hook.timeout',
+  'clients.web_hook.retry_wait',
 ];
 
 /** The shallowest unsupported key paths present in a user's config, dotted. */

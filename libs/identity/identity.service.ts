@@ -13,6 +13,7 @@ import {
   syncCredentialIdentifiers,
 } from './identity-credentials.js';
 import { IdentityEntity } from './identity.entity.js';
+import { takeBeforeIdentityWrite } from './identity-write-gate.js';
 import { IdentityNotFoundError, InvalidIdentityError } from './identity.errors.js';
 import { type BuiltCredential, type IdentityInput } from './identity.input.js';
 import { IdentityRepository, type IdentityPageQuery } from './identity.repository.js';
@@ -66,7 +67,7 @@ export class IdentityService {
     for (const built of input.builtCredentials ?? []) putBuiltCredential(identity, built, now);
     syncCredentialIdentifiers(identity, schema, now);
     reconcileAddresses(identity, schema, now, input.verifiableAddresses);
-    await this.repository.insert(identity);
+    await this.write(identity, 'insert');
     return identity;
   }
 
@@ -89,7 +90,7 @@ export class IdentityService {
     if (input.credentials) await importCredentials(identity, input.credentials, this.hasher, now);
     syncCredentialIdentifiers(identity, schema, now);
     reconcileAddresses(identity, schema, now, input.verifiableAddresses);
-    await this.repository.update(identity);
+    await this.write(identity, 'update');
     this.changed(identity.id);
     return identity;
   }
@@ -141,7 +142,7 @@ export class IdentityService {
     }
     identity.updatedAt = now;
     syncCredentialIdentifiers(identity, this.schemaFor(identity.schemaId), now);
-    await this.repository.update(identity);
+    await this.write(identity, 'update');
     this.changed(id);
   }
 
@@ -183,7 +184,7 @@ export class IdentityService {
     }
     if (!existing) identity.credentials = [...(identity.credentials ?? []), credential];
     identity.updatedAt = now;
-    await this.repository.update(identity);
+    await this.write(identity, 'update');
     this.changed(id);
     return identity;
   }
@@ -207,7 +208,7 @@ export class IdentityService {
     await importCredentials(identity, { oidc: { config: { providers: [entry] } } }, this.hasher, now);
     identity.updatedAt = now;
     syncCredentialIdentifiers(identity, this.schemaFor(identity.schemaId), now);
-    await this.repository.update(identity);
+    await this.write(identity, 'update');
     this.changed(id);
     return identity;
   }
@@ -217,7 +218,7 @@ export class IdentityService {
     const identity = await this.get(id);
     identity.credentials = (identity.credentials ?? []).filter((c) => c.type !== type);
     identity.updatedAt = this.clock.now();
-    await this.repository.update(identity);
+    await this.write(identity, 'update');
     this.changed(id);
     return identity;
   }
@@ -261,7 +262,7 @@ export class IdentityService {
     identity.updatedAt = now;
     syncCredentialIdentifiers(identity, schema, now);
     reconcileAddresses(identity, schema, now);
-    await this.repository.update(identity);
+    await this.write(identity, 'update');
     this.changed(identity.id);
     return identity;
   }
@@ -273,7 +274,7 @@ export class IdentityService {
     setPasswordCredential(identity, hashed, now);
     identity.updatedAt = now;
     syncCredentialIdentifiers(identity, this.schemaFor(identity.schemaId), now);
-    await this.repository.update(identity);
+    await this.write(identity, 'update');
     this.changed(identity.id);
     return identity;
   }
@@ -295,7 +296,7 @@ export class IdentityService {
     }
     identity.updatedAt = now;
     syncCredentialIdentifiers(identity, this.schemaFor(identity.schemaId), now);
-    await this.repository.update(identity);
+    await this.write(identity, 'update');
     this.changed(id);
     return identity;
   }
@@ -307,7 +308,23 @@ export class IdentityService {
     if (!credential) return;
     credential.config = { ...credential.config, hashed_password: hashed };
     credential.updatedAt = this.clock.now();
-    await this.repository.update(identity);
+    await this.write(identity, 'update');
+  }
+
+  /** Stores the identity, after the scope's pre-persist callback (which may change the traits). */
+  private async write(identity: IdentityEntity, how: 'insert' | 'update'): Promise<void> {
+    const before = takeBeforeIdentityWrite();
+    if (before) {
+      const traits = JSON.stringify(identity.traits);
+      await before(identity);
+      if (JSON.stringify(identity.traits) !== traits) {
+        const schema = this.schemaFor(identity.schemaId);
+        identity.traits = this.validTraits(schema, identity.traits);
+        syncCredentialIdentifiers(identity, schema, identity.updatedAt);
+        reconcileAddresses(identity, schema, identity.updatedAt);
+      }
+    }
+    await (how === 'insert' ? this.repository.insert(identity) : this.repository.update(identity));
   }
 
   private schemaFor(schemaId: string): LoadedIdentitySchema {

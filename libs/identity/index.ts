@@ -19,6 +19,7 @@ export {
   IdentityPatchResponse,
 } from './identity.response.dto.js';
 export { IdentityService } from './identity.service.js';
+export { beforeIdentityWrite, type BeforeIdentityWrite } from './identity-write-gate.js';
 export { type IdentityJson } from './identity.wire.js';
 
 export const IDENTITY_ENTITIES = [

@@ -14,6 +14,7 @@ import {
   FlowFactory,
   FlowMetrics,
   FlowRepository,
+  HookRunner,
   type NewFlow,
   NO_FLOW_METRICS,
   ReturnToPolicy,
@@ -92,6 +93,7 @@ export abstract class CodeFlowService<
   @Inject(CodeMailer) protected readonly mailer!: CodeMailer;
   @Inject(CodeLimits) private readonly limits!: CodeLimits;
   @Inject(SendFloor) private readonly floor!: SendFloor;
+  @Inject(HookRunner) protected readonly hooks!: HookRunner;
   @Optional() @Inject(FlowMetrics) private readonly flowMetrics?: FlowMetrics;
   private repository?: FlowRepository<F>;
   private readonly text: ReturnType<typeof textsOf>;
@@ -148,6 +150,7 @@ export abstract class CodeFlowService<
     const flow = this.build(fields);
     if (skipSettings && flow.returnTo)
       flow.internalContext = { ...flow.internalContext, skip_settings: true };
+    await this.hooks.before(this.kind, flow);
     await this.flows.insert(flow);
     return flow;
   }

@@ -6,17 +6,20 @@ import { type UiNode } from './ui.js';
 const isCsrfNode = (node: UiNode) => node.attributes['name'] === 'csrf_token';
 
 /**
- * The flow as stored: its `csrf_token` node without a value. A masked token unmasks to the
- * browser's cookie, so a row holding one would hand a database reader every browser's CSRF
- * secret; the hash in `csrf_token_hash` is all the binding needs, and answers mask anew.
+ * The flow as stored: its `csrf_token` node without a value, and no transient payload. A masked
+ * token unmasks to the browser's cookie, so a row holding one would hand a database reader every
+ * browser's CSRF secret; the hash in `csrf_token_hash` is all the binding needs, and answers mask
+ * anew. `transient_payload` lives for one submission (hooks, mail templates), as in Kratos.
  */
-function withoutCsrfValue<T extends SelfServiceFlow>(flow: T): T {
-  if (!flow.ui.nodes.some((node) => isCsrfNode(node) && node.attributes['value'])) return flow;
+function asStored<T extends SelfServiceFlow>(flow: T): T {
+  const csrfValue = flow.ui.nodes.some((node) => isCsrfNode(node) && node.attributes['value']);
+  if (!csrfValue && flow.transientPayload == null) return flow;
   const nodes = flow.ui.nodes.map((node) =>
     isCsrfNode(node) ? { ...node, attributes: { ...node.attributes, value: '' } } : node,
   );
   return Object.assign(Object.create(Object.getPrototypeOf(flow) as object) as T, flow, {
     ui: { ...flow.ui, nodes },
+    transientPayload: null,
   });
 }
 
@@ -28,7 +31,7 @@ export class FlowRepository<T extends SelfServiceFlow> {
   ) {}
 
   async insert(flow: T): Promise<void> {
-    await this.db.transaction(() => this.db.manager.insert(this.entity, withoutCsrfValue(flow) as never));
+    await this.db.transaction(() => this.db.manager.insert(this.entity, asStored(flow) as never));
   }
 
   findById(id: string): Promise<T | null> {
@@ -37,7 +40,7 @@ export class FlowRepository<T extends SelfServiceFlow> {
 
   async update(flow: T): Promise<void> {
     await this.db.transaction(() =>
-      this.db.repository(this.entity).update({ id: flow.id } as never, withoutCsrfValue(flow) as never),
+      this.db.repository(this.entity).update({ id: flow.id } as never, asStored(flow) as never),
     );
   }
 

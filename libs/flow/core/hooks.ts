@@ -1,22 +1,24 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '../../config/index.js';
 import { type IdentityEntity } from '../../identity/index.js';
-import { AppLogger } from '../../logging/index.js';
 import { type DeviceInfo, type SessionEntity } from '../../session/index.js';
 import { type UiText } from '../../text/index.js';
 import { type FlowKind } from './flow-factory.js';
+import { addUiMessage, inputNode, nodeNamed, type UiContainer } from './ui.js';
 import { type VerificationStarted } from './verification-sender.js';
 import {
   type LoginFlowEntity,
   type RecoveryFlowEntity,
   type RegistrationFlowEntity,
+  type SelfServiceFlow,
   type SettingsFlowEntity,
+  type VerificationFlowEntity,
 } from './flow.entity.js';
 
 export interface AfterLogin {
   flow: LoginFlowEntity;
   session: SessionEntity;
   method: string;
+  /** The identity signing in (web hooks show it in `ctx.identity`). */
+  identity?: IdentityEntity;
 }
 
 export interface AfterRegistration {
@@ -34,14 +36,43 @@ export interface AfterRegistration {
   showVerificationUi?: boolean;
 }
 
+/** Messages for one node of the flow (`name`), or for the whole form (`name` empty). */
+export interface NodeMessages {
+  name: string;
+  messages: UiText[];
+}
+
 /**
- * A hook refusing the flow with a message on it (e.g. `require_verified_address`); nothing the
- * flow did in the same transaction is kept.
+ * A hook refusing the flow with messages on it (`require_verified_address`, a web hook's 4xx
+ * answer with `response.parse`); nothing the flow did in the same transaction is kept.
  */
 export class FlowRejectedError extends Error {
-  constructor(readonly text: UiText) {
-    super(text.text);
+  readonly nodes: NodeMessages[];
+
+  constructor(text: UiText | NodeMessages[]) {
+    const nodes = Array.isArray(text) ? text : [{ name: '', messages: [text] }];
+    super(nodes.flatMap((n) => n.messages.map((m) => m.text)).join('; ') || 'rejected by a hook');
     this.name = 'FlowRejectedError';
+    this.nodes = nodes;
+  }
+
+  /**
+   * Puts the messages on the flow as Kratos does for a web hook's validation errors: each named
+   * node loses its earlier messages and gets these; a name with no node gets a new text input.
+   */
+  applyTo(ui: UiContainer): void {
+    for (const { name, messages } of this.nodes) {
+      if (name === '') {
+        for (const message of messages) addUiMessage(ui, message);
+        continue;
+      }
+      let node = nodeNamed(ui, name);
+      if (!node) {
+        node = inputNode('default', { name, type: 'text' });
+        ui.nodes.push(node);
+      }
+      node.messages = [...messages];
+    }
   }
 }
 
@@ -65,6 +96,12 @@ export interface AfterSettings {
   showVerificationUi?: boolean;
 }
 
+export interface AfterVerification {
+  flow: VerificationFlowEntity;
+  /** The identity whose address was just verified (stored). */
+  identity: IdentityEntity;
+}
+
 /** An after-hook, named as in `selfservice.flows.<flow>.after[.<method>].hooks[].hook`. */
 export interface FlowHook {
   readonly name: string;
@@ -77,54 +114,32 @@ export interface FlowHook {
 /** The hooks the application offers, provided by its composition root. */
 export const FLOW_HOOKS = Symbol('FLOW_HOOKS');
 
-/** Runs the hooks configured for a flow and method, in configured order. */
-@Injectable()
-export class HookRunner {
-  private readonly byName: Map<string, FlowHook>;
-  private readonly warned = new Set<string>();
-
-  constructor(
-    @Inject(FLOW_HOOKS) hooks: FlowHook[],
-    private readonly config: ConfigService,
-    private readonly logger: AppLogger,
-  ) {
-    this.byName = new Map(hooks.map((hook) => [hook.name, hook]));
-  }
-
-  private configured(kind: FlowKind, method: string): FlowHook[] {
-    type Hooks = { hook: string }[];
-    const names = (
-      this.config.get<Hooks>(`selfservice.flows.${kind}.after.${method}.hooks`) ??
-      this.config.get<Hooks>(`selfservice.flows.${kind}.after.hooks`) ??
-      []
-    ).map((h) => h.hook);
-    return names.flatMap((name) => {
-      const hook = this.byName.get(name);
-      if (!hook && !this.warned.has(name)) {
-        this.warned.add(name);
-        this.logger.warn(`hook "${name}" is not supported by Tessera yet and is skipped`, {
-          flow: kind,
-          method,
-        });
-      }
-      return hook ? [hook] : [];
-    });
-  }
-
-  async afterLogin(context: AfterLogin): Promise<void> {
-    for (const hook of this.configured('login', context.method)) await hook.afterLogin?.(context);
-  }
-
-  async afterRegistration(context: AfterRegistration): Promise<void> {
-    for (const hook of this.configured('registration', context.method))
-      await hook.afterRegistration?.(context);
-  }
-
-  async afterRecovery(context: AfterRecovery): Promise<void> {
-    for (const hook of this.configured('recovery', 'code')) await hook.afterRecovery?.(context);
-  }
-
-  async afterSettings(context: AfterSettings): Promise<void> {
-    for (const hook of this.configured('settings', context.method)) await hook.afterSettings?.(context);
-  }
+/** One entry of a `hooks` list in the configuration. */
+export interface HookConfig {
+  hook: string;
+  config?: Record<string, unknown>;
 }
+
+/**
+ * What a web hook is told about the flow (Kratos' `ctx`): the flow, and the identity and session
+ * where Kratos gives them. `prePersist`: the identity is not stored yet (registration shows the
+ * nil id).
+ */
+export interface WebHookData {
+  kind: FlowKind;
+  flow: SelfServiceFlow;
+  identity?: IdentityEntity;
+  session?: SessionEntity;
+  prePersist?: boolean;
+}
+
+/**
+ * Calls one `web_hook` (its `config`). Answers when done (or handed to the background, for
+ * `response.ignore`); throws an ApiError (502, 504, 500) when the call failed, FlowRejectedError
+ * for a 4xx answer with messages, and with `response.parse` patches `data.identity` in place.
+ */
+export interface WebHookCaller {
+  call(config: Record<string, unknown>, data: WebHookData): Promise<void>;
+}
+
+export const WEB_HOOK_CALLER = Symbol('WEB_HOOK_CALLER');

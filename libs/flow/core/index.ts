@@ -69,13 +69,19 @@ export {
 export {
   FLOW_HOOKS,
   FlowRejectedError,
-  HookRunner,
+  WEB_HOOK_CALLER,
   type AfterLogin,
   type AfterRecovery,
   type AfterRegistration,
   type AfterSettings,
+  type AfterVerification,
   type FlowHook,
+  type HookConfig,
+  type NodeMessages,
+  type WebHookCaller,
+  type WebHookData,
 } from './hooks.js';
+export { HookRunner } from './hook-runner.js';
 export {
   NoVerificationSender,
   VerificationSender,

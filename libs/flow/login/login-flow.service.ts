@@ -107,6 +107,7 @@ export class LoginFlowService {
     await this.populate(flow, input.refresh || upgrading ? input.session : null);
     if (input.refresh && input.session) addUiMessage(flow.ui, Text.loginReauth());
     else if (upgrading) addUiMessage(flow.ui, Text.loginMfa());
+    await this.hooks.before('login', flow);
     await this.flows.insert(flow);
     return flow;
   }
@@ -185,7 +186,7 @@ export class LoginFlowService {
         });
       } catch (error) {
         if (error instanceof FlowRejectedError) {
-          addUiMessage(flow.ui, error.text);
+          error.applyTo(flow.ui);
           return this.rejected(flow);
         }
         if (!(error instanceof IdentityDisabledError)) throw error;
@@ -216,7 +217,7 @@ export class LoginFlowService {
       if (linked?.kind === 'mismatch') throw new FlowRejectedError(linked.text);
       const issued = await this.sessions.issue(identity, auth, input.device);
       if (linked) await this.sessions.addAuthenticationMethod(issued.session, linked.auth);
-      await this.hooks.afterLogin({ flow, session: issued.session, method: auth.method });
+      await this.hooks.afterLogin({ flow, session: issued.session, method: auth.method, identity });
       return issued;
     });
     await this.complete(flow);

@@ -4,7 +4,7 @@ import { type SessionEntity, SessionService } from '../../session/index.js';
 import { type CodeFlowOutcome, CodeFlowService, type CodeSubmission } from '../codes/code-flow.service.js';
 import { type AddressMethod } from '../codes/code-nodes.js';
 import { type OneTimeCodeEntity } from '../codes/one-time-code.entity.js';
-import { HookRunner, RecoveryFlowEntity, type SettingsFlowEntity } from '../core/index.js';
+import { RecoveryFlowEntity, type SettingsFlowEntity } from '../core/index.js';
 import { SettingsHandOff } from './settings-hand-off.js';
 
 export interface SubmitRecovery extends CodeSubmission {
@@ -27,7 +27,6 @@ export type RecoveryOutcome = CodeFlowOutcome<RecoveryFlowEntity> | Recovered;
 export class RecoveryFlowService extends CodeFlowService<RecoveryFlowEntity, Recovered, SubmitRecovery> {
   constructor(
     private readonly sessions: SessionService,
-    private readonly hooks: HookRunner,
     private readonly settings: SettingsHandOff,
   ) {
     super('recovery', RecoveryFlowEntity);
@@ -65,6 +64,7 @@ export class RecoveryFlowService extends CodeFlowService<RecoveryFlowEntity, Rec
         { method: `${via}_recovery`, aal: 'aal1' },
         input.device,
       );
+      flow.state = 'passed_challenge';
       await this.hooks.afterRecovery({ flow, identity, session });
       const settings = await this.settings.createFor({
         type: flow.type,

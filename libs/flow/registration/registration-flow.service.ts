@@ -14,6 +14,7 @@ import {
   countingRefusals,
   FlowFactory,
   FlowMetrics,
+  FlowRejectedError,
   FlowRepository,
   HookRunner,
   type NewFlow,
@@ -102,6 +103,7 @@ export class RegistrationFlowService {
     }
     const flow = this.factory.fill(new RegistrationFlowEntity(), 'registration', { ...input, returnTo });
     this.populate(flow);
+    await this.hooks.before('registration', flow);
     await this.flows.insert(flow);
     return flow;
   }
@@ -169,9 +171,19 @@ export class RegistrationFlowService {
       resume: input.resume,
     };
     for (const strategy of this.strategies) {
-      const result = await countingRefusals(this.metrics, 'registration', strategy.id, () =>
-        strategy.register(flow, input.body, ctx),
-      );
+      let result;
+      try {
+        result = await countingRefusals(this.metrics, 'registration', strategy.id, () =>
+          this.hooks.prePersist('registration', strategy.id, flow, null, () =>
+            strategy.register(flow, input.body, ctx),
+          ),
+        );
+      } catch (error) {
+        if (!(error instanceof FlowRejectedError)) throw error;
+        flow.active = turn.method = strategy.id;
+        error.applyTo(flow.ui);
+        return this.rejected(flow);
+      }
       if (result.kind === 'not_responsible') continue;
       flow.active = turn.method = strategy.id;
       if (result.kind === 'invalid') return this.rejected(flow);

@@ -102,7 +102,13 @@ function build(strategy: SettingsStrategy, config: Record<string, unknown> = {},
     manager: { insert: async () => undefined },
     repository: () => ({ update: async () => undefined, findOne: async () => null }),
   } as unknown as Database;
-  const hooks = { afterSettings: vi.fn(async () => undefined) };
+  const hooks = {
+    afterSettings: vi.fn(async () => undefined),
+    before: vi.fn(async () => undefined),
+    prePersist: vi.fn(
+      (_kind: string, _method: string, _flow: unknown, _session: unknown, work: () => unknown) => work(),
+    ),
+  };
   const verification = {
     start: vi.fn(async (input: { addresses: VerifiableAddressEntity[] }) =>
       input.addresses.map((a) => ({ flowId: `verify-${a.value}`, address: a.value, via: 'email' as const })),

@@ -13,6 +13,7 @@ import {
   clearMessages,
   countingRefusals,
   FlowFactory,
+  FlowRejectedError,
   FlowMetrics,
   HookRunner,
   nodeNamed,
@@ -108,16 +109,20 @@ export class SettingsFlowService {
     const returnTo = this.returnTo.validate(input.returnTo);
     const identity = await this.identities.get(input.session.identityId);
     this.assertAal(identity, input.session, input.requestUrl);
-    const flow = await this.createFor({ ...input, returnTo, identity, session: input.session });
+    const flow = await this.createFor({ ...input, returnTo, identity, session: input.session }, true);
     return { flow, identity };
   }
 
-  /** A new flow for a signed-in identity with every strategy's nodes; joins the current transaction. */
-  async createFor(input: CreateSettingsFlowFor): Promise<SettingsFlowEntity> {
+  /**
+   * A new flow for a signed-in identity with every strategy's nodes; joins the current transaction.
+   * `beforeHooks`: the settings `before` hooks run first (the init endpoints; not a recovery's hand-off).
+   */
+  async createFor(input: CreateSettingsFlowFor, beforeHooks = false): Promise<SettingsFlowEntity> {
     const flow = this.factory.fill(new SettingsFlowEntity(), 'settings', input);
     flow.identityId = input.identity.id;
     flow.state = 'show_form';
     await this.populate(flow, input.identity);
+    if (beforeHooks) await this.hooks.before('settings', flow, input.session);
     await this.flows.insert(flow);
     return flow;
   }
@@ -239,9 +244,19 @@ export class SettingsFlowService {
     turn: { method: string },
   ): Promise<SettingsOutcome> {
     for (const strategy of this.strategies) {
-      const result = await countingRefusals(this.metrics, 'settings', strategy.id, () =>
-        strategy.settings(flow, input.body, ctx),
-      );
+      let result: SettingsResult;
+      try {
+        result = await countingRefusals(this.metrics, 'settings', strategy.id, () =>
+          this.hooks.prePersist('settings', strategy.id, flow, input.session, () =>
+            strategy.settings(flow, input.body, ctx),
+          ),
+        );
+      } catch (error) {
+        if (!(error instanceof FlowRejectedError)) throw error;
+        flow.active = turn.method = strategy.id;
+        error.applyTo(flow.ui);
+        return { kind: 'flow', flow: await this.saveShown(flow), identity: input.identity };
+      }
       if (result.kind === 'not_responsible') continue;
       flow.active = turn.method = strategy.id;
       switch (result.kind) {

@@ -86,6 +86,7 @@ export class VerificationFlowService extends CodeFlowService<VerificationFlowEnt
       ],
     };
     addUiMessage(flow.ui, CodeText.verificationSuccessful());
+    await this.hooks.afterVerification({ flow, identity: await this.identities.get(identityId) });
     return this.save(flow, 200);
   }
 
