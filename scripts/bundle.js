@@ -94,7 +94,7 @@ writeFileSync(validatorPath, await compiledConfigValidator());
 
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
-const result = await build({
+await build({
   entryPoints: { main: join(dist, 'apps/server/main.js') },
   outdir,
   bundle: true,
@@ -111,7 +111,6 @@ const result = await build({
     js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
   },
   logLevel: 'warning',
-  metafile: Boolean(process.env.BUNDLE_META),
   plugins: [
     {
       name: 'precompiled-config-validator',
@@ -126,4 +125,3 @@ const result = await build({
   ],
 });
 process.stdout.write(`bundled dist/bundle in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-if (result.metafile) writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));
