@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const entry = join(root, 'dist/apps/server/main.js');
+const entry = join(root, 'dist/bundle/main.js');
 
 function newestSource(dir) {
   let newest = 0;

@@ -24,7 +24,7 @@ function serverEnv(dsn, extra = {}) {
   return { PATH: process.env.PATH ?? '', DSN: dsn, LOG_LEVEL: 'error', ...extra };
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -1,58 +1,34 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { configProblems } from './config-problems.js';
 import { type SchemaNode } from './schema-walk.js';
 
 // ajv-formats ships CommonJS; under nodenext its default export is the module object.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-function describe(error: ErrorObject, data: unknown): string {
-  const segments = error.instancePath.split('/').slice(1).map(decodePointer);
-  let key = segments.join('.');
-  let message = error.message ?? 'is invalid';
-  if (error.keyword === 'required') {
-    key = [...segments, String(error.params['missingProperty'])].join('.');
-    message = 'is required';
-  } else if (error.keyword === 'additionalProperties') {
-    key = [...segments, String(error.params['additionalProperty'])].join('.');
-    message = 'is not a known key';
-  } else if (error.keyword === 'enum') {
-    message = `must be one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-  }
-  const got = valueAt(data, segments);
-  const shown = got === undefined || error.keyword === 'required' ? '' : ` (got ${JSON.stringify(got)})`;
-  return `${key || '(root)'}: ${message}${shown}`;
-}
+/**
+ * Compiled once per start: shared definitions stay functions and the optimiser is skipped, which
+ * halves the start-up cost of this 125 KB schema; validation speed does not matter here. The
+ * built server does not compile at all: `scripts/bundle.js` compiles the same schema with these
+ * options at build time and puts that code in place of this module.
+ */
+export const CONFIG_AJV_OPTIONS: Options = {
+  allErrors: true,
+  strict: false,
+  logger: false,
+  validateSchema: false,
+  inlineRefs: false,
+  code: { optimize: false },
+};
 
-function decodePointer(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-function valueAt(data: unknown, segments: string[]): unknown {
-  let cursor = data;
-  for (const segment of segments) cursor = (cursor as Record<string, unknown> | undefined)?.[segment];
-  return typeof cursor === 'object' ? undefined : cursor;
-}
-
-/** Compiles the config schema once and reports problems one line per key. */
-export function createConfigValidator(schema: SchemaNode): (config: unknown) => string[] {
-  // Compiled once per start: shared definitions stay functions and the optimiser is skipped, which
-  // halves the start-up cost of this 125 KB schema; validation speed does not matter here.
-  const ajv = new Ajv({
-    allErrors: true,
-    strict: false,
-    logger: false,
-    validateSchema: false,
-    inlineRefs: false,
-    code: { optimize: false },
-  });
+export function configAjv(options: Options = CONFIG_AJV_OPTIONS): Ajv {
+  const ajv = new Ajv(options);
   addFormats(ajv);
-  const validate = ajv.compile(schema);
-  return (config) => {
-    if (validate(config)) return [];
-    const noise = new Set(['oneOf', 'anyOf', 'if', 'not', 'const']);
-    const errors = validate.errors ?? [];
-    const specific = errors.filter((error) => !noise.has(error.keyword));
-    const lines = (specific.length > 0 ? specific : errors).map((error) => describe(error, config));
-    return [...new Set(lines)];
-  };
+  return ajv;
+}
+
+/** Compiles the config schema and reports problems one line per key. */
+export function createConfigValidator(schema: SchemaNode): (config: unknown) => string[] {
+  const validate = configAjv().compile(schema);
+  return (config) => configProblems(validate, config);
 }
