@@ -15,6 +15,17 @@ export function badGateway(status: number): ApiError {
   });
 }
 
+/**
+ * Every attempt failed on the network or with a 5xx. Kratos answers 500; the failure is the
+ * receiver's, so Tessera says so with 502 (same error envelope).
+ */
+export function upstreamFailed(detail: string): ApiError {
+  return new ApiError(502, {
+    reason: 'A third-party upstream service could not be reached. Please try again later.',
+    message: detail,
+  });
+}
+
 export function gatewayTimeout(detail: string): ApiError {
   return new ApiError(504, {
     reason: 'A third-party upstream service could not be reached. Please try again later.',
@@ -22,7 +33,7 @@ export function gatewayTimeout(detail: string): ApiError {
   });
 }
 
-/** Retries exhausted, a body that could not be built, an answer that could not be parsed. */
+/** A body that could not be built, an answer that could not be parsed: the configuration's fault. */
 export function hookFailed(detail: string): ApiError {
   return new ApiError(500, {
     reason: detail,

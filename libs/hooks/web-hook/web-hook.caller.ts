@@ -13,6 +13,7 @@ import {
   badGateway,
   gatewayTimeout,
   hookFailed,
+  upstreamFailed,
   interruption,
 } from './web-hook-answer.js';
 import { DEFAULT_HEADER_ALLOWLIST, flowFields, requestFields, unsavedIdentity } from './web-hook-context.js';
@@ -71,7 +72,7 @@ export class WebHookService implements WebHookCaller {
       this.logger.warn('web hook failed', { hook_id: config.id, reason: error.message });
       throw error.timedOut
         ? gatewayTimeout(error.message)
-        : hookFailed(`The web hook failed: ${error.message}`);
+        : upstreamFailed(`The web hook failed: ${error.message}`);
     }
     if (answer.status >= 400) {
       this.logger.warn('web hook refused', { hook_id: config.id, status: answer.status });

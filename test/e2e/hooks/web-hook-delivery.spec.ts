@@ -144,10 +144,10 @@ describe('failures of a synchronous hook', () => {
     expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(180);
   });
 
-  it('give up after three attempts: an error and no session', async () => {
+  it('give up after three attempts: 502 (the receiver failed, not Tessera) and no session', async () => {
     receiver.reply('/login', { status: 500 });
     const answer = await login(email);
-    expect(answer.status).toBe(500);
+    expect(answer.status).toBe(502);
     expect(answer.body).not.toHaveProperty('session_token');
     expect(receiver.callsTo('/login')).toHaveLength(3);
   });
