@@ -76,14 +76,7 @@ function social(config: ConfigService, oidc: OidcStrategy): OidcStrategy[] {
     },
     {
       provide: REGISTRATION_STRATEGIES,
-      inject: [
-        ConfigService,
-        ProfileStrategy,
-        PasswordStrategy,
-        OidcStrategy,
-        CodeStrategy,
-        PasskeyStrategy,
-      ],
+      inject: [ConfigService, ProfileStrategy, PasswordStrategy, OidcStrategy, CodeStrategy, PasskeyStrategy],
       // `profile` first, as in Kratos: it lays out `profile_first`'s screens before the others.
       useFactory: (
         config: ConfigService,

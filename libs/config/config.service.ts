@@ -70,7 +70,9 @@ export class ConfigService {
    */
   get registrationStyle(): 'unified' | 'profile_first' {
     if (this.get<boolean>('selfservice.flows.registration.enable_legacy_one_step') === true) return 'unified';
-    return this.get<string>('selfservice.flows.registration.style') === 'unified' ? 'unified' : 'profile_first';
+    return this.get<string>('selfservice.flows.registration.style') === 'unified'
+      ? 'unified'
+      : 'profile_first';
   }
 
   get logLevel(): string {

@@ -121,7 +121,11 @@ export class RegistrationFlowService {
   }
 
   /** Lays the form out anew for a screen: the CSRF node stays, traits (with values) and methods follow. */
-  private populate(flow: RegistrationFlowEntity, screen: RegistrationScreen, traits?: Record<string, unknown>): void {
+  private populate(
+    flow: RegistrationFlowEntity,
+    screen: RegistrationScreen,
+    traits?: Record<string, unknown>,
+  ): void {
     const schema = this.schemaOf(flow);
     const csrf = flow.ui.nodes.filter((n) => n.attributes['name'] === 'csrf_token');
     flow.ui.nodes = [...csrf, ...(traitNodes(schema, traits, 'default') as unknown as UiNode[])];

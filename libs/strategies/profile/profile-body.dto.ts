@@ -42,8 +42,7 @@ export class UpdateRegistrationFlowWithProfileMethod {
 
   @ApiPropertyOptional({
     enum: ['credential-selection', 'previous'],
-    description:
-      '`previous` goes back to the traits; `credential-selection` back to the credential methods.',
+    description: '`previous` goes back to the traits; `credential-selection` back to the credential methods.',
   })
   screen?: 'credential-selection' | 'previous';
 

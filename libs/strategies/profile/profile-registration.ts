@@ -48,14 +48,19 @@ export class ProfileRegistration {
     if (this.config.registrationStyle !== 'profile_first') return { kind: 'not_responsible' };
     const method = body['method'];
     const screen = typeof body['screen'] === 'string' ? body['screen'] : '';
-    if (method !== 'profile' && method !== 'profile:back' && screen === '') return { kind: 'not_responsible' };
+    if (method !== 'profile' && method !== 'profile:back' && screen === '')
+      return { kind: 'not_responsible' };
     const schema = flow.identitySchema ? this.schemas.get(flow.identitySchema) : this.schemas.getDefault();
     const traits = coerceTraits(schema, isObject(body['traits']) ? body['traits'] : {});
     // Kratos' "profile:back" is the former name of `screen=previous`.
     if (screen === 'previous' || (method === 'profile:back' && screen === ''))
       return { kind: 'screen', screen: 'profile', traits };
     if (screen !== '' && screen !== 'credential-selection') {
-      addNodeMessage(flow.ui, 'screen', Text.reason('value must be one of "credential-selection", "previous"'));
+      addNodeMessage(
+        flow.ui,
+        'screen',
+        Text.reason('value must be one of "credential-selection", "previous"'),
+      );
       return { kind: 'invalid' };
     }
     for (const field of schema.fields) {
