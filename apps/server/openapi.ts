@@ -39,7 +39,10 @@ import {
   UpdateLoginFlowWithTotpMethod,
   UpdateSettingsFlowWithTotpMethod,
 } from '../../libs/strategies/totp/index.js';
-import { UpdateSettingsFlowWithProfileMethod } from '../../libs/strategies/profile/index.js';
+import {
+  UpdateRegistrationFlowWithProfileMethod,
+  UpdateSettingsFlowWithProfileMethod,
+} from '../../libs/strategies/profile/index.js';
 import {
   UpdateLoginFlowWithCodeMethod,
   UpdateRegistrationFlowWithCodeMethod,
@@ -61,6 +64,7 @@ const REGISTRATION_BODIES = {
   password: UpdateRegistrationFlowWithPasswordMethod,
   code: UpdateRegistrationFlowWithCodeMethod,
   passkey: UpdateRegistrationFlowWithPasskeyMethod,
+  profile: UpdateRegistrationFlowWithProfileMethod,
 };
 const RECOVERY_BODIES = { link: UpdateRecoveryFlowWithLinkMethod, code: UpdateRecoveryFlowWithCodeMethod };
 const VERIFICATION_BODIES = {

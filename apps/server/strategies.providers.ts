@@ -76,14 +76,16 @@ function social(config: ConfigService, oidc: OidcStrategy): OidcStrategy[] {
     },
     {
       provide: REGISTRATION_STRATEGIES,
-      inject: [ConfigService, PasswordStrategy, OidcStrategy, CodeStrategy, PasskeyStrategy],
+      inject: [ConfigService, ProfileStrategy, PasswordStrategy, OidcStrategy, CodeStrategy, PasskeyStrategy],
+      // `profile` first, as in Kratos: it lays out `profile_first`'s screens before the others.
       useFactory: (
         config: ConfigService,
+        profile: ProfileStrategy,
         password: PasswordStrategy,
         oidc: OidcStrategy,
         code: CodeStrategy,
         passkey: PasskeyStrategy,
-      ) => [password, ...social(config, oidc), code, passkey],
+      ) => [profile, password, ...social(config, oidc), code, passkey],
     },
     {
       provide: SETTINGS_STRATEGIES,

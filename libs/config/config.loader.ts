@@ -147,6 +147,12 @@ function collectSecrets(values: Record<string, unknown>): string[] {
   return secrets.filter((secret) => typeof secret === 'string' && secret.length >= 4);
 }
 
+function legacyOneStep(values: Record<string, unknown>): boolean {
+  const flows = (values['selfservice'] as { flows?: { registration?: Record<string, unknown> } } | undefined)
+    ?.flows;
+  return flows?.registration?.['enable_legacy_one_step'] === true;
+}
+
 /** Files, then environment, then defaults, then validation: what `tessera serve` runs on. */
 export function loadConfig(options: LoadOptions): LoadedConfig {
   // Built and compiled per call and then dropped, so a running server does not keep them.
@@ -161,6 +167,10 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   const warnings = unsupportedKeys(values).map(
     (key) => `config key "${key}" is not supported by Tessera yet and is ignored`,
   );
+  if (legacyOneStep(values))
+    warnings.push(
+      'selfservice.flows.registration.enable_legacy_one_step is deprecated: use selfservice.flows.registration.style (its value sets the style for now)',
+    );
   applyEmbeddedDefaults(values, options.cwd);
   applyDefaults(schema, schema, values);
   const problems = createConfigValidator(schema)(values);

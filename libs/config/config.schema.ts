@@ -145,7 +145,6 @@ const TESSERA_EXTENSIONS: Patch[] = [
       },
     },
   ],
-  [['selfservice', 'flows', 'registration', 'style'], { default: 'unified' }],
   [
     ['courier'],
     {

@@ -64,6 +64,17 @@ export class ConfigService {
     return this.loaded.secrets;
   }
 
+  /**
+   * Kratos' registration style: `profile_first` (two steps, the default) unless `style: unified`
+   * or the deprecated `enable_legacy_one_step: true` asks for the one-step form.
+   */
+  get registrationStyle(): 'unified' | 'profile_first' {
+    if (this.get<boolean>('selfservice.flows.registration.enable_legacy_one_step') === true) return 'unified';
+    return this.get<string>('selfservice.flows.registration.style') === 'unified'
+      ? 'unified'
+      : 'profile_first';
+  }
+
   get logLevel(): string {
     const level = this.get<string>('log.level') ?? 'info';
     return level === 'warning' ? 'warn' : level === 'panic' ? 'fatal' : level;

@@ -103,6 +103,8 @@ export const SUPPORTED_KEYS: readonly string[] = [
   'selfservice.methods.link',
   'selfservice.flows.login.after.code',
   'selfservice.flows.registration.after.code',
+  'selfservice.flows.registration.style',
+  'selfservice.flows.registration.enable_legacy_one_step',
   'courier.smtp.connection_uri',
   'courier.smtp.from_address',
   'courier.smtp.from_name',

@@ -23,6 +23,8 @@ export const Text = {
   signUpWith: (provider: string, providerId: string) =>
     info(1040002, `Sign up with ${provider}`, { provider, provider_id: providerId }),
   continueSignUp: () => info(1040003, 'Continue'),
+  signUpBack: () => info(1040008, 'Back'),
+  chooseCredentials: () => info(1040009, 'Please choose a credential to authenticate yourself with.'),
   signInAndLink: () => info(1010017, 'Sign in and link'),
   confirmWith: (provider: string, providerId: string) =>
     info(1010018, `Confirm with ${provider}`, { provider, provider_id: providerId }),

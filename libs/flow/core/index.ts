@@ -30,6 +30,7 @@ export {
   type LoginResult,
   type LoginStrategy,
   type RegistrationResult,
+  type RegistrationScreen,
   type RegistrationStrategy,
 } from './strategy.js';
 export { traitMessage } from './trait-messages.js';

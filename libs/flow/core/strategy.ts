@@ -60,15 +60,28 @@ export interface LoginStrategy {
   login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult>;
 }
 
+/**
+ * Which form a registration flow shows: `unified` (Kratos' one-step style: traits and every
+ * method at once), or one of `profile_first`'s two screens, `profile` (the traits only) and
+ * `credentials` (the traits carried hidden, every method that can sign them up).
+ */
+export type RegistrationScreen = 'unified' | 'profile' | 'credentials';
+
 export type RegistrationResult =
   | { kind: 'not_responsible' }
   | { kind: 'invalid' }
   | { kind: 'created'; identity: IdentityEntity; method: string; provider?: string }
-  | { kind: 'redirect'; redirect: BrowserRedirect };
+  | { kind: 'redirect'; redirect: BrowserRedirect }
+  /**
+   * `profile_first`: the flow moves to another screen for these traits (validated when going on
+   * to the credentials): 400 with the flow for JSON clients, 303 to the UI for browsers.
+   */
+  | { kind: 'screen'; screen: 'profile' | 'credentials'; traits: Record<string, unknown> };
 
 export interface RegistrationStrategy {
   readonly id: string;
-  populateRegistration(flow: RegistrationFlowEntity): void;
+  /** Adds the method's nodes for that screen (Kratos' PopulateRegistrationMethod{,Profile,Credentials}). */
+  populateRegistration(flow: RegistrationFlowEntity, screen: RegistrationScreen): void;
   register(
     flow: RegistrationFlowEntity,
     body: Record<string, unknown>,

@@ -22,6 +22,7 @@ import {
   NO_METHOD,
   REGISTRATION_STRATEGIES,
   RegistrationFlowEntity,
+  type RegistrationScreen,
   type RegistrationStrategy,
   ReturnToPolicy,
   sessionAlreadyAvailable,
@@ -62,7 +63,10 @@ export type RegistrationOutcome =
       showVerificationUi: boolean;
     };
 
-/** The registration state machine, one-step ("unified") style. */
+/**
+ * The registration state machine, in Kratos' two styles: `unified` (one form) and `profile_first`
+ * (the traits, then the credential methods; the `profile` strategy moves between the screens).
+ */
 @Injectable()
 export class RegistrationFlowService {
   private readonly flows: FlowRepository<RegistrationFlowEntity>;
@@ -102,7 +106,7 @@ export class RegistrationFlowService {
       });
     }
     const flow = this.factory.fill(new RegistrationFlowEntity(), 'registration', { ...input, returnTo });
-    this.populate(flow);
+    this.populate(flow, this.firstScreen());
     await this.hooks.before('registration', flow);
     await this.flows.insert(flow);
     return flow;
@@ -113,10 +117,21 @@ export class RegistrationFlowService {
     return flow.identitySchema ? this.schemas.get(flow.identitySchema) : this.schemas.getDefault();
   }
 
-  private populate(flow: RegistrationFlowEntity): void {
+  /** The first screen of the configured style: the one-step form, or `profile_first`'s traits. */
+  private firstScreen(): RegistrationScreen {
+    return this.config.registrationStyle === 'profile_first' ? 'profile' : 'unified';
+  }
+
+  /** Lays the form out anew for a screen: the CSRF node stays, traits (with values) and methods follow. */
+  private populate(
+    flow: RegistrationFlowEntity,
+    screen: RegistrationScreen,
+    traits?: Record<string, unknown>,
+  ): void {
     const schema = this.schemaOf(flow);
-    flow.ui.nodes.push(...(traitNodes(schema, undefined, 'default') as unknown as UiNode[]));
-    for (const strategy of this.strategies) strategy.populateRegistration(flow);
+    const csrf = flow.ui.nodes.filter((n) => n.attributes['name'] === 'csrf_token');
+    flow.ui.nodes = [...csrf, ...(traitNodes(schema, traits, 'default') as unknown as UiNode[])];
+    for (const strategy of this.strategies) strategy.populateRegistration(flow, screen);
     flow.ui.nodes = orderRegistrationNodes(flow.ui.nodes);
   }
 
@@ -187,6 +202,7 @@ export class RegistrationFlowService {
       if (result.kind === 'not_responsible') continue;
       flow.active = turn.method = strategy.id;
       if (result.kind === 'invalid') return this.rejected(flow);
+      if (result.kind === 'screen') return this.showScreen(flow, result.screen, result.traits);
       if (result.kind === 'redirect') {
         flow.updatedAt = this.clock.now();
         await this.flows.update(flow);
@@ -227,6 +243,23 @@ export class RegistrationFlowService {
     return this.rejected(flow);
   }
 
+  /**
+   * `profile_first` moves between its screens (Kratos' showCredentialsSelection and
+   * returnToProfileForm): no method is active, the state is `choose_method` again (a code already
+   * sent is left behind), and the flow goes back to the client as a form.
+   */
+  private async showScreen(
+    flow: RegistrationFlowEntity,
+    screen: 'profile' | 'credentials',
+    traits: Record<string, unknown>,
+  ): Promise<RegistrationOutcome> {
+    clearMessages(flow.ui);
+    flow.active = null;
+    flow.state = 'choose_method';
+    this.populate(flow, screen, traits);
+    return this.rejected(flow);
+  }
+
   private async rejected(flow: RegistrationFlowEntity): Promise<RegistrationOutcome> {
     flow.updatedAt = this.clock.now();
     await this.flows.update(flow);
@@ -235,7 +268,7 @@ export class RegistrationFlowService {
 
   private async replace(expired: RegistrationFlowEntity): Promise<RegistrationFlowEntity> {
     const flow = this.factory.successor('registration', expired, new RegistrationFlowEntity());
-    this.populate(flow);
+    this.populate(flow, this.firstScreen());
     addUiMessage(flow.ui, Text.registrationExpired(expired.expiresAt, this.clock.now()));
     await this.flows.insert(flow);
     return flow;

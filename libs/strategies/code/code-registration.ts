@@ -10,8 +10,10 @@ import {
   type RegistrationFlowEntity,
   type RegistrationResult,
   setNodeValue,
+  submitNode,
   traitMessage,
 } from '../../flow/index.js';
+import { ConfigService } from '../../config/index.js';
 import { IdentityConflictError, IdentityService } from '../../identity/index.js';
 import { Database } from '../../persistence/index.js';
 import { codeAddresses, IdentitySchemaRegistry } from '../../schema/index.js';
@@ -25,7 +27,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 /**
  * Sign-up with a one-time code: step 1 `traits` sends `registration_code_valid` to the code
  * addresses (400 with the flow, state sent_email); step 2 the same `traits` and the `code` create
- * the identity, its code address verified by the code.
+ * the identity, its code address verified by the code. Under `profile_first` the code step offers
+ * `screen=credential-selection`, back to the other methods.
  */
 @Injectable()
 export class CodeRegistration {
@@ -36,6 +39,7 @@ export class CodeRegistration {
     private readonly mailer: CodeMailer,
     private readonly limits: CodeLimits,
     private readonly db: Database,
+    private readonly config: ConfigService,
   ) {}
 
   async register(
@@ -91,6 +95,9 @@ export class CodeRegistration {
     flow.state = 'sent_email';
     flow.internalContext = { ...flow.internalContext, code_traits: traits };
     toCodeStep(flow.ui, (name) => name.startsWith('traits.'), CodeText.labelRegistrationCode());
+    // `profile_first`: back to the credential methods for the same traits (Kratos' code back node).
+    if (this.config.registrationStyle === 'profile_first')
+      flow.ui.nodes.push(submitNode('profile', 'screen', 'credential-selection', Text.signUpBack()));
     addUiMessage(flow.ui, CodeText.registrationCodeSent());
     return { kind: 'invalid' };
   }

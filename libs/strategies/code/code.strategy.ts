@@ -7,6 +7,7 @@ import {
   type LoginResult,
   type LoginStrategy,
   type RegistrationFlowEntity,
+  type RegistrationScreen,
   type RegistrationResult,
   type RegistrationStrategy,
   submitNode,
@@ -65,8 +66,8 @@ export class CodeStrategy implements LoginStrategy, RegistrationStrategy {
     return this.codeLogin.login(flow, body, ctx);
   }
 
-  populateRegistration(flow: RegistrationFlowEntity): void {
-    if (this.passwordless)
+  populateRegistration(flow: RegistrationFlowEntity, screen: RegistrationScreen): void {
+    if (this.passwordless && screen !== 'profile')
       flow.ui.nodes.push(submitNode('code', 'method', 'code', CodeText.signUpWithCode()));
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   type FlowContext,
   type RegistrationFlowEntity,
+  type RegistrationScreen,
   type RegistrationResult,
   type RegistrationStrategy,
 } from '../../flow/index.js';
@@ -23,8 +24,8 @@ export class PasskeyStrategy extends LoginSettingsStrategy implements Registrati
     super(passkeyLogin, passkeySettings);
   }
 
-  populateRegistration(flow: RegistrationFlowEntity): void {
-    this.passkeyRegistration.populate(flow);
+  populateRegistration(flow: RegistrationFlowEntity, screen: RegistrationScreen): void {
+    if (screen !== 'profile') this.passkeyRegistration.populate(flow);
   }
 
   register(

@@ -6,6 +6,7 @@ import {
   type LoginResult,
   type LoginStrategy,
   type RegistrationFlowEntity,
+  type RegistrationScreen,
   type RegistrationResult,
   type RegistrationStrategy,
   type SettingsContext,
@@ -48,8 +49,8 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, Se
     return this.passwordLogin.login(flow, body, ctx);
   }
 
-  populateRegistration(flow: RegistrationFlowEntity): void {
-    flow.ui.nodes.push(...registrationNodes());
+  populateRegistration(flow: RegistrationFlowEntity, screen: RegistrationScreen): void {
+    if (screen !== 'profile') flow.ui.nodes.push(...registrationNodes());
   }
 
   register(

@@ -1,3 +1,6 @@
-export { UpdateSettingsFlowWithProfileMethod } from './profile-body.dto.js';
+export {
+  UpdateRegistrationFlowWithProfileMethod,
+  UpdateSettingsFlowWithProfileMethod,
+} from './profile-body.dto.js';
 export { ProfileStrategyModule } from './profile.module.js';
 export { ProfileStrategy } from './profile.strategy.js';

@@ -2,6 +2,11 @@ import { Injectable } from '@nestjs/common';
 import {
   addNodeMessage,
   addUiMessage,
+  type FlowContext,
+  type RegistrationFlowEntity,
+  type RegistrationResult,
+  type RegistrationScreen,
+  type RegistrationStrategy,
   type SettingsContext,
   type SettingsFlowEntity,
   type SettingsResult,
@@ -15,21 +20,38 @@ import { type IdentityEntity, IdentityConflictError, IdentityService } from '../
 import { IdentitySchemaRegistry, type LoadedIdentitySchema, traitNodes } from '../../schema/index.js';
 import { SettingsText, Text } from '../../text/index.js';
 import { coerceTraits } from '../password/index.js';
+import { ProfileRegistration } from './profile-registration.js';
 import { changesProtectedTraits } from './profile-settings.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The `profile` settings method: the identity's traits as a form, validated and saved. */
+/**
+ * The `profile` method: in settings the identity's traits as a form, validated and saved; in
+ * registration the first screen of `profile_first` (see ProfileRegistration).
+ */
 @Injectable()
-export class ProfileStrategy implements SettingsStrategy {
+export class ProfileStrategy implements SettingsStrategy, RegistrationStrategy {
   readonly id = 'profile';
 
   constructor(
     private readonly schemas: IdentitySchemaRegistry,
     private readonly identities: IdentityService,
+    private readonly registration: ProfileRegistration,
   ) {}
+
+  populateRegistration(flow: RegistrationFlowEntity, screen: RegistrationScreen): void {
+    this.registration.populate(flow, screen);
+  }
+
+  register(
+    flow: RegistrationFlowEntity,
+    body: Record<string, unknown>,
+    _ctx: FlowContext,
+  ): Promise<RegistrationResult> {
+    return Promise.resolve(this.registration.register(flow, body));
+  }
 
   private schemaOf(identity: IdentityEntity): LoadedIdentitySchema {
     return this.schemas.find(identity.schemaId) ?? this.schemas.getDefault();

@@ -1873,7 +1873,8 @@ export interface components {
     updateRegistrationFlowBody:
       | components['schemas']['updateRegistrationFlowWithPasswordMethod']
       | components['schemas']['updateRegistrationFlowWithCodeMethod']
-      | components['schemas']['updateRegistrationFlowWithPasskeyMethod'];
+      | components['schemas']['updateRegistrationFlowWithPasskeyMethod']
+      | components['schemas']['updateRegistrationFlowWithProfileMethod'];
     updateRegistrationFlowWithCodeMethod: {
       /** @description The code from the message (step 2). */
       code?: string;
@@ -1925,6 +1926,29 @@ export interface components {
       method: 'password';
       /** @description The password to sign the identity up with. */
       password: string;
+      /** @description The identity's traits, valid against its identity schema. */
+      traits: {
+        [key: string]: unknown;
+      };
+      /** @description Data passed along to webhooks, and kept on the flow. */
+      transient_payload?: {
+        [key: string]: unknown;
+      };
+    };
+    /** @description Update Registration Flow with Profile Method */
+    updateRegistrationFlowWithProfileMethod: {
+      /** @description The anti-CSRF token; required for browser flows only. */
+      csrf_token?: string;
+      /**
+       * @description `profile` to go on from the traits to the credential methods. (enum property replaced by openapi-typescript)
+       * @enum {string}
+       */
+      method: 'profile';
+      /**
+       * @description `previous` goes back to the traits; `credential-selection` back to the credential methods.
+       * @enum {string}
+       */
+      screen?: 'credential-selection' | 'previous';
       /** @description The identity's traits, valid against its identity schema. */
       traits: {
         [key: string]: unknown;

@@ -55,6 +55,8 @@ beforeAll(async () => {
       SELFSERVICE_ALLOWED_RETURN_URLS: `${app.origin}/`,
       SELFSERVICE_FLOWS_LOGIN_UI_URL: ui('login'),
       SELFSERVICE_FLOWS_REGISTRATION_UI_URL: ui('registration'),
+      // The provider button on the one-step form; these tests are about OIDC, not the style.
+      SELFSERVICE_FLOWS_REGISTRATION_STYLE: 'unified',
       SELFSERVICE_FLOWS_SETTINGS_UI_URL: ui('settings'),
       SELFSERVICE_FLOWS_ERROR_UI_URL: ui('error'),
       SELFSERVICE_METHODS_PASSWORD_CONFIG_HAVEIBEENPWNED_ENABLED: 'false',

@@ -39,6 +39,8 @@ beforeAll(async () => {
       SELFSERVICE_FLOWS_VERIFICATION_ENABLED: 'true',
       SELFSERVICE_METHODS_PASSWORD_CONFIG_HAVEIBEENPWNED_ENABLED: 'false',
       SELFSERVICE_METHODS_TOTP_ENABLED: 'true',
+      // Elements' one-step sign-up form; these tests are about the flows after it.
+      SELFSERVICE_FLOWS_REGISTRATION_STYLE: 'unified',
     },
   });
   app.useTessera(tessera.publicUrl);

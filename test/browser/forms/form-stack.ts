@@ -153,10 +153,15 @@ export class Person {
     expect((await this.session()).state).toBe('signed_out');
   }
 
-  /** Signs up through the registration form with the password method. */
+  /**
+   * Signs up through the registration form with the password method: under `profile_first`
+   * (Kratos' default) the traits first, then the password on the methods' screen.
+   */
   async register(email: string, password = PASSWORD): Promise<void> {
     await this.visit('/registration');
     await this.fill('traits.email', email);
+    if (await this.page.locator('button[name="method"][value="profile"]').count())
+      await this.click('method', 'profile');
     await this.fill('password', password);
     await this.click('method', 'password');
   }

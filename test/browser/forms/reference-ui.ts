@@ -96,8 +96,12 @@ function inputNode(node: UiNode): string {
   }
   if (type === 'submit' || type === 'button') {
     const trigger = a['onclickTrigger'] ? `oryTrigger(${JSON.stringify(String(a['onclickTrigger']))})` : '';
+    // Only the password button needs the password typed: another method's button (a code, a
+    // passkey, `screen=previous`) posts the form without the browser asking for it first.
+    const novalidate = node.group !== 'password' && node.group !== 'default';
     return (
       `<div class="button"><button${attr('type', type)}${attr('name', a['name'])}${attr('value', a['value'] ?? '')}` +
+      `${attr('formnovalidate', novalidate)}` +
       `${attr('onclick', trigger || undefined)}${attr('disabled', a['disabled'] === true)}>` +
       `${escapeHtml(label(node))}</button>${messages}</div>`
     );

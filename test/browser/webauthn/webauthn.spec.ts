@@ -34,6 +34,8 @@ beforeAll(async () => {
       SERVE_PUBLIC_BASE_URL: `${publicBase}/`,
       SELFSERVICE_FLOWS_LOGIN_UI_URL: `${uiBase}/login`,
       SELFSERVICE_FLOWS_REGISTRATION_UI_URL: `${uiBase}/registration`,
+      // The one-step form's passkey and password rounds; profile_first has its own form spec.
+      SELFSERVICE_FLOWS_REGISTRATION_STYLE: 'unified',
       SELFSERVICE_FLOWS_SETTINGS_UI_URL: `${uiBase}/settings`,
       SELFSERVICE_FLOWS_ERROR_UI_URL: `${uiBase}/error`,
       SELFSERVICE_DEFAULT_BROWSER_RETURN_URL: `${uiBase}/welcome`,

@@ -16,6 +16,8 @@ let server: MailServer;
 beforeAll(async () => {
   server = await startMailServer({
     SELFSERVICE_METHODS_CODE_PASSWORDLESS_ENABLED: 'true',
+    // The one-step form offers the code at once; profile_first's code path is in registration-profile-first.
+    SELFSERVICE_FLOWS_REGISTRATION_STYLE: 'unified',
     SELFSERVICE_FLOWS_VERIFICATION_ENABLED: 'false',
     SELFSERVICE_FLOWS_REGISTRATION_AFTER_CODE_HOOKS: '[{"hook":"session"}]',
   });

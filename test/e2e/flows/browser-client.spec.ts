@@ -31,7 +31,8 @@ let server: FlowServer;
 let user: Registered;
 
 beforeAll(async () => {
-  server = await startFlowServer();
+  // These tests are about the one-step form; profile_first has its own spec (registration-profile-first).
+  server = await startFlowServer({ SELFSERVICE_FLOWS_REGISTRATION_STYLE: 'unified' });
   user = await registerWithApi(server.frontend, uniqueEmail('form-user'));
 });
 

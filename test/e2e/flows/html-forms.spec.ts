@@ -29,6 +29,8 @@ beforeAll(async () => {
   db = join(mkdtempSync(join(tmpdir(), 'tessera-forms-')), 'db.sqlite');
   server = await startMailServer({
     DSN: `sqlite://${db}`,
+    // The one-step registration form; profile_first's forms have their own spec.
+    SELFSERVICE_FLOWS_REGISTRATION_STYLE: 'unified',
     ...MFA_ENV,
     ...WEBAUTHN_ENV,
     // A security key makes aal2 reachable; these tests are about forms, not about stepping up.

@@ -21,7 +21,8 @@ import {
 let server: FlowServer;
 
 beforeAll(async () => {
-  server = await startFlowServer();
+  // These tests are about the one-step form; profile_first has its own spec (registration-profile-first).
+  server = await startFlowServer({ SELFSERVICE_FLOWS_REGISTRATION_STYLE: 'unified' });
 });
 
 afterAll(async () => {
