@@ -29,13 +29,15 @@ export class WebHookReceiver {
 
   /** Listens on `port` (0: any free one). */
   static async start(port = 0): Promise<WebHookReceiver> {
-    let receiver: WebHookReceiver | undefined;
-    const server = createServer((request, response) => void receiver!.handle(request, response));
+    const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
     });
-    receiver = new WebHookReceiver(server, (server.address() as AddressInfo).port);
+    const receiver = new WebHookReceiver(server, (server.address() as AddressInfo).port);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      void receiver.handle(request, response);
+    });
     return receiver;
   }
 

@@ -96,7 +96,11 @@ describe.each(TEST_DATABASES)('WebHookDeliveryRepository on $dialect', (database
     expect(survivor).toMatchObject({ id: dead!.id, attempts: 2 });
     expect(survivor!.claimToken).not.toBe(dead!.claimToken);
 
-    await repository.recordOutcome(survivor!, { status: 'sent', nextAttemptAt: null, lastError: null }, at(62));
+    await repository.recordOutcome(
+      survivor!,
+      { status: 'sent', nextAttemptAt: null, lastError: null },
+      at(62),
+    );
     await repository.recordOutcome(
       dead!,
       { status: 'queued', nextAttemptAt: at(70), lastError: 'late failure' },
