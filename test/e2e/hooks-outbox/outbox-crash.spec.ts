@@ -21,6 +21,8 @@ import { WebHookReceiver } from '../../support/web-hook-receiver.js';
 const redisUrl = process.env['TEST_REDIS_URL'];
 /** Longer than any attempt here, so a live sender's claim never goes stale. */
 const CLAIM_TIMEOUT_MS = 3_000;
+/** Restarts on a loaded machine: a slow start is not what these tests are about. */
+const READY_TIMEOUT_MS = 60_000;
 
 const until = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -49,7 +51,7 @@ const poller: Mode = {
   name: '`tessera serve` with the database poller',
   env: () => ({}),
   async start(dsn, cwd, env) {
-    const tessera = await startTessera({ dsn, cwd, env });
+    const tessera = await startTessera({ dsn, cwd, env, readyTimeoutMs: READY_TIMEOUT_MS });
     cleanups.push(() => tessera.stop());
     return {
       async kill() {
