@@ -12,6 +12,7 @@ import { AppLogger } from '../logging/index.js';
 import { Clock } from '../persistence/index.js';
 import { WebHookDeliveryRepository } from './web-hook-delivery.repository.js';
 import { retryDelay, WEB_HOOK_OUTBOX_OPTIONS, type WebHookOutboxOptions } from './web-hook-outbox.options.js';
+import { IN_FLIGHT_BATCHES } from './web-hook-outbox.poller.js';
 import { OutboxTrigger } from './web-hook-outbox.service.js';
 import { WebHookSender } from './web-hook-sender.js';
 
@@ -99,7 +100,8 @@ export class WebHookProcessor implements OnApplicationBootstrap, BeforeApplicati
         label: 'web hooks',
         redisUrl: options.redisUrl!,
         prefix: options.queuePrefix,
-        concurrency: options.pullCount,
+        // As the poller: up to ten batches on the wire, so slow receivers do not starve the rest.
+        concurrency: options.pullCount * IN_FLIGHT_BATCHES,
         claimTimeoutMs: options.claimTimeoutMs,
         sweepEveryMs: options.pullWaitMs,
       },

@@ -93,7 +93,7 @@ async function receiverOn(port: number): Promise<WebHookReceiver> {
   return receiver;
 }
 
-describe('an ignored web hook of a registration survives a crash of the server', () => {
+describe('an ignored web hook of a registration survives a crash of the server', { timeout: 180_000 }, () => {
   it('refused before the crash, it arrives exactly once after the restart', async () => {
     const port = await freePort();
     const { start } = await deployment(port);
