@@ -97,15 +97,18 @@ export class WebHookDeliveryRepository {
 
   /** Records how the attempt ended; a no-op when the claim was taken over meanwhile. */
   async recordOutcome(row: WebHookDeliveryEntity, outcome: AttemptOutcome, now: Date): Promise<void> {
-    await this.rows.update(
-      { id: row.id, claimToken: row.claimToken! },
-      {
-        status: outcome.status,
-        nextAttemptAt: outcome.nextAttemptAt,
-        lastError: outcome.lastError,
-        claimToken: null,
-        updatedAt: now,
-      },
+    // A transaction of its own, so on SQLite's one connection it takes its turn.
+    await this.db.transaction(() =>
+      this.rows.update(
+        { id: row.id, claimToken: row.claimToken! },
+        {
+          status: outcome.status,
+          nextAttemptAt: outcome.nextAttemptAt,
+          lastError: outcome.lastError,
+          claimToken: null,
+          updatedAt: now,
+        },
+      ),
     );
   }
 
