@@ -53,7 +53,13 @@ async function runOutbox() {
     env.COURIER_QUEUE_REDIS_URL = values.redis;
     env.COURIER_QUEUE_PREFIX = `bench-${randomBytes(4).toString('hex')}`;
   }
-  const loaded = loadConfig({ configFiles: [], env, dev: false, cwd: process.cwd(), needsCookieSecret: false });
+  const loaded = loadConfig({
+    configFiles: [],
+    env,
+    dev: false,
+    cwd: process.cwd(),
+    needsCookieSecret: false,
+  });
   const logger = new AppLogger({ level: 'warn', secrets: loaded.secrets });
   const redis = courierUsesRedis(new ConfigService(loaded));
   class BenchRoot {}
