@@ -6,6 +6,7 @@ import { SettingsRecoveryVerificationFlows1763769800000 } from './1763769800000-
 import { CourierMessages1763769900000 } from './1763769900000-courier-messages.js';
 import { OneTimeCodes1763770000000 } from './1763770000000-one-time-codes.js';
 import { SessionTokenExchanges1763770100000 } from './1763770100000-session-token-exchanges.js';
+import { WebHookDeliveries1763770200000 } from './1763770200000-web-hook-deliveries.js';
 
 /** Every migration, oldest first. A new one is appended here and never edited after it lands. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CourierMessages1763769900000,
   OneTimeCodes1763770000000,
   SessionTokenExchanges1763770100000,
+  WebHookDeliveries1763770200000,
 ];

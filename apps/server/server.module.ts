@@ -11,6 +11,7 @@ import { MIGRATIONS } from '../../migrations/index.js';
 import { FLOW_ENTITIES, FlowModule } from '../../libs/flow/index.js';
 import { COURIER_ENTITIES, CourierModule, courierUsesRedis } from '../../libs/courier/index.js';
 import { SESSION_ENTITIES, SessionModule } from '../../libs/session/index.js';
+import { WEB_HOOK_OUTBOX_ENTITIES, WebHookOutboxModule } from '../../libs/web-hook-outbox/index.js';
 import { ServerOptionsModule } from './server-options.module.js';
 import { HooksProvidersModule } from './hooks.providers.js';
 import { StrategiesModule } from './strategies.providers.js';
@@ -35,7 +36,13 @@ export class ServerModule {
         LoggingModule.forRoot(options.logger),
         ServerOptionsModule,
         PersistenceModule.forRoot({
-          entities: [...IDENTITY_ENTITIES, ...SESSION_ENTITIES, ...FLOW_ENTITIES, ...COURIER_ENTITIES],
+          entities: [
+            ...IDENTITY_ENTITIES,
+            ...SESSION_ENTITIES,
+            ...FLOW_ENTITIES,
+            ...COURIER_ENTITIES,
+            ...WEB_HOOK_OUTBOX_ENTITIES,
+          ],
           migrations: MIGRATIONS,
           migrateOnStart: options.migrateOnStart,
         }),
@@ -51,6 +58,15 @@ export class ServerModule {
         // Global, so that the flows (recovery, verification, code) reach the Courier port.
         {
           ...CourierModule.forRoot({
+            role: 'server',
+            watch: options.watchCourier === true,
+            redis: courierUsesRedis(new ConfigService(options.config)),
+          }),
+          global: true,
+        },
+        // Global, so that the web_hook action reaches the outbox for its ignored calls.
+        {
+          ...WebHookOutboxModule.forRoot({
             role: 'server',
             watch: options.watchCourier === true,
             redis: courierUsesRedis(new ConfigService(options.config)),

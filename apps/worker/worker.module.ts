@@ -3,9 +3,10 @@ import { ConfigModule, ConfigService, type LoadedConfig } from '../../libs/confi
 import { COURIER_ENTITIES, CourierModule, courierUsesRedis } from '../../libs/courier/index.js';
 import { type AppLogger, LoggingModule } from '../../libs/logging/index.js';
 import { PersistenceModule } from '../../libs/persistence/index.js';
+import { WEB_HOOK_OUTBOX_ENTITIES, WebHookOutboxModule } from '../../libs/web-hook-outbox/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 
-/** Composition root of `tessera courier watch`: no HTTP, only what sending messages needs. */
+/** Composition root of `tessera courier watch`: no HTTP, only what sending messages and ignored web hooks needs. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: LoadedConfig, logger: AppLogger): DynamicModule {
@@ -15,11 +16,12 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
         PersistenceModule.forRoot({
-          entities: [...COURIER_ENTITIES],
+          entities: [...COURIER_ENTITIES, ...WEB_HOOK_OUTBOX_ENTITIES],
           migrations: MIGRATIONS,
           migrateOnStart: false,
         }),
         CourierModule.forRoot({ role: 'worker', redis: courierUsesRedis(new ConfigService(config)) }),
+        WebHookOutboxModule.forRoot({ role: 'worker', redis: courierUsesRedis(new ConfigService(config)) }),
       ],
     };
   }

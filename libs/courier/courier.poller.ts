@@ -9,6 +9,7 @@ import { Clock } from '../persistence/index.js';
 import { CourierDelivery } from './courier-delivery.js';
 import { CourierMessageRepository } from './courier-message.repository.js';
 import { COURIER_OPTIONS, type CourierOptions, deliverableTypes } from './courier.options.js';
+import { PollingLoop } from './polling-loop.js';
 
 /**
  * Delivery without Redis: claims due rows from the database every `pull_wait` (or at once when a
@@ -17,28 +18,28 @@ import { COURIER_OPTIONS, type CourierOptions, deliverableTypes } from './courie
  */
 @Injectable()
 export class CourierPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  private pendingWake = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     @Inject(COURIER_OPTIONS) private readonly options: CourierOptions,
     private readonly messages: CourierMessageRepository,
     private readonly delivery: CourierDelivery,
     private readonly clock: Clock,
-    private readonly logger: AppLogger,
-  ) {}
+    logger: AppLogger,
+  ) {
+    this.loop = new PollingLoop(
+      { label: 'courier', batchSize: options.pullCount, waitMs: options.pullWaitMs },
+      () => (deliverableTypes(this.options).length > 0 ? this.pollOnce() : Promise.resolve(0)),
+      logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
-    this.logger.debug('courier: database poller started', { pull_wait_ms: this.options.pullWaitMs });
+    this.loop.start();
   }
 
   wake(): void {
-    this.pendingWake = true;
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   /** Claims and sends one batch; returns how many were claimed. */
@@ -53,31 +54,7 @@ export class CourierPoller implements OnApplicationBootstrap, BeforeApplicationS
     return batch.length;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      this.pendingWake = false;
-      let claimed = 0;
-      try {
-        if (deliverableTypes(this.options).length > 0) claimed = await this.pollOnce();
-      } catch (error) {
-        if (!this.running) break;
-        this.logger.error('courier: polling failed', { err: error });
-      }
-      if (claimed === this.options.pullCount || this.pendingWake) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pullWaitMs);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = undefined;
-    }
-  }
-
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wakeUp?.();
-    await this.loop;
+    await this.loop.stop();
   }
 }

@@ -1,29 +1,15 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { AppLogger } from '../logging/index.js';
 import { COURIER_OPTIONS, type CourierOptions, backoffAfter, maxAttempts } from './courier.options.js';
 import { CourierTrigger } from './courier.service.js';
+import { IdJobQueue, withTimeout } from './id-job-queue.js';
+
+export { bullmq, workerConnection } from './id-job-queue.js';
 
 export const COURIER_QUEUE = 'courier';
 
 export interface CourierJob {
   messageId: string;
-}
-
-/** bullmq and ioredis load only where a queue is configured, not in the embedded default. */
-export const bullmq = () => import('bullmq');
-
-/** Connection for a producer: fail fast while Redis is away, the sweeper re-enqueues later. */
-async function producerConnection(url: string): Promise<Redis> {
-  const { Redis } = await import('ioredis');
-  return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
-}
-
-/** Connection for a BullMQ worker, which blocks on Redis and must retry for ever. */
-export async function workerConnection(url: string): Promise<Redis> {
-  const { Redis } = await import('ioredis');
-  return new Redis(url, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
 }
 
 /**
@@ -32,47 +18,33 @@ export async function workerConnection(url: string): Promise<Redis> {
  */
 @Injectable()
 export class CourierQueue implements OnModuleInit, OnApplicationShutdown {
-  private queue!: Queue<CourierJob>;
-  private connection!: Redis;
-  private reported = false;
+  private readonly queue: IdJobQueue<CourierJob>;
 
-  constructor(
-    @Inject(COURIER_OPTIONS) private readonly options: CourierOptions,
-    private readonly logger: AppLogger,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    const { Queue } = await bullmq();
-    this.connection = await producerConnection(this.options.redisUrl!);
-    this.connection.on('error', (error: Error) => {
-      if (!this.reported) this.logger.warn('courier: Redis is unreachable', { error: error.message });
-      this.reported = true;
-    });
-    this.connection.on('ready', () => (this.reported = false));
-    this.queue = new Queue<CourierJob>(COURIER_QUEUE, {
-      connection: this.connection,
-      prefix: this.options.queuePrefix,
-    });
-    this.queue.on('error', () => undefined);
-  }
-
-  async add(messageId: string): Promise<void> {
-    await this.queue.add(
-      'send',
-      { messageId },
+  constructor(@Inject(COURIER_OPTIONS) options: CourierOptions, logger: AppLogger) {
+    this.queue = new IdJobQueue<CourierJob>(
       {
-        jobId: messageId,
-        attempts: maxAttempts(this.options),
-        backoff: { type: 'exponential', delay: backoffAfter(this.options, 1) },
-        removeOnComplete: true,
-        removeOnFail: true,
+        name: COURIER_QUEUE,
+        label: 'courier',
+        redisUrl: options.redisUrl!,
+        prefix: options.queuePrefix,
+        attempts: maxAttempts(options),
+        backoffMs: backoffAfter(options, 1),
       },
+      (messageId) => ({ messageId }),
+      logger,
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue?.close().catch(() => undefined);
-    this.connection?.disconnect();
+  onModuleInit(): Promise<void> {
+    return this.queue.open();
+  }
+
+  add(messageId: string): Promise<void> {
+    return this.queue.add(messageId);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.queue.close();
   }
 }
 
@@ -96,12 +68,4 @@ export class QueueTrigger extends CourierTrigger {
       });
     }
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -13,3 +13,8 @@ export { CourierMessageRepository } from './courier-message.repository.js';
 export { type CourierOptions } from './courier.options.js';
 export { GoTemplate, TemplateSyntaxError } from './go-template.js';
 export { type ChannelDeliveries, DeliveryCounts } from './delivery-counts.js';
+export { courierOptionsFrom } from './courier.options.js';
+export { PollingLoop } from './polling-loop.js';
+export { IdJobQueue, withTimeout } from './id-job-queue.js';
+export { IdJobWorker } from './id-job-worker.js';
+export { RetryLater, SWEEP_GRACE_MS } from './courier.processor.js';

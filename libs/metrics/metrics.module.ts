@@ -8,6 +8,7 @@ import { MetricsController } from './metrics.controller.js';
 import { PoolCollector } from './pool.collector.js';
 import { PrometheusFlowMetrics } from './prometheus-flow-metrics.js';
 import { ThrottleCollector } from './throttle.collector.js';
+import { WebHookCollector } from './web-hook.collector.js';
 
 /** One registry per application: two servers in one test process keep their own counts. */
 function createRegistry(): Registry {
@@ -18,7 +19,7 @@ function createRegistry(): Registry {
 
 /**
  * Prometheus metrics, always on (Kratos has no switch): process defaults, HTTP latency, flow
- * outcomes, the hash gate and brute-force refusals, the courier and the database pool. Global, so
+ * outcomes, the hash gate and brute-force refusals, the courier, ignored web hooks and the database pool. Global, so
  * the flows find the FlowMetrics binding. Gauges are read when scraped; nothing here queries the
  * database per request. The application installs `HttpMetrics.middleware()` first in its pipeline.
  */
@@ -33,6 +34,7 @@ function createRegistry(): Registry {
     { provide: FlowMetrics, useExisting: PrometheusFlowMetrics },
     ThrottleCollector,
     CourierCollector,
+    WebHookCollector,
     PoolCollector,
   ],
   exports: [HttpMetrics, FlowMetrics],

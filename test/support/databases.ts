@@ -6,6 +6,7 @@ import { COURIER_ENTITIES } from '../../libs/courier/index.js';
 import { FLOW_ENTITIES } from '../../libs/flow/index.js';
 import { IDENTITY_ENTITIES } from '../../libs/identity/index.js';
 import { SESSION_ENTITIES } from '../../libs/session/index.js';
+import { WEB_HOOK_OUTBOX_ENTITIES } from '../../libs/web-hook-outbox/index.js';
 import { createDataSource, Database } from '../../libs/persistence/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 
@@ -47,7 +48,13 @@ async function freshPostgresSchema(url: string): Promise<string> {
 /** A migrated DataSource with every entity, for repository tests. */
 export async function migratedDataSource(database: TestDatabase): Promise<DataSource> {
   const dataSource = createDataSource(await database.createDsn(), {
-    entities: [...IDENTITY_ENTITIES, ...SESSION_ENTITIES, ...FLOW_ENTITIES, ...COURIER_ENTITIES],
+    entities: [
+      ...IDENTITY_ENTITIES,
+      ...SESSION_ENTITIES,
+      ...FLOW_ENTITIES,
+      ...COURIER_ENTITIES,
+      ...WEB_HOOK_OUTBOX_ENTITIES,
+    ],
     migrations: MIGRATIONS,
   });
   await dataSource.initialize();

@@ -71,6 +71,8 @@ export interface StartOptions {
    */
   dsn?: string;
   cwd?: string;
+  /** How long the start may take before it counts as failed (20 s unless a spec needs more). */
+  readyTimeoutMs?: number;
 }
 
 /**
@@ -126,7 +128,7 @@ async function startOnce(options: StartOptions): Promise<TesseraProcess> {
 
   const publicUrl = `http://127.0.0.1:${publicPort}`;
   const adminUrl = `http://127.0.0.1:${adminPort}`;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
   for (;;) {
     if (child.exitCode !== null) {
       const message = `tessera exited with ${child.exitCode}:\n${output}`;
