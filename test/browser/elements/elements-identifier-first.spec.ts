@@ -53,7 +53,9 @@ beforeAll(async () => {
   await addVirtualAuthenticator(page);
 
   // The account, signed up through a native flow: this spec is about signing in.
-  const flow = (await (await fetch(`${tessera.publicUrl}/self-service/registration/api`)).json()) as { id: string };
+  const flow = (await (await fetch(`${tessera.publicUrl}/self-service/registration/api`)).json()) as {
+    id: string;
+  };
   const signup = await fetch(`${tessera.publicUrl}/self-service/registration?flow=${flow.id}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -119,12 +121,29 @@ describe('Ory Elements signing in with identifier_first', () => {
     throw new Error('no passkey credential after Add passkey');
   });
 
-  it('signs in with the passkey after the identifier step', async () => {
+  it('signs in with the passkey from step one when the browser offers it as autofill', async () => {
+    await context.clearCookies();
+    expect((await whoami()).status).toBe(401);
+    // The identifier input carries `autocomplete="username webauthn"`: the virtual authenticator
+    // answers the conditional request at once, as a person picking the autofill entry.
+    await page.goto(`${appOrigin}/login`);
+    await page.waitForURL(`${appOrigin}/welcome`);
+    expect(await whoami()).toEqual({ status: 200, methods: ['passkey'], email });
+  });
+
+  it('signs in with the passkey button of step two in a browser without passkey autofill', async () => {
+    await page.addInitScript(() => {
+      const credential = (
+        globalThis as { PublicKeyCredential?: { isConditionalMediationAvailable?: unknown } }
+      ).PublicKeyCredential;
+      if (credential) credential.isConditionalMediationAvailable = () => Promise.resolve(false);
+    });
     await context.clearCookies();
     expect((await whoami()).status).toBe(401);
     await provideIdentifier();
+    // Two methods: Elements lets the person choose.
+    await page.getByTestId('ory/form/auth-picker/password').waitFor();
     const passkey = page.getByTestId('ory/form/auth-picker/passkey');
-    await passkey.waitFor();
     await expect.poll(() => passkey.isEnabled()).toBe(true);
     await passkey.click();
     await page.waitForURL(`${appOrigin}/welcome`);

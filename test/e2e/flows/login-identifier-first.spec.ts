@@ -39,7 +39,7 @@ afterAll(async () => {
  */
 function assertLoginFlow(flow: LoginFlow): void {
   const { active, ...rest } = flow;
-  assertMatchesContract('loginFlow', active === 'identifier_first' ? rest : flow);
+  assertMatchesContract('loginFlow', (active as string) === 'identifier_first' ? rest : flow);
 }
 
 const input = (flow: LoginFlow, name: string) => {
