@@ -8,6 +8,10 @@ import {
 } from '../../libs/flow/index.js';
 import { CodeStrategy, CodeStrategyModule } from '../../libs/strategies/code/index.js';
 import {
+  IdentifierFirstStrategy,
+  IdentifierFirstStrategyModule,
+} from '../../libs/strategies/identifier-first/index.js';
+import {
   LookupSecretStrategy,
   LookupSecretStrategyModule,
 } from '../../libs/strategies/lookup-secret/index.js';
@@ -40,6 +44,7 @@ function social(config: ConfigService, oidc: OidcStrategy): OidcStrategy[] {
     WebAuthnStrategyModule,
     PasskeyStrategyModule,
     OidcStrategyModule,
+    IdentifierFirstStrategyModule,
   ],
   providers: [
     // An OIDC credential held on a login flow (account linking) joins the identity that signs in.
@@ -55,6 +60,7 @@ function social(config: ConfigService, oidc: OidcStrategy): OidcStrategy[] {
         WebAuthnStrategy,
         PasskeyStrategy,
         OidcStrategy,
+        IdentifierFirstStrategy,
       ],
       useFactory: (
         config: ConfigService,
@@ -65,6 +71,7 @@ function social(config: ConfigService, oidc: OidcStrategy): OidcStrategy[] {
         webauthn: WebAuthnStrategy,
         passkey: PasskeyStrategy,
         oidc: OidcStrategy,
+        identifierFirst: IdentifierFirstStrategy,
       ) => [
         password,
         ...social(config, oidc),
@@ -72,6 +79,8 @@ function social(config: ConfigService, oidc: OidcStrategy): OidcStrategy[] {
         ...secondFactors(config, totp, lookup),
         webauthn,
         passkey,
+        // Last, as in Kratos: it takes what no other method took (when the style is identifier_first).
+        identifierFirst,
       ],
     },
     {

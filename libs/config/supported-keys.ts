@@ -51,6 +51,7 @@ export const SUPPORTED_KEYS: readonly string[] = [
   'selfservice.methods.lookup_secret',
   'selfservice.methods.oidc',
   'selfservice.flows.login.ui_url',
+  'selfservice.flows.login.style',
   'selfservice.flows.login.lifespan',
   'selfservice.flows.login.after.hooks',
   'selfservice.flows.login.after.default_browser_return_url',
@@ -86,6 +87,8 @@ export const SUPPORTED_KEYS: readonly string[] = [
   'session.whoami.required_aal',
   'session.whoami.tokenizer.templates',
   'security.brute_force',
+  // Read by identifier_first login; Tessera's other flows never tell whether an account exists.
+  'security.account_enumeration.mitigate',
   'redis.url',
   'selfservice.flows.recovery.enabled',
   'selfservice.flows.recovery.ui_url',

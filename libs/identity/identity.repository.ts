@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { In, MoreThan, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
 import { assertRowsFit, Database, isUniqueViolation, textProblem } from '../persistence/index.js';
 import { RecoveryAddressEntity, VerifiableAddressEntity } from './address.entity.js';
-import { CredentialEntity, CredentialIdentifierEntity, type CredentialsType } from './credential.entity.js';
+import { CredentialEntity, CredentialIdentifierEntity, CredentialsType } from './credential.entity.js';
 import { IdentityEntity } from './identity.entity.js';
 import { IdentityConflictError } from './identity.errors.js';
 
@@ -55,6 +55,20 @@ export class IdentityRepository {
       .repository(CredentialIdentifierEntity)
       .findOne({ where: { type, identifier }, relations: { credential: true } });
     return row?.credential ?? null;
+  }
+
+  /**
+   * The identity one of whose credentials (of any type) has this identifier: identifier_first
+   * login's question, as Kratos' FindIdentityByCredentialIdentifier.
+   */
+  async findByCredentialIdentifier(identifier: string): Promise<IdentityEntity | null> {
+    if (textProblem(identifier, IDENTIFIER_LENGTH)) return null;
+    const row = await this.db.repository(CredentialIdentifierEntity).findOne({
+      // Every type named, so the (type, identifier) index answers.
+      where: { type: In(Object.values(CredentialsType)), identifier },
+      relations: { credential: true },
+    });
+    return row?.credential ? this.findById(row.credential.identityId) : null;
   }
 
   /** One credential of an identity, without loading the rest of the aggregate. */

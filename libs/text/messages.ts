@@ -51,6 +51,11 @@ export const Text = {
       max_length: maxLength,
       actual_length: actualLength,
     }),
+  tooShort: (minLength: number, actualLength: number) =>
+    error(4000003, `length must be >= ${minLength}, but got ${actualLength}`, {
+      min_length: minLength,
+      actual_length: actualLength,
+    }),
   invalidEmail: (value: unknown) => error(4000040, 'Enter a valid email address', { value }),
   invalidCredentials: () =>
     error(
@@ -64,6 +69,7 @@ export const Text = {
       4000009,
       'Could not find any login identifiers. Did you forget to set them? This could also be caused by a server misconfiguration.',
     ),
+  accountNotFound: () => error(4000037, 'This account does not exist or has no login method configured.'),
   identityDisabled: () => error(4010011, 'Your account has been disabled. Please contact support.'),
 
   // flow lifecycle

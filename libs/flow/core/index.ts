@@ -23,6 +23,8 @@ export {
   SETTINGS_STRATEGIES,
   type BrowserRedirect,
   type FlowContext,
+  type IdentifierHint,
+  type LoginAnswer,
   type LoginAudience,
   type SettingsContext,
   type SettingsResult,

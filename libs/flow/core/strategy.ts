@@ -39,7 +39,24 @@ export type LoginResult =
       /** The OIDC provider id, for the session's authentication method. */
       provider?: string;
     }
-  | { kind: 'redirect'; redirect: BrowserRedirect };
+  | { kind: 'redirect'; redirect: BrowserRedirect }
+  /** identifier_first step one was submitted: the flow offers the methods for `hint` next. */
+  | { kind: 'identifier_first'; hint: IdentifierHint };
+
+/** What a method answers once it took a submission. */
+export type LoginAnswer = Exclude<LoginResult, { kind: 'not_responsible' } | { kind: 'identifier_first' }>;
+
+/** What step one of an identifier_first login learned (Kratos' form hydrator options). */
+export interface IdentifierHint {
+  identifier: string;
+  /**
+   * The identity the identifier names, credentials loaded; null when there is none, and always
+   * null with `security.account_enumeration.mitigate` (then nobody looks).
+   */
+  identity: IdentityEntity | null;
+  /** `security.account_enumeration.mitigate`: offer every configured method, account or not. */
+  mitigate: boolean;
+}
 
 /**
  * Who a login flow is for. On a refresh flow or a second-factor (`aal=aal2`) flow, the signed-in
@@ -57,6 +74,21 @@ export interface LoginStrategy {
    * a second factor adds nodes only on an aal2 flow whose identity has that credential.
    */
   populateLogin(flow: LoginFlowEntity, audience: LoginAudience): Promise<void>;
+  /**
+   * identifier_first, step one (instead of `populateLogin`): what the method shows beside the
+   * identifier, e.g. passkey autofill and social sign-in. A method without it shows nothing there.
+   */
+  populateIdentification?(flow: LoginFlowEntity): Promise<void>;
+  /**
+   * identifier_first, step two: the method's nodes for the identifier. True when the identity can
+   * sign in with it; with `hint.mitigate` a method adds its nodes whether or not it can.
+   */
+  populateIdentifierFirstCredentials?(flow: LoginFlowEntity, hint: IdentifierHint): Promise<boolean>;
+  /**
+   * Kratos' fast login: when this is the identity's only method, step two goes straight on
+   * (the code method sends its code). Null when it does not apply.
+   */
+  fastLogin?(flow: LoginFlowEntity, hint: IdentifierHint, ctx: FlowContext): Promise<LoginAnswer | null>;
   login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult>;
 }
 

@@ -10,7 +10,8 @@ export type NodeGroup =
   | 'totp'
   | 'lookup_secret'
   | 'webauthn'
-  | 'passkey';
+  | 'passkey'
+  | 'identifier_first';
 
 export interface InputAttributes {
   name: string;

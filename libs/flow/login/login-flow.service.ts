@@ -33,12 +33,15 @@ import {
   sessionAlreadyAvailable,
   transientPayloadOf,
 } from '../core/index.js';
+import { asksIdentifierFirst, offerMethods } from './identifier-first-step.js';
 
 export interface CreateLoginFlow extends Omit<NewFlow, 'returnTo'> {
   returnTo?: string;
   refresh: boolean;
   aal: 'aal1' | 'aal2';
   session: SessionEntity | null;
+  /** A flow holding an OIDC credential to link: always the one-step form, as in Kratos. */
+  accountLinking?: boolean;
 }
 
 export interface SubmitLogin {
@@ -104,7 +107,7 @@ export class LoginFlowService {
     const flow = this.factory.fill(new LoginFlowEntity(), 'login', { ...input, returnTo });
     flow.refresh = input.refresh;
     flow.requestedAal = input.aal;
-    await this.populate(flow, input.refresh || upgrading ? input.session : null);
+    await this.populate(flow, input.refresh || upgrading ? input.session : null, input.accountLinking);
     if (input.refresh && input.session) addUiMessage(flow.ui, Text.loginReauth());
     else if (upgrading) addUiMessage(flow.ui, Text.loginMfa());
     await this.hooks.before('login', flow);
@@ -112,7 +115,17 @@ export class LoginFlowService {
     return flow;
   }
 
-  private async populate(flow: LoginFlowEntity, session: SessionEntity | null): Promise<void> {
+  private async populate(
+    flow: LoginFlowEntity,
+    session: SessionEntity | null,
+    accountLinking = false,
+  ): Promise<void> {
+    const style = this.config.get<string>('selfservice.flows.login.style');
+    // Refreshing or stepping up, the identifier is known: no identifier step (Kratos).
+    if (!accountLinking && asksIdentifierFirst(style, flow, Boolean(flow.refresh && session))) {
+      for (const strategy of this.strategies) await strategy.populateIdentification?.(flow);
+      return;
+    }
     const identity = session ? await this.identities.get(session.identityId) : null;
     for (const strategy of this.strategies) await strategy.populateLogin(flow, { session, identity });
   }
@@ -145,9 +158,10 @@ export class LoginFlowService {
     clearMessages(flow.ui);
     flow.transientPayload = null;
     flow.transientPayload = transientPayloadOf(input.body);
-    const turn = { method: NO_METHOD };
+    const turn = { method: NO_METHOD, step: false };
     const outcome = await this.attempt(flow, input, turn);
-    if (outcome.kind === 'signed_in' || outcome.kind === 'flow') {
+    // Step one of identifier_first neither signs in nor fails.
+    if ((outcome.kind === 'signed_in' || outcome.kind === 'flow') && !turn.step) {
       this.metrics.finished('login', turn.method, outcome.kind === 'signed_in' ? 'success' : 'failure');
     }
     return outcome;
@@ -157,7 +171,7 @@ export class LoginFlowService {
   private async attempt(
     flow: LoginFlowEntity,
     input: SubmitLogin,
-    turn: { method: string },
+    turn: { method: string; step: boolean },
   ): Promise<LoginOutcome> {
     const ctx = {
       client: input.client,
@@ -167,11 +181,20 @@ export class LoginFlowService {
       resume: input.resume,
     };
     for (const strategy of this.strategies) {
-      const result = await countingRefusals(this.metrics, 'login', strategy.id, () =>
+      let result = await countingRefusals(this.metrics, 'login', strategy.id, () =>
         strategy.login(flow, input.body, ctx),
       );
       if (result.kind === 'not_responsible') continue;
       flow.active = turn.method = strategy.id;
+      if (result.kind === 'identifier_first') {
+        const step = await offerMethods(this.strategies, flow, result.hint, ctx);
+        if (step.kind === 'offered') {
+          turn.step = true;
+          return this.rejected(flow);
+        }
+        if (step.method) flow.active = turn.method = step.method;
+        result = step.result;
+      }
       if (result.kind === 'invalid') return this.rejected(flow);
       if (result.kind === 'redirect') {
         flow.updatedAt = this.clock.now();

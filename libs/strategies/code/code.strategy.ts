@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '../../config/index.js';
 import {
   type FlowContext,
+  type IdentifierHint,
+  type LoginAnswer,
   type LoginAudience,
   type LoginFlowEntity,
   type LoginResult,
@@ -57,6 +59,27 @@ export class CodeStrategy implements LoginStrategy, RegistrationStrategy {
     if (!this.passwordless || flow.refresh) return;
     ensureLoginIdentifier(flow, this.schemas);
     flow.ui.nodes.push(submitNode('code', 'method', 'code', CodeText.signInWithCode()));
+  }
+
+  /** Step two of identifier_first: passwordless, for a known identity (or mitigating). */
+  populateIdentifierFirstCredentials(flow: LoginFlowEntity, hint: IdentifierHint): Promise<boolean> {
+    if (!this.passwordless || (!hint.identity && !hint.mitigate)) return Promise.resolve(false);
+    flow.ui.nodes.push(submitNode('code', 'method', 'code', CodeText.signInWithCode()));
+    return Promise.resolve(true);
+  }
+
+  /** An identity whose only way in is a code gets it sent at once (Kratos' FastLogin1FA). */
+  async fastLogin(
+    flow: LoginFlowEntity,
+    hint: IdentifierHint,
+    ctx: FlowContext,
+  ): Promise<LoginAnswer | null> {
+    const hasCode = (hint.identity?.credentials ?? []).some(
+      (c) => c.type === 'code' && c.identifiers.length > 0,
+    );
+    if (!this.passwordless || hint.mitigate || !hasCode || flow.state !== 'choose_method') return null;
+    const result = await this.codeLogin.login(flow, { method: this.id, identifier: hint.identifier }, ctx);
+    return result.kind === 'not_responsible' || result.kind === 'identifier_first' ? null : result;
   }
 
   login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult> {

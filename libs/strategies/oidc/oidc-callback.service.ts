@@ -264,7 +264,7 @@ export class OidcCallback {
       return { kind: 'registration', outcome: await this.registrations.submit(registration, submit) };
     } catch (error) {
       if (!(error instanceof OidcDuplicateError)) throw error;
-      const login = await this.loginFor(flow);
+      const login = await this.loginFor(flow, true);
       await this.linking.hold(login, error);
       await this.logins.save(login);
       return {
@@ -321,7 +321,10 @@ export class OidcCallback {
   }
 
   /** Kratos' registration → login conversion: the subject is known, so sign in instead. */
-  private async loginFor(flow: LoginFlowEntity | RegistrationFlowEntity): Promise<LoginFlowEntity> {
+  private async loginFor(
+    flow: LoginFlowEntity | RegistrationFlowEntity,
+    accountLinking = false,
+  ): Promise<LoginFlowEntity> {
     const login = await this.logins.create({
       type: flow.type,
       requestUrl: flow.requestUrl,
@@ -331,6 +334,7 @@ export class OidcCallback {
       refresh: false,
       aal: 'aal1',
       session: null,
+      accountLinking,
     });
     await this.exchanges.move(flow.id, login.id, login.expiresAt);
     return login;

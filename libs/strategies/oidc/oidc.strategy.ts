@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   addUiMessage,
   type FlowContext,
+  type IdentifierHint,
   type LoginAudience,
   type LoginFlowEntity,
   type LoginResult,
@@ -65,6 +66,29 @@ export class OidcStrategy implements LoginStrategy, RegistrationStrategy, Settin
       buttons = buttons.filter((b) => linked.includes(b.id));
     }
     flow.ui.nodes.push(...providerButtons(buttons, 'login'));
+  }
+
+  /** identifier_first, step one: every provider, as on the one-step form. */
+  populateIdentification(flow: LoginFlowEntity): Promise<void> {
+    flow.ui.nodes.push(...providerButtons(this.buttons(), 'login'));
+    return Promise.resolve();
+  }
+
+  /**
+   * identifier_first, step two (Kratos): a known identity sees only the providers it is linked
+   * to, none when it has none; an unknown identifier, or any with mitigation, keeps them all.
+   */
+  populateIdentifierFirstCredentials(flow: LoginFlowEntity, hint: IdentifierHint): Promise<boolean> {
+    const linked = (hint.identity?.credentials ?? [])
+      .filter((c) => c.type === 'oidc')
+      .flatMap((c) => c.identifiers.map((i) => i.identifier.split(':')[0]));
+    const buttons = this.buttons().filter((b) => linked.includes(b.id));
+    if (hint.mitigate) return Promise.resolve(true);
+    if (hint.identity) {
+      flow.ui.nodes = flow.ui.nodes.filter((n) => n.group !== 'oidc');
+      flow.ui.nodes.push(...providerButtons(buttons, 'login'));
+    }
+    return Promise.resolve(buttons.length > 0);
   }
 
   populateRegistration(flow: RegistrationFlowEntity): void {

@@ -3,6 +3,7 @@ import { ConfigService } from '../../config/index.js';
 import {
   addUiMessage,
   type FlowContext,
+  type IdentifierHint,
   type LoginAudience,
   type LoginFlowEntity,
   type LoginResult,
@@ -47,6 +48,42 @@ export class PasskeyLogin {
     if (flow.requestedAal === 'aal2' && !flow.refresh) return Promise.resolve();
     const allow = identity && flow.refresh ? this.keys.configOf(identity, 'passkey').credentials : [];
     if (identity && flow.refresh && allow.length === 0) return Promise.resolve();
+    this.discoverable(flow, allow, true);
+    return Promise.resolve();
+  }
+
+  /** identifier_first, step one: the challenge and the autofill on the identifier, no button yet. */
+  populateIdentification(flow: LoginFlowEntity): Promise<void> {
+    if (methodEnabled(this.config, 'passkey') && flow.type === 'browser') this.discoverable(flow, [], false);
+    return Promise.resolve();
+  }
+
+  /** identifier_first, step two: the button, when the identity has a passkey (or mitigating). */
+  populateIdentifierFirstCredentials(flow: LoginFlowEntity, hint: IdentifierHint): Promise<boolean> {
+    if (!methodEnabled(this.config, 'passkey')) return Promise.resolve(false);
+    const usable = hint.identity
+      ? this.keys.configOf(hint.identity, 'passkey').credentials.length > 0
+      : false;
+    // Passkeys are offered to browsers only; the ceremony nodes came with step one.
+    if ((usable || hint.mitigate) && flow.type === 'browser') flow.ui.nodes.push(this.trigger());
+    return Promise.resolve(usable);
+  }
+
+  private trigger() {
+    return triggerNode(
+      'passkey',
+      'passkey_login_trigger',
+      'oryPasskeyLogin',
+      WebAuthnText.loginWithPasskey(),
+    );
+  }
+
+  /** A fresh challenge, the hidden nodes that carry it and the assertion back, and the script. */
+  private discoverable(
+    flow: LoginFlowEntity,
+    allow: ReturnType<KeyStore['configOf']>['credentials'],
+    withTrigger: boolean,
+  ): void {
     flow.ui.nodes = flow.ui.nodes.filter((n) => n.group !== 'passkey');
     const challenge = newChallenge();
     rememberCeremony(flow, CEREMONY, { challenge });
@@ -64,10 +101,9 @@ export class PasskeyLogin {
       conditional
         ? onloadNode('passkey', 'passkey_login', 'oryPasskeyLoginAutocompleteInit')
         : hiddenNode('passkey', 'passkey_login'),
-      triggerNode('passkey', 'passkey_login_trigger', 'oryPasskeyLogin', WebAuthnText.loginWithPasskey()),
+      ...(withTrigger ? [this.trigger()] : []),
       scriptNode('passkey', this.config.url('public', '/.well-known/ory/webauthn.js')),
     );
-    return Promise.resolve();
   }
 
   private verification(): UserVerification {

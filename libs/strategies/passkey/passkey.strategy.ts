@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
   type FlowContext,
+  type IdentifierHint,
+  type LoginFlowEntity,
   type RegistrationFlowEntity,
   type RegistrationScreen,
   type RegistrationResult,
@@ -17,11 +19,19 @@ export class PasskeyStrategy extends LoginSettingsStrategy implements Registrati
   readonly id = 'passkey';
 
   constructor(
-    passkeyLogin: PasskeyLogin,
+    private readonly passkeyLogin: PasskeyLogin,
     private readonly passkeyRegistration: PasskeyRegistration,
     passkeySettings: PasskeySettings,
   ) {
     super(passkeyLogin, passkeySettings);
+  }
+
+  populateIdentification(flow: LoginFlowEntity): Promise<void> {
+    return this.passkeyLogin.populateIdentification(flow);
+  }
+
+  populateIdentifierFirstCredentials(flow: LoginFlowEntity, hint: IdentifierHint): Promise<boolean> {
+    return this.passkeyLogin.populateIdentifierFirstCredentials(flow, hint);
   }
 
   populateRegistration(flow: RegistrationFlowEntity, screen: RegistrationScreen): void {

@@ -4,8 +4,12 @@ import { loginIdentifierNode } from '../login-identifier.js';
 import { Text } from '../../text/index.js';
 
 export function loginNodes(schema: LoadedIdentitySchema, identifier = ''): UiNode[] {
+  return [loginIdentifierNode(schema, identifier), ...passwordSignInNodes()];
+}
+
+/** The password and its submit button; identifier_first's step two has the identifier already. */
+export function passwordSignInNodes(): UiNode[] {
   return [
-    loginIdentifierNode(schema, identifier),
     inputNode(
       'password',
       { name: 'password', type: 'password', required: true, autocomplete: 'current-password' },

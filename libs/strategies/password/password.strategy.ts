@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   type FlowContext,
+  type IdentifierHint,
   type LoginAudience,
   type LoginFlowEntity,
   type LoginResult,
@@ -17,7 +18,7 @@ import {
 import { type IdentityEntity } from '../../identity/index.js';
 import { credentialIdentifiers, IdentitySchemaRegistry } from '../../schema/index.js';
 import { PasswordLogin } from './password-login.js';
-import { loginNodes, refreshNodes, registrationNodes } from './password-nodes.js';
+import { loginNodes, passwordSignInNodes, refreshNodes, registrationNodes } from './password-nodes.js';
 import { PasswordRegistration } from './password-registration.js';
 import { PasswordSettings, passwordSettingsNodes } from './password-settings.js';
 
@@ -42,6 +43,19 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, Se
     }
     const schema = flow.identitySchema ? this.schemas.get(flow.identitySchema) : this.schemas.getDefault();
     flow.ui.nodes.push(...loginNodes(schema));
+  }
+
+  /** Step two of identifier_first: offered when the identity has a password (or mitigating). */
+  populateIdentifierFirstCredentials(flow: LoginFlowEntity, hint: IdentifierHint): Promise<boolean> {
+    const usable = (hint.identity?.credentials ?? []).some(
+      (c) =>
+        c.type === 'password' &&
+        c.identifiers.length > 0 &&
+        typeof c.config['hashed_password'] === 'string' &&
+        c.config['hashed_password'] !== '',
+    );
+    if (usable || hint.mitigate) flow.ui.nodes.push(...passwordSignInNodes());
+    return Promise.resolve(usable);
   }
 
   login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult> {

@@ -1,0 +1,2 @@
+export { IdentifierFirstStrategyModule } from './identifier-first.module.js';
+export { IdentifierFirstStrategy } from './identifier-first.strategy.js';
