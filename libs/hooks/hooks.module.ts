@@ -6,8 +6,6 @@ import { RequireVerifiedAddressHook } from './require-verified-address.hook.js';
 import { ShowVerificationUiHook } from './show-verification-ui.hook.js';
 import { SessionIssuerHook } from './session-issuer.hook.js';
 import { SessionRevokerHook } from './session-revoker.hook.js';
-import { BackgroundWebHooks } from './web-hook/background-web-hooks.js';
-import { InProcessBackgroundWebHooks } from './web-hook/in-process-web-hooks.js';
 import { WebHookService } from './web-hook/web-hook.caller.js';
 
 const HOOKS = [SessionIssuerHook, SessionRevokerHook, ShowVerificationUiHook, RequireVerifiedAddressHook];
@@ -16,11 +14,10 @@ const HOOKS = [SessionIssuerHook, SessionRevokerHook, ShowVerificationUiHook, Re
   imports: [SessionModule, IdentityModule, SchemaModule],
   providers: [
     ...HOOKS,
+    // Sends `response.ignore` calls through BackgroundWebHooks, which the composition root binds
+    // (apps/server: the durable outbox).
     WebHookService,
-    InProcessBackgroundWebHooks,
-    // The default delivery of `response.ignore` hooks; a durable outbox replaces it here.
-    { provide: BackgroundWebHooks, useExisting: InProcessBackgroundWebHooks },
   ],
-  exports: [...HOOKS, WebHookService, BackgroundWebHooks, InProcessBackgroundWebHooks],
+  exports: [...HOOKS, WebHookService],
 })
 export class HooksModule {}

@@ -4,5 +4,4 @@ export { SessionRevokerHook } from './session-revoker.hook.js';
 export { RequireVerifiedAddressHook } from './require-verified-address.hook.js';
 export { ShowVerificationUiHook } from './show-verification-ui.hook.js';
 export { BackgroundWebHooks, type WebHookCall } from './web-hook/background-web-hooks.js';
-export { InProcessBackgroundWebHooks } from './web-hook/in-process-web-hooks.js';
 export { WebHookService } from './web-hook/web-hook.caller.js';
