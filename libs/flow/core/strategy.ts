@@ -3,6 +3,8 @@ import { type Authentication, type DeviceInfo, type SessionEntity } from '../../
 import { type UiText } from '../../text/index.js';
 import { type ClientKind } from './client-kind.js';
 import { type LoginFlowEntity, type RegistrationFlowEntity, type SettingsFlowEntity } from './flow.entity.js';
+import type { LoginOutcome } from '../login/login-flow.service.js';
+import type { RegistrationOutcome } from '../registration/registration-flow.service.js';
 
 /** What a strategy may know about the request, without HTTP. */
 export interface FlowContext {
@@ -39,7 +41,9 @@ export type LoginResult =
       /** The OIDC provider id, for the session's authentication method. */
       provider?: string;
     }
-  | { kind: 'redirect'; redirect: BrowserRedirect };
+  | { kind: 'redirect'; redirect: BrowserRedirect }
+  /** Kratos' OIDC conversion: the person signed up on a new registration flow instead. */
+  | { kind: 'converted'; outcome: RegistrationOutcome };
 
 /**
  * Who a login flow is for. On a refresh flow or a second-factor (`aal=aal2`) flow, the signed-in
@@ -64,7 +68,9 @@ export type RegistrationResult =
   | { kind: 'not_responsible' }
   | { kind: 'invalid' }
   | { kind: 'created'; identity: IdentityEntity; method: string; provider?: string }
-  | { kind: 'redirect'; redirect: BrowserRedirect };
+  | { kind: 'redirect'; redirect: BrowserRedirect }
+  /** Kratos' OIDC conversion: the person signed in on a new login flow instead. */
+  | { kind: 'converted'; outcome: LoginOutcome };
 
 export interface RegistrationStrategy {
   readonly id: string;

@@ -89,7 +89,7 @@ export class OidcStrategy implements LoginStrategy, RegistrationStrategy, Settin
     const provider = providerOf(body);
     if (provider === null) return { kind: 'not_responsible' };
     const idToken = submittedIdToken(body);
-    if (idToken) return this.idTokenFlows.login(flow, provider, idToken);
+    if (idToken) return this.idTokenFlows.login(flow, provider, idToken, body, ctx);
     const redirect = await this.starter.start(flow, 'login', provider, body, ctx);
     return redirect ? { kind: 'redirect', redirect } : { kind: 'invalid' };
   }
