@@ -40,7 +40,8 @@ export class RegistrationResponder {
       if (client === 'browser') return this.responder.redirect(res, url);
       throw browserLocationChangeRequired(url);
     }
-    if (outcome.kind === 'converted') return this.modules.get(LoginResponder).respond(res, client, outcome.outcome);
+    if (outcome.kind === 'converted')
+      return this.modules.get(LoginResponder).respond(res, client, outcome.outcome);
     if (outcome.kind === 'expired') {
       if (client === 'browser')
         return this.responder.redirect(res, this.factory.uiUrl('registration', outcome.replacement.id));

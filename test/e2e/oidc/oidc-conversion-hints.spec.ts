@@ -26,7 +26,7 @@ interface Flow {
 let world: IdTokenWorld;
 
 beforeAll(async () => {
-  world = await startIdTokenWorld();
+  world = await startIdTokenWorld({ SELFSERVICE_FLOWS_REGISTRATION_LOGIN_HINTS: 'true' });
 }, 120_000);
 
 afterAll(async () => {
@@ -48,7 +48,11 @@ async function submitApi(
     headers: { 'content-type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ method: 'oidc', provider: 'gsdk', ...body }),
   });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown>, flowId: flow.id };
+  return {
+    status: response.status,
+    json: (await response.json()) as Record<string, unknown>,
+    flowId: flow.id,
+  };
 }
 
 async function token(sub: string): Promise<{ id_token: string; id_token_nonce: string }> {
@@ -72,7 +76,10 @@ async function identitiesWith(identifier: string): Promise<string[]> {
 describe('id_token submissions convert between login and registration, as the redirect does', () => {
   it('API: a login with an unknown subject signs up; a registration with a known one signs in', async () => {
     const { sub, email } = person('login-first');
-    const signUp = await submitApi('login', { ...(await token(sub)), traits: { name: { first: 'Ines', last: 'Lind' } } });
+    const signUp = await submitApi('login', {
+      ...(await token(sub)),
+      traits: { name: { first: 'Ines', last: 'Lind' } },
+    });
     expect(signUp.status).toBe(200);
     assertMatchesContract('successfulNativeRegistration', signUp.json);
     const identity = signUp.json['identity'] as { id: string; traits: Record<string, unknown> };
@@ -147,7 +154,18 @@ describe('id_token submissions convert between login and registration, as the re
     const linking = viaRegistration.json as unknown as Flow;
     expect(linking.id).not.toBe(viaRegistration.flowId);
     expect(linking.ui.messages?.map((m) => m.id)).toEqual([1010016]);
-    expect(linking.ui.messages?.[0]?.context).toMatchObject({ duplicate_identifier: email });
+    // login_hints: the message names the account's methods, and only those are offered.
+    expect(linking.ui.messages?.[0]?.context).toMatchObject({
+      duplicate_identifier: email,
+      available_credential_types: ['code', 'password'],
+      available_providers: [],
+    });
+    // The other providers' buttons are gone: the account has no social sign-in (code login is off).
+    expect([...new Set(linking.ui.nodes.map((n) => n.group))].sort()).toEqual(['default', 'password']);
+    expect(linking.ui.nodes.find((n) => n.attributes.name === 'identifier')?.attributes).toMatchObject({
+      type: 'hidden',
+      value: email,
+    });
     expect(viaRegistration.json['session_token']).toBeUndefined();
 
     const viaLogin = await submitApi('login', await token(sub));
@@ -167,5 +185,54 @@ describe('id_token submissions convert between login and registration, as the re
     expect(owner.status).toBe(200);
     const ownerId = ((await owner.json()) as { session: { identity: { id: string } } }).session.identity.id;
     expect(await identitiesWith(`gsdk:${sub}`)).toEqual([ownerId]);
+  });
+});
+
+describe('login_hints: a sign-up with a taken identifier says how that account signs in (4000028)', () => {
+  it('names the identifier, the credential types and the social sign-in providers', async () => {
+    const email = uniqueEmail('hinted');
+    await registerWithApi(world.server.frontend, email, GOOD_PASSWORD);
+    const again = async () => {
+      const { data: flow } = await world.server.frontend.createNativeRegistrationFlow();
+      const response = await fetch(flow.ui.action, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ method: 'password', traits: { email }, password: GOOD_PASSWORD }),
+      });
+      expect(response.status).toBe(400);
+      return ((await response.json()) as Flow).ui.messages;
+    };
+    expect(await again()).toEqual([
+      {
+        id: 4000028,
+        type: 'error',
+        text: `You tried signing in with ${email} which is already in use by another account. You can sign in using your password.`,
+        context: {
+          // The schema makes the email a `code` identifier too, so the account has both.
+          available_credential_types: ['code', 'password'],
+          available_oidc_providers: [],
+          credential_identifier_hint: email,
+        },
+      },
+    ]);
+
+    // Once a provider is linked to that account, the hint names social sign-in and the provider.
+    const { sub } = person('hinted', email);
+    const held = await submitApi('login', await token(sub));
+    const owner = await fetch((held.json as unknown as Flow).ui.action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ method: 'password', identifier: email, password: GOOD_PASSWORD }),
+    });
+    expect(owner.status).toBe(200);
+    const [message] = (await again())!;
+    expect(message!.text).toBe(
+      `You tried signing in with ${email} which is already in use by another account. You can sign in using social sign in, or your password. You can sign in using one of the following social sign in providers: Gsdk.`,
+    );
+    expect(message!.context).toEqual({
+      available_credential_types: ['code', 'oidc', 'password'],
+      available_oidc_providers: ['gsdk'],
+      credential_identifier_hint: email,
+    });
   });
 });
