@@ -259,6 +259,8 @@ export class OidcCallback {
     };
     if (known) {
       const login = state.kind === 'login' ? (flow as LoginFlowEntity) : await this.conversion.loginFor(flow);
+      const identity = await this.identities.findById(known.identityId);
+      if (identity) resume.identity = identity;
       return { kind: 'login', outcome: await this.logins.submit(login, submit) };
     }
     const registration = state.kind === 'registration' ? flow : await this.conversion.registrationFor(flow);

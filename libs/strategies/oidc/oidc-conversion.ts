@@ -36,7 +36,8 @@ export class OidcConversion {
       aal: 'aal1',
       session: null,
     });
-    await this.exchanges.move(flow.id, login.id, login.expiresAt);
+    // Only a native app's flow can have a session token exchange.
+    if (flow.type === 'api') await this.exchanges.move(flow.id, login.id, login.expiresAt);
     return login;
   }
 
@@ -50,7 +51,7 @@ export class OidcConversion {
       ...(flow.identitySchema ? { identitySchema: flow.identitySchema } : {}),
       session: null,
     });
-    await this.exchanges.move(flow.id, registration.id, registration.expiresAt);
+    if (flow.type === 'api') await this.exchanges.move(flow.id, registration.id, registration.expiresAt);
     return registration;
   }
 

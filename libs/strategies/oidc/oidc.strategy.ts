@@ -75,11 +75,14 @@ export class OidcStrategy implements LoginStrategy, RegistrationStrategy, Settin
     const resume = oidcResumeOf(ctx);
     if (resume) {
       const { provider, person } = resume;
-      const credential = await this.identities.findCredentialByIdentifier(
-        'oidc',
-        oidcIdentifier(provider, person.claims.sub),
-      );
-      const identity = credential ? await this.identities.findById(credential.identityId) : null;
+      let identity = resume.identity ?? null;
+      if (!identity) {
+        const credential = await this.identities.findCredentialByIdentifier(
+          'oidc',
+          oidcIdentifier(provider, person.claims.sub),
+        );
+        identity = credential ? await this.identities.findById(credential.identityId) : null;
+      }
       if (!identity) {
         addUiMessage(flow.ui, Text.reason('The OpenID Connect account is not linked to any identity.'));
         return { kind: 'invalid' };

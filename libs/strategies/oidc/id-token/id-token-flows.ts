@@ -93,8 +93,10 @@ export class OidcIdTokenFlows {
   ): Promise<RegistrationResult> {
     const resume = await this.verified(flow.ui, provider, submitted);
     if (!resume) return { kind: 'invalid' };
-    if (await this.known(resume)) {
-      return { kind: 'converted', outcome: await this.conversion().signIn(flow, resume, body, ctx) };
+    const identity = await this.known(resume);
+    if (identity) {
+      const outcome = await this.conversion().signIn(flow, { ...resume, identity }, body, ctx);
+      return { kind: 'converted', outcome };
     }
     try {
       return await this.registration.register(flow, resume, body, ctx);

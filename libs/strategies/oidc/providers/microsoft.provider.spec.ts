@@ -72,6 +72,7 @@ describe("microsoft: multi-tenant (common) sign-in, issuer of the person's own t
         redirectUri: 'http://127.0.0.1:1/cb',
         state: 's',
         upstream: {},
+        forceLogin: false,
       }),
     );
     expect(`${url.origin}${url.pathname}`).toBe(`${host}/organizations/oauth2/v2.0/authorize`);
