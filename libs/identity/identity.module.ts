@@ -6,13 +6,14 @@ import { AdminPasswordHasher } from './admin-password-hasher.js';
 import { IdentityListAdminController } from './identity-list.admin.controller.js';
 import { IdentityAdminController } from './identity.admin.controller.js';
 import { IdentityPresenter } from './identity.presenter.js';
+import { LoginHintsFinder } from './login-hints.js';
 import { IdentityRepository } from './identity.repository.js';
 import { IdentityService } from './identity.service.js';
 
 @Module({
   imports: [SchemaModule, HashModule, ThrottleModule],
   controllers: [IdentityListAdminController, IdentityAdminController],
-  providers: [AdminPasswordHasher, IdentityRepository, IdentityService, IdentityPresenter],
-  exports: [IdentityService, IdentityRepository, IdentityPresenter],
+  providers: [AdminPasswordHasher, IdentityRepository, IdentityService, IdentityPresenter, LoginHintsFinder],
+  exports: [IdentityService, IdentityRepository, IdentityPresenter, LoginHintsFinder],
 })
 export class IdentityModule {}

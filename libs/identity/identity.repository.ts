@@ -51,9 +51,13 @@ export class IdentityRepository {
   ): Promise<CredentialEntity | null> {
     // No stored identifier holds NUL or exceeds its column; PostgreSQL would fail the query.
     if (textProblem(identifier, IDENTIFIER_LENGTH)) return null;
+    // A query builder without `take`: one statement (findOne with a relation makes two).
     const row = await this.db
       .repository(CredentialIdentifierEntity)
-      .findOne({ where: { type, identifier }, relations: { credential: true } });
+      .createQueryBuilder('i')
+      .innerJoinAndSelect('i.credential', 'c')
+      .where('i.identity_credential_type = :type AND i.identifier = :identifier', { type, identifier })
+      .getOne();
     return row?.credential ?? null;
   }
 

@@ -12,6 +12,7 @@ export { IdentityPatch, JsonPatch, PatchIdentitiesBody } from './identity-patch.
 export { ANY_JSON, IDENTITY_OPENAPI_SCHEMAS } from './identity.openapi.js';
 export { IdentityPresenter } from './identity.presenter.js';
 export { IdentityRepository } from './identity.repository.js';
+export { type LoginHints, LoginHintsFinder } from './login-hints.js';
 export {
   BatchPatchIdentitiesResponse,
   Identity,

@@ -1,3 +1,4 @@
+import { duplicateCredentialsWithHints } from './duplicate-hints-message.js';
 import { uiText, type UiText } from './ui-text.js';
 
 const info = (id: number, text: string, context?: Record<string, unknown>) =>
@@ -64,6 +65,7 @@ export const Text = {
     ),
   duplicateIdentifier: () =>
     error(4000007, 'An account with the same identifier (email, phone, username, ...) exists already.'),
+  duplicateIdentifierWithHints: duplicateCredentialsWithHints,
   noIdentifier: () =>
     error(
       4000009,

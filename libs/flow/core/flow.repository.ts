@@ -30,8 +30,17 @@ export class FlowRepository<T extends SelfServiceFlow> {
     private readonly entity: EntityTarget<T>,
   ) {}
 
+  /**
+   * A single statement: on PostgreSQL it commits on its own (no BEGIN/COMMIT round trips); on
+   * SQLite's one connection it still takes its turn like a transaction.
+   */
+  private async statement(work: () => Promise<unknown>): Promise<void> {
+    if (this.db.dialect === 'postgres') await work();
+    else await this.db.transaction(work);
+  }
+
   async insert(flow: T): Promise<void> {
-    await this.db.transaction(() => this.db.manager.insert(this.entity, asStored(flow) as never));
+    await this.statement(() => this.db.manager.insert(this.entity, asStored(flow) as never));
   }
 
   findById(id: string): Promise<T | null> {
@@ -39,7 +48,7 @@ export class FlowRepository<T extends SelfServiceFlow> {
   }
 
   async update(flow: T): Promise<void> {
-    await this.db.transaction(() =>
+    await this.statement(() =>
       this.db.repository(this.entity).update({ id: flow.id } as never, asStored(flow) as never),
     );
   }

@@ -3,6 +3,8 @@ import { type Authentication, type DeviceInfo, type SessionEntity } from '../../
 import { type UiText } from '../../text/index.js';
 import { type ClientKind } from './client-kind.js';
 import { type LoginFlowEntity, type RegistrationFlowEntity, type SettingsFlowEntity } from './flow.entity.js';
+import type { LoginOutcome } from '../login/login-flow.service.js';
+import type { RegistrationOutcome } from '../registration/registration-flow.service.js';
 
 /** What a strategy may know about the request, without HTTP. */
 export interface FlowContext {
@@ -40,6 +42,8 @@ export type LoginResult =
       provider?: string;
     }
   | { kind: 'redirect'; redirect: BrowserRedirect }
+  /** Kratos' OIDC conversion: the person signed up on a new registration flow instead. */
+  | { kind: 'converted'; outcome: RegistrationOutcome }
   /** identifier_first step one was submitted: the flow offers the methods for `hint` next. */
   | { kind: 'identifier_first'; hint: IdentifierHint };
 
@@ -108,7 +112,9 @@ export type RegistrationResult =
    * `profile_first`: the flow moves to another screen for these traits (validated when going on
    * to the credentials): 400 with the flow for JSON clients, 303 to the UI for browsers.
    */
-  | { kind: 'screen'; screen: 'profile' | 'credentials'; traits: Record<string, unknown> };
+  | { kind: 'screen'; screen: 'profile' | 'credentials'; traits: Record<string, unknown> }
+  /** Kratos' OIDC conversion: the person signed in on a new login flow instead. */
+  | { kind: 'converted'; outcome: LoginOutcome };
 
 export interface RegistrationStrategy {
   readonly id: string;

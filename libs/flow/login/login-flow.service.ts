@@ -10,6 +10,7 @@ import {
   SessionService,
 } from '../../session/index.js';
 import { Text } from '../../text/index.js';
+import type { RegistrationOutcome } from '../registration/registration-flow.service.js';
 import {
   addUiMessage,
   type BrowserRedirect,
@@ -60,6 +61,8 @@ export type LoginOutcome =
   | { kind: 'expired'; flow: LoginFlowEntity; replacement: LoginFlowEntity }
   | { kind: 'already_signed_in'; flow: LoginFlowEntity }
   | { kind: 'redirect'; flow: LoginFlowEntity; redirect: BrowserRedirect }
+  /** The strategy went on in a registration flow (OIDC: an unknown subject signs up). */
+  | { kind: 'converted'; flow: LoginFlowEntity; outcome: RegistrationOutcome }
   | {
       kind: 'signed_in';
       flow: LoginFlowEntity;
@@ -201,6 +204,7 @@ export class LoginFlowService {
         await this.flows.update(flow);
         return { kind: 'redirect', flow, redirect: result.redirect };
       }
+      if (result.kind === 'converted') return { kind: 'converted', flow, outcome: result.outcome };
       try {
         return await this.signIn(flow, input, result.identity, {
           method: result.method,

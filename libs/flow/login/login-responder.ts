@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Response } from 'express';
 import { ConfigService } from '../../config/index.js';
 import { SessionPresenter, SessionTransport } from '../../session/index.js';
 import { ContinuityCookie } from '../settings/continuity-cookie.js';
+import { RegistrationResponder } from '../registration/registration-responder.js';
 import {
   browserLocationChangeRequired,
   type ClientKind,
@@ -27,6 +29,7 @@ export class LoginResponder {
     private readonly presenter: SessionPresenter,
     private readonly config: ConfigService,
     private readonly continuity: ContinuityCookie,
+    private readonly modules: ModuleRef,
   ) {}
 
   /** The aal2 login a browser continues with after a first factor, keeping where it was going. */
@@ -52,6 +55,8 @@ export class LoginResponder {
         if (client === 'browser') return this.responder.redirect(res, url);
         throw browserLocationChangeRequired(url);
       }
+      case 'converted':
+        return this.modules.get(RegistrationResponder).respond(res, client, outcome.outcome);
       case 'expired':
         if (client === 'browser')
           return this.responder.redirect(res, this.factory.uiUrl('login', outcome.replacement.id));

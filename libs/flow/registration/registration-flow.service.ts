@@ -33,6 +33,7 @@ import {
 } from '../core/index.js';
 import { orderRegistrationNodes } from './registration-nodes.js';
 import { type IdentityEntity } from '../../identity/index.js';
+import type { LoginOutcome } from '../login/login-flow.service.js';
 
 export interface CreateRegistrationFlow extends Omit<NewFlow, 'returnTo' | 'identitySchema'> {
   returnTo?: string;
@@ -53,6 +54,8 @@ export type RegistrationOutcome =
   | { kind: 'flow'; flow: RegistrationFlowEntity }
   | { kind: 'expired'; flow: RegistrationFlowEntity; replacement: RegistrationFlowEntity }
   | { kind: 'redirect'; flow: RegistrationFlowEntity; redirect: BrowserRedirect }
+  /** The strategy went on in a login flow (OIDC: a known subject signs in). */
+  | { kind: 'converted'; flow: RegistrationFlowEntity; outcome: LoginOutcome }
   | {
       kind: 'registered';
       flow: RegistrationFlowEntity;
@@ -162,7 +165,7 @@ export class RegistrationFlowService {
     flow.transientPayload = transientPayloadOf(input.body);
     const turn = { method: NO_METHOD };
     const outcome = await this.attempt(flow, input, turn);
-    if (outcome.kind !== 'expired') {
+    if (outcome.kind !== 'expired' && outcome.kind !== 'converted') {
       this.metrics.finished(
         'registration',
         turn.method,
@@ -208,6 +211,7 @@ export class RegistrationFlowService {
         await this.flows.update(flow);
         return { kind: 'redirect', flow, redirect: result.redirect };
       }
+      if (result.kind === 'converted') return { kind: 'converted', flow, outcome: result.outcome };
       flow.state = 'passed_challenge';
       flow.updatedAt = this.clock.now();
       const after: AfterRegistration = {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Response } from 'express';
 import { IdentityPresenter } from '../../identity/index.js';
 import { SessionPresenter, SessionTransport } from '../../session/index.js';
@@ -11,6 +12,7 @@ import {
   FlowResponder,
 } from '../core/index.js';
 import { ContinuityCookie } from '../settings/continuity-cookie.js';
+import { LoginResponder } from '../login/login-responder.js';
 import { type RegistrationOutcome } from './registration-flow.service.js';
 import { registrationFlowJson } from './registration-flow.wire.js';
 
@@ -25,6 +27,7 @@ export class RegistrationResponder {
     private readonly sessions: SessionPresenter,
     private readonly identities: IdentityPresenter,
     private readonly continuity: ContinuityCookie,
+    private readonly modules: ModuleRef,
   ) {}
 
   async respond(res: Response, client: ClientKind, outcome: RegistrationOutcome): Promise<void> {
@@ -37,6 +40,8 @@ export class RegistrationResponder {
       if (client === 'browser') return this.responder.redirect(res, url);
       throw browserLocationChangeRequired(url);
     }
+    if (outcome.kind === 'converted')
+      return this.modules.get(LoginResponder).respond(res, client, outcome.outcome);
     if (outcome.kind === 'expired') {
       if (client === 'browser')
         return this.responder.redirect(res, this.factory.uiUrl('registration', outcome.replacement.id));

@@ -14,7 +14,7 @@ import {
   traitMessage,
 } from '../../flow/index.js';
 import { ConfigService } from '../../config/index.js';
-import { IdentityConflictError, IdentityService } from '../../identity/index.js';
+import { IdentityConflictError, IdentityService, LoginHintsFinder } from '../../identity/index.js';
 import { Database } from '../../persistence/index.js';
 import { codeAddresses, IdentitySchemaRegistry } from '../../schema/index.js';
 import { CodeText, Text } from '../../text/index.js';
@@ -40,6 +40,7 @@ export class CodeRegistration {
     private readonly limits: CodeLimits,
     private readonly db: Database,
     private readonly config: ConfigService,
+    private readonly hints: LoginHintsFinder,
   ) {}
 
   async register(
@@ -146,7 +147,7 @@ export class CodeRegistration {
       return { kind: 'created', identity, method: 'code' };
     } catch (error) {
       if (!(error instanceof IdentityConflictError)) throw error;
-      addUiMessage(flow.ui, Text.duplicateIdentifier());
+      addUiMessage(flow.ui, await this.hints.duplicateMessage(this.schemas.get(schemaId), traits));
       return { kind: 'invalid' };
     }
   }

@@ -22,6 +22,7 @@ import { Clock } from '../../persistence/index.js';
 import { type DeviceInfo, sameHash, type SessionEntity, SessionTokenExchanges } from '../../session/index.js';
 import { Text } from '../../text/index.js';
 import { OidcContinuity } from './oidc-continuity.js';
+import { OidcConversion } from './oidc-conversion.js';
 import { OidcProviders } from './oidc-providers.js';
 import { OidcStart } from './oidc-start.js';
 import { type OidcState } from './oidc-state.js';
@@ -98,6 +99,7 @@ export class OidcCallback {
     private readonly settingsFlows: SettingsFlowService,
     private readonly identityService: IdentityService,
     private readonly exchanges: SessionTokenExchanges,
+    private readonly conversion: OidcConversion,
   ) {}
 
   /**
@@ -256,15 +258,17 @@ export class OidcCallback {
       resume: { oidc: resume },
     };
     if (known) {
-      const login = state.kind === 'login' ? (flow as LoginFlowEntity) : await this.loginFor(flow);
+      const login = state.kind === 'login' ? (flow as LoginFlowEntity) : await this.conversion.loginFor(flow);
+      const identity = await this.identities.findById(known.identityId);
+      if (identity) resume.identity = identity;
       return { kind: 'login', outcome: await this.logins.submit(login, submit) };
     }
-    const registration = state.kind === 'registration' ? flow : await this.registrationFor(flow);
+    const registration = state.kind === 'registration' ? flow : await this.conversion.registrationFor(flow);
     try {
       return { kind: 'registration', outcome: await this.registrations.submit(registration, submit) };
     } catch (error) {
       if (!(error instanceof OidcDuplicateError)) throw error;
-      const login = await this.loginFor(flow, true);
+      const login = await this.conversion.loginFor(flow, true);
       await this.linking.hold(login, error);
       await this.logins.save(login);
       return {
@@ -318,42 +322,5 @@ export class OidcCallback {
     }
     await this.registrations.save(flow);
     return { kind: 'flow', flowKind: 'registration', flow };
-  }
-
-  /** Kratos' registration → login conversion: the subject is known, so sign in instead. */
-  private async loginFor(
-    flow: LoginFlowEntity | RegistrationFlowEntity,
-    accountLinking = false,
-  ): Promise<LoginFlowEntity> {
-    const login = await this.logins.create({
-      type: flow.type,
-      requestUrl: flow.requestUrl,
-      ...(flow.returnTo ? { returnTo: flow.returnTo } : {}),
-      sameBrowserAs: flow,
-      boundOnOpen: true,
-      refresh: false,
-      aal: 'aal1',
-      session: null,
-      accountLinking,
-    });
-    await this.exchanges.move(flow.id, login.id, login.expiresAt);
-    return login;
-  }
-
-  /** Kratos' login → registration conversion: an unknown subject signs up. */
-  private async registrationFor(
-    flow: LoginFlowEntity | RegistrationFlowEntity,
-  ): Promise<RegistrationFlowEntity> {
-    const registration = await this.registrations.create({
-      type: flow.type,
-      requestUrl: flow.requestUrl,
-      ...(flow.returnTo ? { returnTo: flow.returnTo } : {}),
-      sameBrowserAs: flow,
-      boundOnOpen: true,
-      ...(flow.identitySchema ? { identitySchema: flow.identitySchema } : {}),
-      session: null,
-    });
-    await this.exchanges.move(flow.id, registration.id, registration.expiresAt);
-    return registration;
   }
 }

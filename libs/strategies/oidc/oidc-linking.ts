@@ -7,7 +7,12 @@ import {
   type LoginFlowEntity,
 } from '../../flow/index.js';
 import { SecretCipher } from '../../hash/index.js';
-import { type IdentityEntity, IdentityRepository, IdentityService } from '../../identity/index.js';
+import {
+  type IdentityEntity,
+  IdentityRepository,
+  IdentityService,
+  LoginHintsFinder,
+} from '../../identity/index.js';
 import { normalizeIdentifier } from '../../schema/index.js';
 import { Text } from '../../text/index.js';
 import { OidcProviders } from './oidc-providers.js';
@@ -51,6 +56,7 @@ export class OidcLinking implements CredentialLinker {
     private readonly factory: FlowFactory,
     private readonly repository: IdentityRepository,
     private readonly identities: IdentityService,
+    private readonly hints: LoginHintsFinder,
   ) {
     const secrets = (path: string) => config.get<string[]>(path) ?? [];
     this.cipher = new SecretCipher([...secrets('secrets.cipher'), ...secrets('secrets.default')]);
@@ -76,13 +82,12 @@ export class OidcLinking implements CredentialLinker {
     };
     flow.internalContext = { ...(flow.internalContext ?? {}), [KEY]: held };
 
-    const existing = await this.owner(duplicateIdentifier);
-    const types = [...new Set((existing?.credentials ?? []).map((c) => c.type))].filter((t) =>
-      ['password', 'oidc', 'code', 'passkey', 'webauthn'].includes(t),
-    );
-    const linkedProviders = (existing?.credentials ?? [])
-      .filter((c) => c.type === 'oidc')
-      .flatMap((c) => c.identifiers.map((i) => i.identifier.split(':')[0]!));
+    // Kratos tells which ways the account signs in only with `login_hints` on, and then offers
+    // only those; otherwise the lists stay empty and every other method is offered.
+    const existing = this.hints.enabled ? await this.owner(duplicateIdentifier) : null;
+    const hints = existing ? this.hints.ofIdentity(existing, duplicateIdentifier) : null;
+    const types = hints?.availableCredentialTypes ?? [];
+    const linkedProviders = hints?.availableOidcProviders ?? [];
     const label = this.providers.labelOf(this.providers.get(provider));
     flow.ui.messages = [
       Text.linkExisting(duplicateIdentifier, label, {
@@ -93,14 +98,15 @@ export class OidcLinking implements CredentialLinker {
         availableProviders: linkedProviders,
       }),
     ];
-    flow.ui.nodes = flow.ui.nodes.filter(
-      (n) =>
-        !(
-          n.group === 'oidc' &&
-          nameOf(n.attributes) === 'provider' &&
-          (n.attributes as InputAttributes).value === provider
-        ),
-    );
+    flow.ui.nodes = flow.ui.nodes.filter((n) => {
+      if (n.group === 'default' || !n.meta.label) return true;
+      const isProvider = n.group === 'oidc' && nameOf(n.attributes) === 'provider';
+      const value = String((n.attributes as InputAttributes).value);
+      if (isProvider && value === provider) return false;
+      if (!hints) return true;
+      if (isProvider && !linkedProviders.includes(value)) return false;
+      return types.includes(n.group);
+    });
     for (const node of flow.ui.nodes) {
       const attributes = node.attributes as InputAttributes;
       if (nameOf(attributes) === 'identifier') {

@@ -6,6 +6,7 @@ import { SchemaModule } from '../../schema/index.js';
 import { SessionModule } from '../../session/index.js';
 import { OidcCallbackController } from './oidc-callback.controller.js';
 import { OidcCallback } from './oidc-callback.service.js';
+import { OidcConversion } from './oidc-conversion.js';
 import { OidcLinking } from './oidc-linking.js';
 import { OidcMapper } from './oidc-mapper.js';
 import { OidcProviders } from './oidc-providers.js';
@@ -30,6 +31,7 @@ import { SessionTokenExchangeController } from './session-token-exchange.control
     OidcRegistration,
     OidcStrategy,
     OidcCallback,
+    OidcConversion,
     OidcLinking,
     OidcSettings,
     OidcIdTokens,

@@ -99,11 +99,14 @@ export class OidcStrategy implements LoginStrategy, RegistrationStrategy, Settin
     const resume = oidcResumeOf(ctx);
     if (resume) {
       const { provider, person } = resume;
-      const credential = await this.identities.findCredentialByIdentifier(
-        'oidc',
-        oidcIdentifier(provider, person.claims.sub),
-      );
-      const identity = credential ? await this.identities.findById(credential.identityId) : null;
+      let identity = resume.identity ?? null;
+      if (!identity) {
+        const credential = await this.identities.findCredentialByIdentifier(
+          'oidc',
+          oidcIdentifier(provider, person.claims.sub),
+        );
+        identity = credential ? await this.identities.findById(credential.identityId) : null;
+      }
       if (!identity) {
         addUiMessage(flow.ui, Text.reason('The OpenID Connect account is not linked to any identity.'));
         return { kind: 'invalid' };
@@ -113,7 +116,7 @@ export class OidcStrategy implements LoginStrategy, RegistrationStrategy, Settin
     const provider = providerOf(body);
     if (provider === null) return { kind: 'not_responsible' };
     const idToken = submittedIdToken(body);
-    if (idToken) return this.idTokenFlows.login(flow, provider, idToken);
+    if (idToken) return this.idTokenFlows.login(flow, provider, idToken, body, ctx);
     const redirect = await this.starter.start(flow, 'login', provider, body, ctx);
     return redirect ? { kind: 'redirect', redirect } : { kind: 'invalid' };
   }

@@ -9,7 +9,7 @@ import {
   traitMessage,
 } from '../../flow/index.js';
 import { PasswordHasher } from '../../hash/index.js';
-import { IdentityConflictError, IdentityService } from '../../identity/index.js';
+import { IdentityConflictError, IdentityService, LoginHintsFinder } from '../../identity/index.js';
 import { credentialIdentifiers, IdentitySchemaRegistry } from '../../schema/index.js';
 import { Text } from '../../text/index.js';
 import { SecretCheckGuard } from './brute-force.js';
@@ -29,6 +29,7 @@ export class PasswordRegistration {
     private readonly policy: PasswordPolicy,
     private readonly hasher: PasswordHasher,
     private readonly guard: SecretCheckGuard,
+    private readonly hints: LoginHintsFinder,
   ) {}
 
   async register(
@@ -78,7 +79,7 @@ export class PasswordRegistration {
       return { kind: 'created', identity, method: 'password' };
     } catch (error) {
       if (!(error instanceof IdentityConflictError)) throw error;
-      addUiMessage(flow.ui, Text.duplicateIdentifier());
+      addUiMessage(flow.ui, await this.hints.duplicateMessage(schema, traits));
       return { kind: 'invalid' };
     }
   }

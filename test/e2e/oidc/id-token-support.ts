@@ -20,7 +20,7 @@ export interface IdTokenWorld {
  * a FedCM config URL), `gnofedcm` (Google preset, client 1, no FedCM), `plain` (generic, client 0:
  * takes no ID tokens) and `acme` (generic, used by nobody here).
  */
-export async function startIdTokenWorld(): Promise<IdTokenWorld> {
+export async function startIdTokenWorld(env: Record<string, string> = {}): Promise<IdTokenWorld> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const idp = await startOidcProvider({
@@ -48,6 +48,7 @@ export async function startIdTokenWorld(): Promise<IdTokenWorld> {
         entry('plain', 'generic', 0, { fedcm_config_url: fedcmConfigUrl }),
       ]),
       SELFSERVICE_FLOWS_REGISTRATION_AFTER_OIDC_HOOKS: '[{"hook":"session"}]',
+      ...env,
     });
   } catch (error) {
     await idp.close();

@@ -189,33 +189,6 @@ describe('id_token submissions (native Google/Apple SDK sign-in)', () => {
     expect(refusal(generic.json)).toBe('The provider generic does not support id_token verification');
   });
 
-  it('refuses to sign in an unknown subject and to sign up a known one (no conversion on this path)', async () => {
-    const { sub } = person('convert');
-    const n1 = nonce();
-    const login = await submit('login', {
-      provider: 'gsdk',
-      id_token: await idTokenFor(world.idp, sub, n1),
-      id_token_nonce: n1,
-    });
-    expect(login.status).toBe(400);
-    refusal(login.json);
-    const n2 = nonce();
-    const first = await submit('registration', {
-      provider: 'gsdk',
-      id_token: await idTokenFor(world.idp, sub, n2),
-      id_token_nonce: n2,
-    });
-    expect(first.status).toBe(200);
-    const n3 = nonce();
-    const again = await submit('registration', {
-      provider: 'gsdk',
-      id_token: await idTokenFor(world.idp, sub, n3),
-      id_token_nonce: n3,
-    });
-    expect(again.status).toBe(400);
-    refusal(again.json);
-  });
-
   it('serves browser form posts: 303 with the session cookie, or back to the UI with the message', async () => {
     const { sub } = person('browser');
     const jar = new CookieJar();

@@ -8,8 +8,8 @@ import {
   GitHubProvider,
   GitLabProvider,
   GoogleProvider,
-  MicrosoftProvider,
 } from './presets.js';
+import { MicrosoftProvider } from './microsoft.provider.js';
 
 /** The class for a configured provider; the config was checked at start. */
 export function socialProvider(config: OidcProviderConfig): SocialProvider {

@@ -10,6 +10,13 @@ import {
   type SocialProvider,
 } from './oidc-provider.js';
 
+/** The token endpoint's answer, as far as sign-in needs it. */
+export interface OAuth2Tokens {
+  access_token: string;
+  id_token?: string;
+  refresh_token?: string;
+}
+
 export interface OAuth2Endpoints {
   /** The `iss` Kratos gives this provider's claims. */
   issuer: string;
@@ -27,14 +34,14 @@ export abstract class OAuth2Provider implements SocialProvider {
 
   protected abstract endpoints(): OAuth2Endpoints;
   protected abstract defaultScopes(): string[];
-  protected abstract rawClaims(accessToken: string): Promise<Record<string, unknown>>;
+  protected abstract rawClaims(tokens: OAuth2Tokens): Promise<Record<string, unknown>>;
 
   /** The scopes asked for: the configured ones, else the preset's (no `openid`: not OIDC). */
   protected scopes(): string[] {
     return this.config.scope?.length ? this.config.scope : this.defaultScopes();
   }
 
-  private configuration(): client.Configuration {
+  protected configuration(): client.Configuration {
     const endpoints = this.endpoints();
     const config = new client.Configuration(
       {
@@ -85,24 +92,29 @@ export abstract class OAuth2Provider implements SocialProvider {
     return (await response.json()) as Record<string, unknown>;
   }
 
-  async exchange(callback: CallbackParams): Promise<ProviderIdentity> {
+  /** The code exchange at the token endpoint (PKCE verifier and state checked by openid-client). */
+  protected async requestTokens(callback: CallbackParams): Promise<OAuth2Tokens> {
     const current = new URL(callback.redirectUri);
     for (const key of ['code', 'state']) {
       const value = callback.query[key];
       if (value !== undefined) current.searchParams.set(key, value);
     }
+    return client.authorizationCodeGrant(this.configuration(), current, {
+      pkceCodeVerifier: callback.codeVerifier,
+      expectedState: callback.query['state'],
+      idTokenExpected: false,
+    });
+  }
+
+  async exchange(callback: CallbackParams): Promise<ProviderIdentity> {
     try {
-      const tokens = await client.authorizationCodeGrant(this.configuration(), current, {
-        pkceCodeVerifier: callback.codeVerifier,
-        expectedState: callback.query['state'],
-        idTokenExpected: false,
-      });
-      const claims = normaliseClaims(await this.rawClaims(tokens.access_token));
+      const tokens = await this.requestTokens(callback);
+      const claims = normaliseClaims(await this.rawClaims(tokens));
       if (!claims) throw new OidcFlowError('the claims are missing "sub" or "iss"');
       return {
         claims,
         tokens: {
-          id_token: '',
+          id_token: tokens.id_token ?? '',
           access_token: tokens.access_token,
           refresh_token: tokens.refresh_token ?? '',
         },

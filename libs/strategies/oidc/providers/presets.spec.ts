@@ -61,9 +61,6 @@ describe('provider presets', () => {
     expect(issuer({ ...base, provider: 'gitlab', issuer_url: 'https://git.example' })).toBe(
       'https://git.example',
     );
-    expect(issuer({ ...base, provider: 'microsoft', microsoft_tenant: 'contoso.onmicrosoft.com' })).toBe(
-      'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0',
-    );
     expect(issuer({ ...base, provider: 'auth0', issuer_url: 'https://t.eu.auth0.com/' })).toBe(
       'https://t.eu.auth0.com/',
     );

@@ -2,7 +2,7 @@ import { SignJWT, importPKCS8 } from 'jose';
 import * as client from 'openid-client';
 import { type OidcProviderConfig } from '../../../config/index.js';
 import { GenericProvider } from './generic.provider.js';
-import { OAuth2Provider, type OAuth2Endpoints } from './oauth2.provider.js';
+import { OAuth2Provider, type OAuth2Endpoints, type OAuth2Tokens } from './oauth2.provider.js';
 
 /** Google: OpenID Connect at accounts.google.com. */
 export class GoogleProvider extends GenericProvider {
@@ -12,16 +12,6 @@ export class GoogleProvider extends GenericProvider {
   }
   protected override defaultScopes(): string[] {
     return ['email', 'profile'];
-  }
-}
-
-/** Microsoft Entra ID, for the configured tenant (`microsoft_tenant`). */
-export class MicrosoftProvider extends GenericProvider {
-  protected override issuerUrl(): string {
-    return `https://login.microsoftonline.com/${encodeURIComponent(this.config.microsoft_tenant ?? 'common')}/v2.0`;
-  }
-  protected override defaultScopes(): string[] {
-    return ['profile', 'email'];
   }
 }
 
@@ -85,7 +75,9 @@ export class GitHubProvider extends OAuth2Provider {
   protected override defaultScopes(): string[] {
     return ['user:email'];
   }
-  protected override async rawClaims(accessToken: string): Promise<Record<string, unknown>> {
+  protected override async rawClaims({
+    access_token: accessToken,
+  }: OAuth2Tokens): Promise<Record<string, unknown>> {
     const user = await this.getJson('https://api.github.com/user', accessToken);
     const raw: Record<string, unknown> = {
       iss: GitHubProvider.ENDPOINTS.issuer,
@@ -121,7 +113,9 @@ export class DiscordProvider extends OAuth2Provider {
   protected override defaultScopes(): string[] {
     return ['identify', 'email'];
   }
-  protected override async rawClaims(accessToken: string): Promise<Record<string, unknown>> {
+  protected override async rawClaims({
+    access_token: accessToken,
+  }: OAuth2Tokens): Promise<Record<string, unknown>> {
     const user = await this.getJson('https://discord.com/api/users/@me', accessToken);
     const id = String(user['id']);
     return {
