@@ -51,9 +51,10 @@ export class IdentityRepository {
   ): Promise<CredentialEntity | null> {
     // No stored identifier holds NUL or exceeds its column; PostgreSQL would fail the query.
     if (textProblem(identifier, IDENTIFIER_LENGTH)) return null;
-    const row = await this.db
+    // `find`: (type, identifier) is unique, and `findOne` would add a DISTINCT query for its LIMIT.
+    const [row] = await this.db
       .repository(CredentialIdentifierEntity)
-      .findOne({ where: { type, identifier }, relations: { credential: true } });
+      .find({ where: { type, identifier }, relations: { credential: true } });
     return row?.credential ?? null;
   }
 

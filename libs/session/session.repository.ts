@@ -32,10 +32,16 @@ export class SessionRepository {
 
   async insert(session: SessionEntity): Promise<void> {
     const { devices = [], identity: _identity, ...row } = session;
+    // Every column is set in code: TypeORM's read-back of defaulted columns would read nothing new.
+    const insert = (entity: typeof SessionEntity | typeof SessionDeviceEntity, values: object) =>
+      this.db.manager.createQueryBuilder().insert().into(entity).values(values).updateEntity(false).execute();
     await this.db.transaction(async () => {
-      await this.db.manager.insert(SessionEntity, row as never);
+      await insert(SessionEntity, row);
       if (devices.length)
-        await this.db.manager.insert(SessionDeviceEntity, devices.map(({ session: _s, ...d }) => d) as never);
+        await insert(
+          SessionDeviceEntity,
+          devices.map(({ session: _s, ...d }) => d),
+        );
     });
   }
 
