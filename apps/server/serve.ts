@@ -69,6 +69,8 @@ export async function startServer(
   const tracing = tracingSettings && (await startTracing(tracingSettings, logger));
   const expressApp = express();
   expressApp.disable('x-powered-by');
+  // As Kratos: no ETag (a hash of every body) on answers that are never cached anyway.
+  expressApp.set('etag', false);
   // One spelling per route: `/ADMIN/identities` or `/admin/identities/` is no route at all.
   expressApp.enable('case sensitive routing');
   expressApp.enable('strict routing');

@@ -245,6 +245,11 @@ export class IdentityService {
     return availableAal(identity, this.codeMfa);
   }
 
+  /** The same from an identity's credentials of the second-factor types (or more). */
+  availableAalOfCredentials(credentials: CredentialEntity[]): 'aal1' | 'aal2' {
+    return credentials.some((c) => isSecondFactor(c, this.codeMfa)) ? 'aal2' : 'aal1';
+  }
+
   /** Tells listeners (session caches) that an identity's credentials changed outside this service. */
   credentialsChanged(id: string): void {
     this.changed(id);

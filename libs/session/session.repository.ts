@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { In, LessThan, MoreThan, Not, type FindOptionsWhere } from 'typeorm';
+import { type CredentialEntity } from '../identity/index.js';
 import { Database } from '../persistence/index.js';
 import { SessionDeviceEntity, SessionEntity } from './session.entity.js';
+import { SessionLookup } from './session-lookup.js';
 
 const WITH_IDENTITY = {
   identity: { verifiableAddresses: true, recoveryAddresses: true },
@@ -21,26 +23,43 @@ export interface SessionListQuery {
 /** Sessions and their devices; lookups by token go through the token's hash. */
 @Injectable()
 export class SessionRepository {
+  /** Built on first use, once the entities' metadata is complete. */
+  private lookup?: SessionLookup;
+  /** The identity's second-factor credentials, read in the same statement as the session. */
+  private readonly secondFactors = new WeakMap<SessionEntity, CredentialEntity[]>();
+
   constructor(private readonly db: Database) {}
 
   async insert(session: SessionEntity): Promise<void> {
     const { devices = [], identity: _identity, ...row } = session;
+    // Every column is set in code: TypeORM's read-back of defaulted columns would read nothing new.
+    const insert = (entity: typeof SessionEntity | typeof SessionDeviceEntity, values: object) =>
+      this.db.manager.createQueryBuilder().insert().into(entity).values(values).updateEntity(false).execute();
     await this.db.transaction(async () => {
-      await this.db.manager.insert(SessionEntity, row as never);
+      await insert(SessionEntity, row);
       if (devices.length)
-        await this.db.manager.insert(SessionDeviceEntity, devices.map(({ session: _s, ...d }) => d) as never);
+        await insert(
+          SessionDeviceEntity,
+          devices.map(({ session: _s, ...d }) => d),
+        );
     });
   }
 
   /**
-   * The hot path of every app request: one indexed lookup with the identity joined in. `find`
-   * rather than `findOne`, which would add a second DISTINCT query to apply its LIMIT over joins.
+   * The hot path of every app request: one indexed, prepared statement (see SessionLookup) with
+   * the identity, its addresses, the devices and the second-factor credentials in it.
    */
   async findByTokenHash(tokenHash: string): Promise<SessionEntity | null> {
-    const [session] = await this.db
-      .repository(SessionEntity)
-      .find({ where: { tokenHash }, relations: WITH_IDENTITY });
-    return session ?? null;
+    this.lookup ??= new SessionLookup(this.db);
+    const found = await this.lookup.byTokenHash(tokenHash);
+    if (!found) return null;
+    this.secondFactors.set(found.session, found.secondFactors);
+    return found.session;
+  }
+
+  /** The second-factor credentials read with a session from `findByTokenHash`, else undefined. */
+  secondFactorsReadWith(session: SessionEntity): CredentialEntity[] | undefined {
+    return this.secondFactors.get(session);
   }
 
   /** Whether the identity has had a session from `ip` since `since`: one indexed lookup, no rows read. */

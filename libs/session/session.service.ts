@@ -104,15 +104,19 @@ export class SessionService implements OnModuleDestroy {
   /**
    * Whether the session is strong enough for whoami (`session.whoami.required_aal`): with
    * `highest_available`, an identity that has a second factor needs an aal2 session. aal2
-   * sessions and `aal1` configs answer without touching the database.
+   * sessions and `aal1` configs answer without touching the database, and so does a session read
+   * by its token, whose second-factor credentials came in the same statement.
    */
   async satisfiesWhoamiAal(session: SessionEntity): Promise<boolean> {
     if (session.aal === 'aal2') return true;
     if ((this.config.get<string>('session.whoami.required_aal') ?? 'highest_available') === 'aal1')
       return true;
-    const available = await this.availableAal.get(session.identityId, this.clock.now().getTime(), () =>
-      this.identities.availableAal(session.identityId),
-    );
+    const factors = this.sessions.secondFactorsReadWith(session);
+    const available = factors
+      ? this.identities.availableAalOfCredentials(factors)
+      : await this.availableAal.get(session.identityId, this.clock.now().getTime(), () =>
+          this.identities.availableAal(session.identityId),
+        );
     return available !== 'aal2';
   }
 

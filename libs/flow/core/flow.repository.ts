@@ -39,8 +39,25 @@ export class FlowRepository<T extends SelfServiceFlow> {
     else await this.db.transaction(work);
   }
 
+  /**
+   * One INSERT, without TypeORM's read-back of the columns that have defaults: those left unset
+   * get their (constant) default on the object here, as that read-back gave them.
+   */
   async insert(flow: T): Promise<void> {
-    await this.statement(() => this.db.manager.insert(this.entity, asStored(flow) as never));
+    for (const column of this.db.dataSource.getMetadata(this.entity).columns) {
+      if (column.default !== undefined && column.getEntityValue(flow) === undefined) {
+        column.setEntityValue(flow, column.default);
+      }
+    }
+    await this.statement(() =>
+      this.db.manager
+        .createQueryBuilder()
+        .insert()
+        .into(this.entity)
+        .values(asStored(flow) as never)
+        .updateEntity(false)
+        .execute(),
+    );
   }
 
   findById(id: string): Promise<T | null> {

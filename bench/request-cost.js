@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// `npm run bench:cost`: server CPU per request, read from /proc/<pid>/stat of the server (all its
+// threads, argon2's pool included), for sequential operations. CPU time, unlike wall time, stays
+// put on a busy machine. Also whoami (cached and uncached) against a constant route in requests/s.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Algorithm, hash, verify, Version } from '@node-rs/argon2';
+import { processCpuTicks } from './lib/cpu.js';
+import { prepareDatabase } from './lib/databases.js';
+import { median } from './lib/stats.js';
+import { startTessera } from './lib/tessera.js';
+import { getLoad, loginNative, PASSWORD, registerNative } from './scenarios/flows.js';
+
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'both' },
+    rounds: { type: 'string', default: '3' },
+    scale: { type: 'string', default: '1' },
+    connections: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '5' },
+    postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
+    profile: { type: 'string' },
+    'profile-op': { type: 'string', default: 'signIn' },
+    json: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(`Usage: npm run bench:cost -- [options]
+
+  --db <sqlite|postgres|both>  databases (default: both)
+  --rounds <n>                 measured rounds per operation, the median is printed (default: 3)
+  --scale <x>                  multiplies the operations per round (default: 1)
+  --connections <n>            connections of the requests/s runs (default: 10)
+  --duration <s>               seconds of each requests/s run (default: 5)
+  --postgres <url>             PostgreSQL server; a fresh schema is used and dropped
+  --profile <dir>              run the server under node --cpu-prof and only --profile-op;
+                               summarise with node bench/profile-summary.js <dir>/*.cpuprofile
+  --profile-op <name>          signIn (default), loginFlow, registrationFlow, whoami, constantRoute
+  --json <file>                also write the results as JSON
+`);
+  process.exit(0);
+}
+const kinds = values.db === 'both' ? ['sqlite', 'postgres'] : [values.db];
+const rounds = Number(values.rounds);
+const scale = Number(values.scale);
+const connections = Number(values.connections);
+const duration = Number(values.duration);
+const progress = (message) => process.stderr.write(`… ${message}\n`);
+// The machine has no internet for the breached-password check; everything else is the default,
+// brute-force limits included (a successful sign-in gives its slots back).
+const SERVER_ENV = { SELFSERVICE_METHODS_PASSWORD_CONFIG_HAVEIBEENPWNED_ENABLED: 'false' };
+const USEC_PER_TICK = 10_000;
+
+// Tessera's default hasher (libs/hash/hasher.options.ts): argon2id, 19 MiB, t=2, p=1.
+const ARGON2 = {
+  algorithm: Algorithm.Argon2id,
+  version: Version.V0x13,
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+};
+
+/** CPU of one argon2id verify with the default parameters, in this process (µs, median of rounds). */
+async function argon2VerifyCost(count) {
+  const encoded = await hash(PASSWORD, { ...ARGON2, salt: randomBytes(16) });
+  const perRound = [];
+  for (let r = 0; r < rounds; r++) {
+    const before = process.cpuUsage();
+    for (let i = 0; i < count; i++) await verify(encoded, PASSWORD);
+    const used = process.cpuUsage(before);
+    perRound.push((used.user + used.system) / count);
+  }
+  return Math.round(median(perRound));
+}
+
+async function ok(response) {
+  if (!response.ok) throw new Error(`${response.status}: ${(await response.text()).slice(0, 300)}`);
+  await response.arrayBuffer();
+}
+
+/** Server CPU per operation in µs: `count` sequential runs of `operation`, median of the rounds. */
+async function cpuPerOperation(pid, operation, count) {
+  for (let i = 0; i < Math.max(5, count / 10); i++) await operation(i);
+  const perRound = [];
+  for (let r = 0; r < rounds; r++) {
+    const before = processCpuTicks(pid);
+    for (let i = 0; i < count; i++) await operation(i);
+    perRound.push(((processCpuTicks(pid) - before) * USEC_PER_TICK) / count);
+  }
+  return Math.round(median(perRound));
+}
+
+const round2 = (value) => Math.round(value * 100) / 100;
+const n = (base) => Math.max(1, Math.round(base * scale));
+
+function operations(server, email, token) {
+  const get =
+    (path, headers = {}) =>
+    () =>
+      fetch(`${server.publicUrl}${path}`, { headers }).then(ok);
+  return {
+    constantRoute: get('/health/alive'),
+    loginFlow: get('/self-service/login/api'),
+    registrationFlow: get('/self-service/registration/api'),
+    whoami: get('/sessions/whoami', { 'x-session-token': token }),
+    signIn: () => loginNative(server.publicUrl, email),
+  };
+}
+const COUNTS = { constantRoute: 2000, loginFlow: 400, registrationFlow: 400, whoami: 1500, signIn: 100 };
+
+async function sequentialCosts(server, email, token) {
+  const costs = {};
+  for (const [name, operation] of Object.entries(operations(server, email, token))) {
+    progress(name);
+    costs[name] = await cpuPerOperation(server.pid, operation, n(COUNTS[name]));
+  }
+  return costs;
+}
+
+/** Requests/s of whoami and the constant route, interleaved `rounds` times; medians. */
+async function throughput(server, token) {
+  const alive = [];
+  const whoami = [];
+  for (let r = 0; r < rounds; r++) {
+    alive.push((await getLoad(server, '/health/alive', { connections, duration })).summary.rps);
+    const headers = { 'x-session-token': token };
+    whoami.push((await getLoad(server, '/sessions/whoami', { connections, duration, headers })).summary.rps);
+  }
+  const ratios = alive.map((a, i) => whoami[i] / a);
+  return { constantRps: median(alive), whoamiRps: median(whoami), ratio: round2(median(ratios)) };
+}
+
+async function withServer(database, env, run, nodeArgs = []) {
+  const server = await startTessera(database.dsn, database.cwd, { ...SERVER_ENV, ...env }, nodeArgs);
+  server.readyAt = performance.now();
+  try {
+    return await run(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function benchDatabase(kind) {
+  const database = await prepareDatabase(kind, { postgresUrl: values.postgres });
+  const email = `cost-${Date.now()}@example.org`;
+  try {
+    if (values.profile) {
+      const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', values.profile];
+      return await withServer(
+        database,
+        {},
+        async (server) => {
+          const token = await registerNative(server.publicUrl, email);
+          const operation = operations(server, email, token)[values['profile-op']];
+          const count = n(values['profile-op'] === 'signIn' ? 200 : 2000);
+          for (let i = 0; i < 20; i++) await operation();
+          const fromMs = Math.round(server.readyMs + performance.now() - server.readyAt);
+          progress(
+            `${kind}: profiling ${count} × ${values['profile-op']}; pass --from ${fromMs} --per ${count}`,
+          );
+          const cpu = await cpuPerOperation(server.pid, operation, count);
+          return { [values['profile-op']]: cpu, profileFromMs: fromMs };
+        },
+        nodeArgs,
+      );
+    }
+    progress(`${kind}: whoami cache on (default 1s)`);
+    const cached = await withServer(database, {}, async (server) => {
+      const token = await registerNative(server.publicUrl, email);
+      return {
+        token,
+        costs: await sequentialCosts(server, email, token),
+        rps: await throughput(server, token),
+      };
+    });
+    progress(`${kind}: whoami cache off (session.whoami.cache_ttl: 0s)`);
+    const uncached = await withServer(database, { SESSION_WHOAMI_CACHE_TTL: '0s' }, async (server) => {
+      const whoami = { 'x-session-token': cached.token };
+      const get = () => fetch(`${server.publicUrl}/sessions/whoami`, { headers: whoami }).then(ok);
+      return {
+        whoami: await cpuPerOperation(server.pid, get, n(1500)),
+        rps: await throughput(server, cached.token),
+      };
+    });
+    return {
+      engine: database.engine,
+      cpuMicrosPerOperation: { ...cached.costs, whoamiUncached: uncached.whoami },
+      requestsPerSecond: { connections, cached: cached.rps, uncached: uncached.rps },
+    };
+  } finally {
+    await database.remove();
+  }
+}
+
+progress('argon2id verify in this process');
+const argon2VerifyMicros = await argon2VerifyCost(n(30));
+const results = { argon2VerifyMicros, databases: {} };
+for (const kind of kinds) {
+  const result = await benchDatabase(kind);
+  const signIn = result.cpuMicrosPerOperation?.signIn ?? result.signIn;
+  if (signIn) result.signInOverHash = round2(signIn / argon2VerifyMicros);
+  results.databases[kind] = result;
+}
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
