@@ -34,20 +34,26 @@ export class Database {
     return this.scope.getStore() !== undefined;
   }
 
+  /**
+   * Runs `work` in one transaction, then its after-commit callbacks. On SQLite the next
+   * transaction's turn starts at the commit: a callback (a web hook's HTTP call, a Redis publish)
+   * never holds every other writer up.
+   */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.inTransaction) return work();
-    const run = async () => {
-      const afterCommit: TransactionScope['afterCommit'] = [];
-      const result = await this.dataSource.transaction((manager) =>
-        this.scope.run({ manager, afterCommit }, work),
-      );
-      for (const callback of afterCommit) await callback();
-      return result;
-    };
-    if (this.dialect === 'postgres') return run();
-    const turn = this.sqliteQueue.then(run, run);
-    this.sqliteQueue = turn.catch(() => undefined);
-    return turn;
+    const afterCommit: TransactionScope['afterCommit'] = [];
+    const run = () =>
+      this.dataSource.transaction((manager) => this.scope.run({ manager, afterCommit }, work));
+    let result: T;
+    if (this.dialect === 'postgres') {
+      result = await run();
+    } else {
+      const turn = this.sqliteQueue.then(run, run);
+      this.sqliteQueue = turn.catch(() => undefined);
+      result = await turn;
+    }
+    for (const callback of afterCommit) await callback();
+    return result;
   }
 
   /** Runs `callback` once the surrounding transaction has committed (at once if there is none). */

@@ -122,19 +122,27 @@ export class HookRunner {
     }, work);
   }
 
-  /** A web hook after the write: `ignore`d ones are handed over at once, the others after commit. */
-  private async postPersistWeb(config: Record<string, unknown>, data: WebHookData): Promise<void> {
+  /**
+   * A web hook after the write: `ignore`d ones are recorded in the transaction (the outbox), the
+   * others called after it commits.
+   */
+  private async afterCommitWeb(config: Record<string, unknown>, data: WebHookData): Promise<void> {
     const response = config['response'] as { ignore?: unknown } | undefined;
     if (response?.ignore === true) await this.callWeb(config, data);
     else await this.db.afterCommit(() => this.callWeb(config, data));
   }
 
+  /**
+   * In the transaction that made the session. A web hook that answers synchronously is called
+   * once that transaction has committed, so no transaction waits on a receiver; its failure
+   * reaches the caller, which revokes the session before anyone has seen it.
+   */
   async afterLogin(context: AfterLogin): Promise<void> {
     const identity = context.identity ?? context.session.identity;
     for (const step of this.after('login', context.method, () => true)) {
       if (step.kind === 'named') await step.hook.afterLogin?.(context);
       else
-        await this.callWeb(step.config, {
+        await this.afterCommitWeb(step.config, {
           kind: 'login',
           flow: context.flow,
           session: context.session,
@@ -150,7 +158,7 @@ export class HookRunner {
     for (const step of [...steps.filter((s) => !last.includes(s)), ...last]) {
       if (step.kind === 'named') await step.hook.afterRegistration?.(context);
       else
-        await this.postPersistWeb(step.config, {
+        await this.afterCommitWeb(step.config, {
           kind: 'registration',
           flow: context.flow,
           identity: context.identity,
@@ -158,11 +166,16 @@ export class HookRunner {
     }
   }
 
+  /** As `afterLogin`: synchronous web hooks after the commit; the caller revokes on failure. */
   async afterRecovery(context: AfterRecovery): Promise<void> {
     for (const step of this.after('recovery', null, () => true)) {
       if (step.kind === 'named') await step.hook.afterRecovery?.(context);
       else
-        await this.callWeb(step.config, { kind: 'recovery', flow: context.flow, identity: context.identity });
+        await this.afterCommitWeb(step.config, {
+          kind: 'recovery',
+          flow: context.flow,
+          identity: context.identity,
+        });
     }
   }
 
@@ -175,7 +188,7 @@ export class HookRunner {
     )) {
       if (step.kind === 'named') await step.hook.afterSettings?.(context);
       else
-        await this.postPersistWeb(step.config, {
+        await this.afterCommitWeb(step.config, {
           kind: 'settings',
           flow: context.flow,
           identity: context.identity,

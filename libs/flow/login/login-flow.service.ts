@@ -238,15 +238,23 @@ export class LoginFlowService {
       return { kind: 'signed_in', flow, session, token: input.token };
     }
     // A hook that refuses the login (require_verified_address) rolls the new session back, and
-    // with it a credential linked on this flow.
-    const { session, token } = await this.db.transaction(async () => {
-      const linked = this.linker ? await this.linker.link(flow, identity) : null;
-      if (linked?.kind === 'mismatch') throw new FlowRejectedError(linked.text);
-      const issued = await this.sessions.issue(identity, auth, input.device);
-      if (linked) await this.sessions.addAuthenticationMethod(issued.session, linked.auth);
-      await this.hooks.afterLogin({ flow, session: issued.session, method: auth.method, identity });
-      return issued;
-    });
+    // with it a credential linked on this flow. A synchronous web hook runs after the commit: if
+    // it fails, the session it was told about is revoked before its token was ever answered.
+    let issuedId: string | undefined;
+    const { session, token } = await this.db
+      .transaction(async () => {
+        const linked = this.linker ? await this.linker.link(flow, identity) : null;
+        if (linked?.kind === 'mismatch') throw new FlowRejectedError(linked.text);
+        const issued = await this.sessions.issue(identity, auth, input.device);
+        if (linked) await this.sessions.addAuthenticationMethod(issued.session, linked.auth);
+        await this.hooks.afterLogin({ flow, session: issued.session, method: auth.method, identity });
+        issuedId = issued.session.id;
+        return issued;
+      })
+      .catch(async (error: unknown) => {
+        if (issuedId) await this.db.transaction(() => this.sessions.revoke(issuedId!));
+        throw error;
+      });
     await this.complete(flow);
     const secondFactorRequired =
       session.aal !== 'aal2' &&

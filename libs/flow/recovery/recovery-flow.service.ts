@@ -55,7 +55,9 @@ export class RecoveryFlowService extends CodeFlowService<RecoveryFlowEntity, Rec
   ): Promise<Recovered | null> {
     const identity = redeemed.identityId ? await this.identityOrNull(redeemed.identityId) : null;
     if (!identity || identity.state !== 'active') return null;
-    return this.db.transaction(async () => {
+    // A synchronous web hook runs after the commit; if it fails, the session is revoked unseen.
+    let issuedId: string | undefined;
+    const recovered = this.db.transaction(async (): Promise<Recovered> => {
       const now = this.clock.now();
       if (redeemed.address)
         await this.addresses.markVerified(redeemed.via ?? 'email', redeemed.address, identity.id, now);
@@ -77,7 +79,12 @@ export class RecoveryFlowService extends CodeFlowService<RecoveryFlowEntity, Rec
       flow.state = 'passed_challenge';
       await this.save(flow, 200);
       this.sessions.forgetIdentity(identity.id);
+      issuedId = session.id;
       return { kind: 'recovered', flow, session, token, settings };
+    });
+    return recovered.catch(async (error: unknown) => {
+      if (issuedId) await this.db.transaction(() => this.sessions.revoke(issuedId!));
+      throw error;
     });
   }
 

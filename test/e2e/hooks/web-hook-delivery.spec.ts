@@ -72,6 +72,16 @@ async function register(email: string, extra: Record<string, unknown> = {}) {
   });
 }
 
+/** The ids of the identity's active sessions, from the admin API. */
+async function activeSessions(email: string): Promise<string[]> {
+  const found = await json(
+    `${server.adminUrl}/admin/identities?credentials_identifier=${encodeURIComponent(email)}`,
+  );
+  const [identity] = found.body as unknown as { id: string }[];
+  const sessions = await json(`${server.adminUrl}/admin/identities/${identity!.id}/sessions?active=true`);
+  return (sessions.body as unknown as { id: string }[]).map((s) => s.id).sort();
+}
+
 async function login(email: string) {
   const flow = await json(`${server.publicUrl}/self-service/login/api`);
   return json(`${server.publicUrl}/self-service/login?flow=${String(flow.body['id'])}`, {
@@ -145,11 +155,33 @@ describe('failures of a synchronous hook', () => {
   });
 
   it('give up after three attempts: 502 (the receiver failed, not Tessera) and no session', async () => {
+    const activeBefore = await activeSessions(email);
     receiver.reply('/login', { status: 500 });
     const answer = await login(email);
     expect(answer.status).toBe(502);
     expect(answer.body).not.toHaveProperty('session_token');
     expect(receiver.callsTo('/login')).toHaveLength(3);
+    // The hook was told of a session; it was revoked before its token left the server.
+    const told = JSON.parse(receiver.callsTo('/login')[0]!.body) as { ctx: { session: { id: string } } };
+    expect(told.ctx.session.id).toEqual(expect.any(String));
+    expect(await activeSessions(email)).toEqual(activeBefore);
+  });
+
+  it('never hold another sign-in up while a receiver is slow', async () => {
+    const other = uniqueEmail('other');
+    expect((await register(other)).status).toBe(200);
+    receiver.reset();
+    // The first attempt outlives its 400 ms timeout; the retry answers.
+    receiver.reply('/login', (_call, n) => (n === 1 ? { status: 200, delayMs: 1000 } : { status: 200 }));
+    let slowDone = 0;
+    const slow = login(email).then((answer) => ((slowDone = Date.now()), answer));
+    await receiver.waitFor('/login', 1, 5000);
+    const fast = await login(other);
+    const fastDone = Date.now();
+    expect(fast.status, JSON.stringify(fast.body)).toBe(200);
+    expect((await slow).status).toBe(200);
+    // The other sign-in did not queue behind the transaction of the one waiting on its hook.
+    expect(fastDone).toBeLessThan(slowDone);
   });
 
   it('answer 504 when every attempt times out', async () => {
