@@ -24,8 +24,11 @@ import { WEBAUTHN_ENV } from '../../support/webauthn-env.js';
 let server: FlowServer;
 
 beforeAll(async () => {
+  // The passkey nodes of the one-step form; profile_first's methods screen is covered by
+  // test/e2e/flows/registration-profile-first.spec.ts and the two-step browser test.
   server = await startFlowServer({
     ...WEBAUTHN_ENV,
+    SELFSERVICE_FLOWS_REGISTRATION_STYLE: 'unified',
   });
 });
 
