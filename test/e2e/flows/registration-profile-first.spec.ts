@@ -298,6 +298,14 @@ describe('profile_first in a single-page app (JSON with cookies)', () => {
     assertMatchesContract('registrationFlow', second);
     expect(uiMessageIds(second)).toEqual([CHOOSE_CREDENTIALS]);
     expect(layout(second)).toContain('passkey:passkey_register_trigger(button)');
+    const createData = JSON.parse(
+      String((nodeNamed(second, 'passkey_create_data').attributes as { value?: unknown }).value),
+    ) as {
+      displayNameFieldName: string;
+      credentialOptions: { publicKey: { user: { name: string } } };
+    };
+    expect(createData.displayNameFieldName).toBe('traits.email');
+    expect(createData.credentialOptions.publicKey.user.name).toBe(email);
 
     const back = await postJson(jar, flow.ui.action, { csrf_token, screen: 'previous', traits: { email } });
     expect(back.status).toBe(400);

@@ -26,6 +26,9 @@ let server: FlowServer;
 beforeAll(async () => {
   server = await startFlowServer({
     ...WEBAUTHN_ENV,
+    // The one-step form's passkey rounds; profile_first's credentials screen is in
+    // registration-profile-first and the Elements browser spec.
+    SELFSERVICE_FLOWS_REGISTRATION_STYLE: 'unified',
   });
 });
 
