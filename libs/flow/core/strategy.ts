@@ -118,8 +118,15 @@ export type RegistrationResult =
 
 export interface RegistrationStrategy {
   readonly id: string;
-  /** Adds the method's nodes for that screen (Kratos' PopulateRegistrationMethod{,Profile,Credentials}). */
-  populateRegistration(flow: RegistrationFlowEntity, screen: RegistrationScreen): void;
+  /**
+   * Adds the method's nodes for that screen (Kratos' PopulateRegistrationMethod{,Profile,Credentials});
+   * `traits` are the ones already given (the `credentials` screen's, or those carried back).
+   */
+  populateRegistration(
+    flow: RegistrationFlowEntity,
+    screen: RegistrationScreen,
+    traits?: Record<string, unknown>,
+  ): void;
   register(
     flow: RegistrationFlowEntity,
     body: Record<string, unknown>,

@@ -134,7 +134,7 @@ export class RegistrationFlowService {
     const schema = this.schemaOf(flow);
     const csrf = flow.ui.nodes.filter((n) => n.attributes['name'] === 'csrf_token');
     flow.ui.nodes = [...csrf, ...(traitNodes(schema, traits, 'default') as unknown as UiNode[])];
-    for (const strategy of this.strategies) strategy.populateRegistration(flow, screen);
+    for (const strategy of this.strategies) strategy.populateRegistration(flow, screen, traits);
     flow.ui.nodes = orderRegistrationNodes(flow.ui.nodes);
   }
 

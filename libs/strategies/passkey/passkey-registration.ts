@@ -41,8 +41,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Sign-up with a passkey in two rounds on one flow: the traits first (the flow comes back with the
- * creation options bound to a new user handle), then the attestation, which creates the identity.
+ * Sign-up with a passkey. On the one-step form in two rounds on one flow: the traits first
+ * (`method=passkey`; the flow comes back with the creation options bound to a new user handle),
+ * then the attestation, which creates the identity. On `profile_first`'s credentials screen the
+ * traits are known already: it carries the creation options and the trigger at once, as Kratos'
+ * PopulateRegistrationMethodCredentials, and the attestation alone signs up.
  */
 @Injectable()
 export class PasskeyRegistration {
@@ -53,8 +56,17 @@ export class PasskeyRegistration {
     private readonly schemas: IdentitySchemaRegistry,
   ) {}
 
-  populate(flow: RegistrationFlowEntity): void {
+  populate(
+    flow: RegistrationFlowEntity,
+    screen: 'unified' | 'credentials',
+    traits: Record<string, unknown>,
+  ): void {
     if (!methodEnabled(this.config, 'passkey') || flow.type !== 'browser') return;
+    if (screen === 'credentials') {
+      const schema = this.schemaOf(flow);
+      this.offerCreation(flow, schema, this.displayName(schema, traits));
+      return;
+    }
     flow.ui.nodes.push(submitNode('passkey', 'method', 'passkey', WebAuthnText.registerWithPasskey()));
   }
 

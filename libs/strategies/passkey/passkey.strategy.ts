@@ -34,8 +34,12 @@ export class PasskeyStrategy extends LoginSettingsStrategy implements Registrati
     return this.passkeyLogin.populateIdentifierFirstCredentials(flow, hint);
   }
 
-  populateRegistration(flow: RegistrationFlowEntity, screen: RegistrationScreen): void {
-    if (screen !== 'profile') this.passkeyRegistration.populate(flow);
+  populateRegistration(
+    flow: RegistrationFlowEntity,
+    screen: RegistrationScreen,
+    traits?: Record<string, unknown>,
+  ): void {
+    if (screen !== 'profile') this.passkeyRegistration.populate(flow, screen, traits ?? {});
   }
 
   register(

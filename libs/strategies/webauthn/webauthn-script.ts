@@ -195,6 +195,9 @@ export const WEBAUTHN_SCRIPT = `(function () {
     window[name] = exported[name];
     window['__' + name] = exported[name];
   });
+  // Kratos' script announces itself: UIs that rendered before it loaded (Ory Elements' passkey
+  // entry in the method picker) enable their buttons on this event.
+  window.dispatchEvent(new CustomEvent('oryWebAuthnInitialized'));
 })();
 `;
 

@@ -242,11 +242,16 @@ describe('profile_first in the browser (HTML forms)', () => {
         'default:traits.email(hidden)',
         'password:method=password(submit)',
         'code:method=code(submit)',
-        'passkey:method=passkey(submit)',
+        // Kratos' PopulateRegistrationMethodCredentials: the creation options and the trigger at
+        // once, the traits being known; no `method=passkey` round.
+        'passkey:passkey_create_data(hidden)',
+        'passkey:passkey_register(hidden)',
+        'passkey:passkey_register_trigger(button)',
         'profile:screen=previous(submit)',
       ]),
     );
     expect(layout(second)).not.toContain('profile:method=profile(submit)');
+    expect(layout(second)).not.toContain('passkey:method=passkey(submit)');
 
     const back = await postForm(jar, second.ui.action, {
       csrf_token: csrf,
@@ -292,7 +297,15 @@ describe('profile_first in a single-page app (JSON with cookies)', () => {
     const second = (await chosen.json()) as RegistrationFlow;
     assertMatchesContract('registrationFlow', second);
     expect(uiMessageIds(second)).toEqual([CHOOSE_CREDENTIALS]);
-    expect(layout(second)).toContain('passkey:method=passkey(submit)');
+    expect(layout(second)).toContain('passkey:passkey_register_trigger(button)');
+    const createData = JSON.parse(
+      String((nodeNamed(second, 'passkey_create_data').attributes as { value?: unknown }).value),
+    ) as {
+      displayNameFieldName: string;
+      credentialOptions: { publicKey: { user: { name: string } } };
+    };
+    expect(createData.displayNameFieldName).toBe('traits.email');
+    expect(createData.credentialOptions.publicKey.user.name).toBe(email);
 
     const back = await postJson(jar, flow.ui.action, { csrf_token, screen: 'previous', traits: { email } });
     expect(back.status).toBe(400);
