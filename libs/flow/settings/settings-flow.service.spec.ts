@@ -97,9 +97,17 @@ function build(strategy: SettingsStrategy, config: Record<string, unknown> = {},
     url: (_kind: string, path: string) => `https://public.example/${path}`,
   } as unknown as ConfigService;
   const clock = { now: () => NOW } as Clock;
+  const insertQuery = {
+    insert: () => insertQuery,
+    into: () => insertQuery,
+    values: () => insertQuery,
+    updateEntity: () => insertQuery,
+    execute: async () => undefined,
+  };
   const db = {
     transaction: <T>(work: () => Promise<T>) => work(),
-    manager: { insert: async () => undefined },
+    dataSource: { getMetadata: () => ({ columns: [] }) },
+    manager: { createQueryBuilder: () => insertQuery },
     repository: () => ({ update: async () => undefined, findOne: async () => null }),
   } as unknown as Database;
   const hooks = {

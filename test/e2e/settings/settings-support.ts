@@ -66,13 +66,19 @@ export async function browserSettingsFlow(jar: CookieJar, publicUrl: string): Pr
 /**
  * A settings server on an SQLite file the test can write to, and a way to give an identity a
  * second factor behind the server's back: TOTP credentials cannot be imported through the admin
- * API, so a `totp` credential row is inserted directly (its secret is never used here).
+ * API, so a `totp` credential row is inserted directly (its secret is never used here). The
+ * server cannot see that write, so its session cache (which holds the identity's second factors
+ * and is told of every change made through Tessera) is off.
  */
 export async function startServerWithSecondFactors(
   env: Record<string, string> = {},
 ): Promise<{ server: FlowServer; addTotp(identityId: string): void }> {
   const file = join(mkdtempSync(join(tmpdir(), 'tessera-settings-')), 'db.sqlite');
-  const server = await startSettingsServer({ DSN: `sqlite://${file}`, ...env });
+  const server = await startSettingsServer({
+    DSN: `sqlite://${file}`,
+    SESSION_WHOAMI_CACHE_TTL: '0s',
+    ...env,
+  });
   return {
     server,
     addTotp(identityId: string) {
