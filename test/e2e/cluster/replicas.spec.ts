@@ -51,6 +51,8 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 describe.skipIf(!clusterAvailable)('three replicas serve one user', () => {
   beforeAll(async () => {
     cluster = await startFlowCluster({
+      // The browser test fills the one-step registration form.
+      SELFSERVICE_FLOWS_REGISTRATION_STYLE: 'unified',
       SELFSERVICE_FLOWS_SETTINGS_PRIVILEGED_SESSION_MAX_AGE: `${PRIVILEGED_MAX_AGE_MS}ms`,
     });
   }, 120_000);
