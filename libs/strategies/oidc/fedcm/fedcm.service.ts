@@ -1,3 +1,4 @@
+import { OidcConversion } from '../oidc-conversion.js';
 import { Injectable } from '@nestjs/common';
 import { decodeJwt } from 'jose';
 import { ConfigService } from '../../../config/index.js';
@@ -9,7 +10,6 @@ import {
   type LoginFlowEntity,
   LoginFlowService,
   type LoginOutcome,
-  type RegistrationFlowEntity,
   RegistrationFlowService,
   type RegistrationOutcome,
 } from '../../../flow/index.js';
@@ -65,6 +65,7 @@ export class FedcmService {
     private readonly registrations: RegistrationFlowService,
     private readonly identities: IdentityRepository,
     private readonly linking: OidcLinking,
+    private readonly conversion: OidcConversion,
   ) {
     const secrets = (path: string) => config.get<string[]>(path) ?? [];
     this.cipher = new SecretCipher([...secrets('secrets.cipher'), ...secrets('secrets.default')]);
@@ -148,7 +149,7 @@ export class FedcmService {
     // The nonce is spent once a verified token is taken, whatever the sign-up makes of it.
     flow.state = 'passed_challenge';
     await this.logins.save(flow);
-    const registration = await this.registrationFor(flow);
+    const registration = await this.conversion.registrationFor(flow);
     try {
       return { kind: 'registration', outcome: await this.registrations.submit(registration, submit) };
     } catch (error) {
@@ -161,19 +162,6 @@ export class FedcmService {
 
   private submitBase(input: FedcmSubmission, client: ClientKind) {
     return { client, device: input.device, session: input.session };
-  }
-
-  /** Kratos' login → registration conversion: an unknown subject signs up. */
-  private registrationFor(flow: LoginFlowEntity): Promise<RegistrationFlowEntity> {
-    return this.registrations.create({
-      type: flow.type,
-      requestUrl: flow.requestUrl,
-      ...(flow.returnTo ? { returnTo: flow.returnTo } : {}),
-      sameBrowserAs: flow,
-      boundOnOpen: true,
-      ...(flow.identitySchema ? { identitySchema: flow.identitySchema } : {}),
-      session: null,
-    });
   }
 }
 
