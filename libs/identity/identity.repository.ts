@@ -5,6 +5,7 @@ import { RecoveryAddressEntity, VerifiableAddressEntity } from './address.entity
 import { CredentialEntity, CredentialIdentifierEntity, CredentialsType } from './credential.entity.js';
 import { IdentityEntity } from './identity.entity.js';
 import { IdentityConflictError } from './identity.errors.js';
+import { IdentityLookup } from './identity-lookup.js';
 
 const IDENTIFIER_LENGTH = 255;
 
@@ -29,12 +30,18 @@ export interface IdentityPageQuery {
 /** The identity aggregate in the database: identity, credentials with identifiers, addresses. */
 @Injectable()
 export class IdentityRepository {
+  private prepared?: IdentityLookup;
+
   constructor(private readonly db: Database) {}
 
-  /** `find` + first: `findOne` over one-to-many joins costs a second DISTINCT query for its LIMIT. */
-  async findById(id: string): Promise<IdentityEntity | null> {
-    const [identity] = await this.db.repository(IdentityEntity).find({ where: { id }, relations: RELATIONS });
-    return identity ?? null;
+  /** Made on first use: entity metadata is complete once the data source is initialised. */
+  private get lookup(): IdentityLookup {
+    return (this.prepared ??= new IdentityLookup(this.db));
+  }
+
+  /** The whole aggregate in one prepared statement (see IdentityLookup). */
+  findById(id: string): Promise<IdentityEntity | null> {
+    return this.lookup.byId(id);
   }
 
   findByExternalId(externalId: string): Promise<IdentityEntity | null> {
@@ -51,14 +58,7 @@ export class IdentityRepository {
   ): Promise<CredentialEntity | null> {
     // No stored identifier holds NUL or exceeds its column; PostgreSQL would fail the query.
     if (textProblem(identifier, IDENTIFIER_LENGTH)) return null;
-    // A query builder without `take`: one statement (findOne with a relation makes two).
-    const row = await this.db
-      .repository(CredentialIdentifierEntity)
-      .createQueryBuilder('i')
-      .innerJoinAndSelect('i.credential', 'c')
-      .where('i.identity_credential_type = :type AND i.identifier = :identifier', { type, identifier })
-      .getOne();
-    return row?.credential ?? null;
+    return this.lookup.credentialByIdentifier(type, identifier);
   }
 
   /**

@@ -13,3 +13,13 @@ export { Clock } from './clock.js';
 export { isUuid, newId } from './ids.js';
 export { assertQueryText, assertRowsFit, textProblem } from './stored-text.js';
 export { poolStats, type PoolStats } from './pool-stats.js';
+export {
+  columnsOf,
+  hydrate,
+  jsonRows,
+  jsonRowsSql,
+  PreparedSelect,
+  quote,
+  type Row,
+  selectList,
+} from './prepared-select.js';

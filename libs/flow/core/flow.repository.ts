@@ -1,5 +1,6 @@
 import { type EntityTarget } from 'typeorm';
-import { Database } from '../../persistence/index.js';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { columnsOf, Database, hydrate, PreparedSelect, selectList } from '../../persistence/index.js';
 import { type SelfServiceFlow } from './flow.entity.js';
 import { type UiNode } from './ui.js';
 
@@ -25,6 +26,8 @@ function asStored<T extends SelfServiceFlow>(flow: T): T {
 
 /** Storage of one flow kind. Flows are small JSON-bearing rows written whole. */
 export class FlowRepository<T extends SelfServiceFlow> {
+  private byId?: { select: PreparedSelect; columns: ColumnMetadata[] };
+
   constructor(
     private readonly db: Database,
     private readonly entity: EntityTarget<T>,
@@ -60,8 +63,23 @@ export class FlowRepository<T extends SelfServiceFlow> {
     );
   }
 
-  findById(id: string): Promise<T | null> {
-    return this.db.repository(this.entity).findOne({ where: { id } as never });
+  /** One prepared statement, hydrated by the driver's column rules: read on every submission. */
+  async findById(id: string): Promise<T | null> {
+    if (!this.byId) {
+      const metadata = this.db.dataSource.getMetadata(this.entity);
+      const columns = columnsOf(metadata);
+      const parameter = this.db.dialect === 'postgres' ? '$1' : '?';
+      const sql = `SELECT ${selectList('f', columns, 'c')} FROM "${metadata.tableName}" f WHERE f.id = ${parameter}`;
+      this.byId = {
+        select: new PreparedSelect(this.db, `tessera_${metadata.tableName}_by_id`, sql),
+        columns,
+      };
+    }
+    const row = await this.byId.select.first([id]);
+    if (!row) return null;
+    const metadata = this.db.dataSource.getMetadata(this.entity);
+    const flow = metadata.create(undefined, { fromDeserializer: true }) as T;
+    return hydrate(this.db.dataSource, flow, this.byId.columns, (n) => row[`c${n}`]);
   }
 
   async update(flow: T): Promise<void> {
