@@ -61,6 +61,21 @@ describe('selfservice.methods.oidc config', () => {
     );
   });
 
+  it('takes a microsoft subject_source of userinfo, me or oid, and nothing else', () => {
+    const microsoft = {
+      ...provider,
+      provider: 'microsoft',
+      issuer_url: undefined,
+      microsoft_tenant: 'common',
+    };
+    for (const source of ['userinfo', 'me', 'oid']) {
+      expect(problemsWith([{ ...microsoft, subject_source: source }])).toEqual([]);
+    }
+    expect(problemsWith([{ ...microsoft, subject_source: 'graph' }])[0]).toMatch(
+      new RegExp(`^${key}\\.0\\.subject_source: must be one of`),
+    );
+  });
+
   it('wants secrets.cipher outside --dev: the provider tokens are sealed with it', () => {
     expect(problemsWith([provider], { SECRETS_CIPHER: '' })).toContainEqual(
       expect.stringMatching(/^secrets\.cipher: is required .* oidc is enabled/),

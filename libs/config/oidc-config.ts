@@ -28,6 +28,8 @@ export interface OidcProviderConfig {
   pkce?: 'auto' | 'force' | 'never';
   requested_claims?: Record<string, unknown>;
   microsoft_tenant?: string;
+  /** Microsoft only: `userinfo` (the token's `sub`), `me` (Graph's `/v1.0/me` id) or `oid`. */
+  subject_source?: 'userinfo' | 'me' | 'oid';
   apple_team_id?: string;
   apple_private_key_id?: string;
   apple_private_key?: string;

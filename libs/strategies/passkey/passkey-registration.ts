@@ -10,14 +10,14 @@ import {
   submitNode,
   traitMessage,
 } from '../../flow/index.js';
-import { IdentityConflictError, IdentityService } from '../../identity/index.js';
+import { IdentityConflictError, IdentityService, LoginHintsFinder } from '../../identity/index.js';
 import {
   identifierFields,
   IdentitySchemaRegistry,
   type LoadedIdentitySchema,
   passkeyDisplayName,
 } from '../../schema/index.js';
-import { Text, WebAuthnText } from '../../text/index.js';
+import { WebAuthnText } from '../../text/index.js';
 import { coerceTraits } from '../password/index.js';
 import {
   creationOptions,
@@ -54,6 +54,7 @@ export class PasskeyRegistration {
     private readonly ceremonies: CeremonyStore,
     private readonly identities: IdentityService,
     private readonly schemas: IdentitySchemaRegistry,
+    private readonly hints: LoginHintsFinder,
   ) {}
 
   populate(
@@ -129,7 +130,7 @@ export class PasskeyRegistration {
       return { kind: 'created', identity, method: 'passkey' };
     } catch (error) {
       if (!(error instanceof IdentityConflictError)) throw error;
-      addUiMessage(flow.ui, Text.duplicateIdentifier());
+      addUiMessage(flow.ui, await this.hints.duplicateMessage(schema, traits));
       return { kind: 'invalid' };
     }
   }

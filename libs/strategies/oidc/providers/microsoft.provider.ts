@@ -1,10 +1,13 @@
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { ID_TOKEN_ALGORITHMS } from '../id-token/id-token-verifier.js';
+import { type OidcClaims } from '../oidc-claims.js';
+import { type OidcProviderConfig } from '../../../config/index.js';
 import { ProviderUnavailableError } from './generic.provider.js';
 import { OAuth2Provider, type OAuth2Endpoints, type OAuth2Tokens } from './oauth2.provider.js';
 import { type CallbackParams, OidcFlowError, scopesOf } from './oidc-provider.js';
 
 const LOGIN_HOST = 'https://login.microsoftonline.com';
+const GRAPH_HOST = 'https://graph.microsoft.com';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIMEOUT_MS = 10_000;
 
@@ -14,9 +17,19 @@ const TIMEOUT_MS = 10_000;
  * of the person's own tenant — `<login host>/<tid>/v2.0`, `tid` read from the token and required
  * to be a UUID — verified against that issuer's published keys (audience, expiry, signature).
  * `issuer_url`, which Kratos has no use for here, replaces the login host (sovereign clouds, tests).
+ * `subject_source` picks the subject: the token's `sub` (`userinfo`, the default), its `oid`, or
+ * the `id` Microsoft Graph's `/v1.0/me` gives for the access token (`me`); `raw_claims` keep the
+ * token's own `sub` either way, as in Kratos. The Graph host is a constructor argument for tests.
  */
 export class MicrosoftProvider extends OAuth2Provider {
   private readonly keys = new Map<string, Promise<JWTVerifyGetKey>>();
+
+  constructor(
+    config: OidcProviderConfig,
+    private readonly graphHost = GRAPH_HOST,
+  ) {
+    super(config);
+  }
 
   private host(): string {
     return (this.config.issuer_url || LOGIN_HOST).replace(/\/+$/, '');
@@ -136,4 +149,17 @@ export class MicrosoftProvider extends OAuth2Provider {
       throw new OidcFlowError(`Unable to verify the ID token: ${(error as Error).message}`);
     }
   }
+
+  protected override async subject(claims: OidcClaims, tokens: OAuth2Tokens): Promise<string> {
+    const source = this.config.subject_source;
+    if (source === 'oid') return stringOr(claims.raw_claims['oid']);
+    if (source !== 'me') return claims.sub;
+    const me = await this.getJson(`${this.graphHost}/v1.0/me`, tokens.access_token);
+    return stringOr(me['id']);
+  }
+}
+
+/** Kratos decodes these as strings; anything else leaves the subject empty, which fails the flow. */
+function stringOr(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }

@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { type OidcProviderConfig } from '../../../config/index.js';
-import { normaliseClaims } from '../oidc-claims.js';
+import { normaliseClaims, type OidcClaims } from '../oidc-claims.js';
 import { classify, ProviderUnavailableError, requestOptions } from './generic.provider.js';
 import {
   type AuthorizationRequest,
@@ -78,6 +78,11 @@ export abstract class OAuth2Provider implements SocialProvider {
     return client.buildAuthorizationUrl(this.configuration(), params).href;
   }
 
+  /** The subject the person is keyed by: the provider's `sub`, unless a provider says otherwise. */
+  protected async subject(claims: OidcClaims, _tokens: OAuth2Tokens): Promise<string> {
+    return claims.sub;
+  }
+
   protected async getJson(url: string, accessToken: string): Promise<Record<string, unknown>> {
     let response: Response;
     try {
@@ -110,9 +115,10 @@ export abstract class OAuth2Provider implements SocialProvider {
     try {
       const tokens = await this.requestTokens(callback);
       const claims = normaliseClaims(await this.rawClaims(tokens));
-      if (!claims) throw new OidcFlowError('the claims are missing "sub" or "iss"');
+      const sub = claims && (await this.subject(claims, tokens));
+      if (!claims || !sub) throw new OidcFlowError('the claims are missing "sub" or "iss"');
       return {
-        claims,
+        claims: { ...claims, sub },
         tokens: {
           id_token: tokens.id_token ?? '',
           access_token: tokens.access_token,
