@@ -56,6 +56,18 @@ export class Database {
     return result;
   }
 
+  /**
+   * One statement that needs no transaction of its own (it is atomic): on PostgreSQL at once, on
+   * SQLite in its turn (without BEGIN/COMMIT), so it never lands inside another request's open
+   * transaction on the one connection. Inside a transaction, part of it.
+   */
+  async statement<T>(work: () => Promise<T>): Promise<T> {
+    if (this.dialect === 'postgres' || this.inTransaction) return work();
+    const turn = this.sqliteQueue.then(work, work);
+    this.sqliteQueue = turn.catch(() => undefined);
+    return turn;
+  }
+
   /** Runs `callback` once the surrounding transaction has committed (at once if there is none). */
   async afterCommit(callback: () => void | Promise<void>): Promise<void> {
     const store = this.scope.getStore();

@@ -23,3 +23,4 @@ export {
   type Row,
   selectList,
 } from './prepared-select.js';
+export { PreparedWrite } from './prepared-write.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In, LessThan, MoreThan, Not, type FindOptionsWhere } from 'typeorm';
 import { type CredentialEntity } from '../identity/index.js';
-import { Database } from '../persistence/index.js';
+import { Database, PreparedWrite } from '../persistence/index.js';
 import { SessionDeviceEntity, SessionEntity } from './session.entity.js';
 import { SessionLookup } from './session-lookup.js';
 
@@ -25,23 +25,22 @@ export interface SessionListQuery {
 export class SessionRepository {
   /** Built on first use, once the entities' metadata is complete. */
   private lookup?: SessionLookup;
+  private inserts?: { session: PreparedWrite<SessionEntity>; device: PreparedWrite<SessionDeviceEntity> };
   /** The identity's second-factor credentials, read in the same statement as the session. */
   private readonly secondFactors = new WeakMap<SessionEntity, CredentialEntity[]>();
 
   constructor(private readonly db: Database) {}
 
+  /** The session and its devices, prepared statements in one transaction. */
   async insert(session: SessionEntity): Promise<void> {
-    const { devices = [], identity: _identity, ...row } = session;
-    // Every column is set in code: TypeORM's read-back of defaulted columns would read nothing new.
-    const insert = (entity: typeof SessionEntity | typeof SessionDeviceEntity, values: object) =>
-      this.db.manager.createQueryBuilder().insert().into(entity).values(values).updateEntity(false).execute();
+    this.inserts ??= {
+      session: PreparedWrite.insert(this.db, SessionEntity),
+      device: PreparedWrite.insert(this.db, SessionDeviceEntity),
+    };
+    const { session: write, device } = this.inserts;
     await this.db.transaction(async () => {
-      await insert(SessionEntity, row);
-      if (devices.length)
-        await insert(
-          SessionDeviceEntity,
-          devices.map(({ session: _s, ...d }) => d),
-        );
+      await write.run(session);
+      for (const one of session.devices ?? []) await device.run(one);
     });
   }
 

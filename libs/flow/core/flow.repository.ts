@@ -1,6 +1,13 @@
 import { type EntityTarget } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
-import { columnsOf, Database, hydrate, PreparedSelect, selectList } from '../../persistence/index.js';
+import {
+  columnsOf,
+  Database,
+  hydrate,
+  PreparedSelect,
+  PreparedWrite,
+  selectList,
+} from '../../persistence/index.js';
 import { type SelfServiceFlow } from './flow.entity.js';
 import { type UiNode } from './ui.js';
 
@@ -27,6 +34,8 @@ function asStored<T extends SelfServiceFlow>(flow: T): T {
 /** Storage of one flow kind. Flows are small JSON-bearing rows written whole. */
 export class FlowRepository<T extends SelfServiceFlow> {
   private byId?: { select: PreparedSelect; columns: ColumnMetadata[] };
+  private inserts?: PreparedWrite<T>;
+  private updates?: PreparedWrite<T>;
 
   constructor(
     private readonly db: Database,
@@ -34,17 +43,8 @@ export class FlowRepository<T extends SelfServiceFlow> {
   ) {}
 
   /**
-   * A single statement: on PostgreSQL it commits on its own (no BEGIN/COMMIT round trips); on
-   * SQLite's one connection it still takes its turn like a transaction.
-   */
-  private async statement(work: () => Promise<unknown>): Promise<void> {
-    if (this.db.dialect === 'postgres') await work();
-    else await this.db.transaction(work);
-  }
-
-  /**
-   * One INSERT, without TypeORM's read-back of the columns that have defaults: those left unset
-   * get their (constant) default on the object here, as that read-back gave them.
+   * One INSERT, prepared, without TypeORM's read-back of the columns that have defaults: those
+   * left unset get their (constant) default on the object here, as that read-back gave them.
    */
   async insert(flow: T): Promise<void> {
     for (const column of this.db.dataSource.getMetadata(this.entity).columns) {
@@ -52,15 +52,9 @@ export class FlowRepository<T extends SelfServiceFlow> {
         column.setEntityValue(flow, column.default);
       }
     }
-    await this.statement(() =>
-      this.db.manager
-        .createQueryBuilder()
-        .insert()
-        .into(this.entity)
-        .values(asStored(flow) as never)
-        .updateEntity(false)
-        .execute(),
-    );
+    this.inserts ??= PreparedWrite.insert(this.db, this.entity);
+    const write = this.inserts;
+    await this.db.statement(() => write.run(asStored(flow)));
   }
 
   /** One prepared statement, hydrated by the driver's column rules: read on every submission. */
@@ -82,10 +76,11 @@ export class FlowRepository<T extends SelfServiceFlow> {
     return hydrate(this.db.dataSource, flow, this.byId.columns, (n) => row[`c${n}`]);
   }
 
+  /** The whole row, prepared; a single statement needs no BEGIN/COMMIT of its own. */
   async update(flow: T): Promise<void> {
-    await this.statement(() =>
-      this.db.repository(this.entity).update({ id: flow.id } as never, asStored(flow) as never),
-    );
+    this.updates ??= PreparedWrite.updateById(this.db, this.entity);
+    const write = this.updates;
+    await this.db.statement(() => write.run(asStored(flow)));
   }
 
   /**

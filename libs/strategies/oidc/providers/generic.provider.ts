@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import { type OidcProviderConfig } from '../../../config/index.js';
 import { normaliseClaims } from '../oidc-claims.js';
+import { providerFetch } from './provider-fetch.js';
 import {
   type AuthorizationRequest,
   type CallbackParams,
@@ -23,14 +24,19 @@ const SYSTEM_CODES = new Set<string>([
 /** The provider's failure (network, token endpoint error): a system error, never the user's. */
 export class ProviderUnavailableError extends Error {}
 
-/** Plain http is allowed for issuers on loopback and in tests, as Kratos allows it. */
+/** Plain http is allowed for issuers on loopback and in tests, as Kratos allows it; requests go through providerFetch. */
 export function requestOptions(url: URL): {
   execute: ((config: client.Configuration) => void)[];
   timeout: number;
+  [client.customFetch]: client.CustomFetch;
 } {
+  const useProviderFetch = (config: client.Configuration) => {
+    config[client.customFetch] = providerFetch;
+  };
   return {
-    execute: url.protocol === 'http:' ? [client.allowInsecureRequests] : [],
+    execute: url.protocol === 'http:' ? [client.allowInsecureRequests, useProviderFetch] : [useProviderFetch],
     timeout: TIMEOUT_SECONDS,
+    [client.customFetch]: providerFetch,
   };
 }
 
