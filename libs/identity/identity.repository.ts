@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { In, MoreThan, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
-import { assertRowsFit, Database, isUniqueViolation, textProblem } from '../persistence/index.js';
+import {
+  assertRowsFit,
+  Database,
+  isUniqueViolation,
+  PreparedWrite,
+  textProblem,
+} from '../persistence/index.js';
 import { RecoveryAddressEntity, VerifiableAddressEntity } from './address.entity.js';
 import { CredentialEntity, CredentialIdentifierEntity, CredentialsType } from './credential.entity.js';
 import { IdentityEntity } from './identity.entity.js';
@@ -31,6 +37,7 @@ export interface IdentityPageQuery {
 @Injectable()
 export class IdentityRepository {
   private prepared?: IdentityLookup;
+  private readonly writes = new Map<EntityTarget<ObjectLiteral>, PreparedWrite<ObjectLiteral>>();
 
   constructor(private readonly db: Database) {}
 
@@ -176,9 +183,12 @@ export class IdentityRepository {
     fit(RecoveryAddressEntity, identity.recoveryAddresses ?? []);
   }
 
+  /** Prepared INSERTs, a row each: no query building and no read-back of defaults. */
   private async insertRows<T extends ObjectLiteral>(entity: EntityTarget<T>, rows: object[]): Promise<void> {
-    // TypeORM's deep-partial typing rejects JSON columns typed as records; the rows are entities.
-    if (rows.length > 0) await this.db.manager.insert(entity, rows as never);
+    if (rows.length === 0) return;
+    let write = this.writes.get(entity);
+    if (!write) this.writes.set(entity, (write = PreparedWrite.insert(this.db, entity)));
+    for (const row of rows) await write.run(row);
   }
 
   private async guardConflicts(write: () => Promise<void>): Promise<void> {
