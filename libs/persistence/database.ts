@@ -71,6 +71,13 @@ export class Database {
     return result;
   }
 
+  /** Runs `callback` once the surrounding transaction has committed (at once if there is none). */
+  async afterCommit(callback: () => void | Promise<void>): Promise<void> {
+    const store = this.scope.getStore();
+    if (store) store.afterCommit.push(callback);
+    else await callback();
+  }
+
   /**
    * One statement, prepared once per connection and run without TypeORM's query building: in the
    * surrounding transaction when there is one, else on its own (PostgreSQL autocommit; on SQLite
@@ -109,13 +116,6 @@ export class Database {
       this.sqliteStatements.byName.set(name, statement);
     }
     return statement;
-  }
-
-  /** Runs `callback` once the surrounding transaction has committed (at once if there is none). */
-  async afterCommit(callback: () => void | Promise<void>): Promise<void> {
-    const store = this.scope.getStore();
-    if (store) store.afterCommit.push(callback);
-    else await callback();
   }
 }
 
