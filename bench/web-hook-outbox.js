@@ -10,11 +10,12 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { processCpuTicks } from './lib/cpu.js';
 import { describeMachine } from './lib/machine.js';
 import { percentile, round1 } from './lib/stats.js';
 import { memoryOf } from './lib/tessera.js';
@@ -158,6 +159,7 @@ async function runMode(mode) {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`the outbox process exited with ${code}`)));
   });
+  const cpuAtReady = processCpuTicks(child.pid);
   console.log(`\n${mode === 'bullmq' ? 'BullMQ (Redis)' : 'SQLite database poller'}`);
   console.log('   t  delivered/s  p50 ms  p99 ms  RSS MiB');
   const started = Date.now();
@@ -182,6 +184,13 @@ async function runMode(mode) {
     lastLatency = latencies.length;
     if (received >= RATE * SECONDS && tick >= SECONDS / REPORT_EVERY_S) break;
   }
+  // /proc ticks are 10 ms: enqueue (the flow's commit), claim, send and outcome, per delivered call.
+  const cpuMs = (processCpuTicks(child.pid) - cpuAtReady) * 10;
+  console.log(
+    `outbox process CPU: ${cpuMs} ms in all, ${round1(cpuMs / Math.max(1, received))} ms per delivered call; load average ${loadavg()
+      .map(round1)
+      .join(' ')}`,
+  );
   console.log(
     `total: ${received} delivered of ${RATE * SECONDS}, ${keys.size} distinct idempotency keys; latency p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms over the run`,
   );

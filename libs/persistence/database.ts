@@ -2,6 +2,19 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 import { type Dialect, dialectOf } from './dsn.js';
 
+type Row = Record<string, unknown>;
+interface SqliteStatement {
+  readonly reader: boolean;
+  all(...values: unknown[]): Row[];
+  run(...values: unknown[]): unknown;
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
+}
+
 interface TransactionScope {
   manager: EntityManager;
   afterCommit: (() => void | Promise<void>)[];
@@ -17,6 +30,8 @@ export class Database {
   /** better-sqlite3 has one connection: transactions must take turns or they nest by accident. */
   private sqliteQueue: Promise<unknown> = Promise.resolve();
   readonly dialect: Dialect;
+  /** better-sqlite3's prepared statements by name, for the connection they were prepared on. */
+  private sqliteStatements?: { connection: SqliteConnection; byName: Map<string, SqliteStatement> };
 
   constructor(readonly dataSource: DataSource) {
     this.dialect = dialectOf(dataSource.options);
@@ -73,6 +88,46 @@ export class Database {
     const store = this.scope.getStore();
     if (store) store.afterCommit.push(callback);
     else await callback();
+  }
+
+  /**
+   * One statement, prepared once per connection and run without TypeORM's query building: in the
+   * surrounding transaction when there is one, else on its own (PostgreSQL autocommit; on SQLite
+   * it waits for the open transaction to commit, and needs no BEGIN/COMMIT of its own). `name`
+   * names one SQL text (`?` placeholders on SQLite, `$n` on PostgreSQL); answers the rows the
+   * statement returns (none for a write without RETURNING).
+   */
+  async prepared(name: string, sql: string, values: unknown[]): Promise<Row[]> {
+    if (this.dialect === 'postgres') {
+      const driver = this.dataSource.driver as unknown as { master: PgClient };
+      const runner = this.scope.getStore()?.manager.queryRunner as unknown as
+        { databaseConnection?: PgClient } | undefined;
+      const client = runner?.databaseConnection ?? driver.master;
+      return (await client.query({ name, text: sql, values })).rows;
+    }
+    const run = () => {
+      const statement = this.sqliteStatement(name, sql);
+      return statement.reader ? statement.all(...values) : (statement.run(...values), []);
+    };
+    if (this.inTransaction) return run();
+    const turn = this.sqliteQueue.then(run, run);
+    this.sqliteQueue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private sqliteStatement(name: string, sql: string): SqliteStatement {
+    // better-sqlite3 has one connection: inside or outside a transaction, it is this one.
+    const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection })
+      .databaseConnection;
+    if (this.sqliteStatements?.connection !== connection) {
+      this.sqliteStatements = { connection, byName: new Map() };
+    }
+    let statement = this.sqliteStatements.byName.get(name);
+    if (!statement) {
+      statement = connection.prepare(sql);
+      this.sqliteStatements.byName.set(name, statement);
+    }
+    return statement;
   }
 }
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, type WhereExpressionBuilder } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { Database, newId } from '../persistence/index.js';
 import { DELIVERY_STATUSES, DeliveryStatus, WebHookDeliveryEntity } from './web-hook-delivery.entity.js';
-
+import { OutboxStatements, type Statement, type StoredClaim } from './web-hook-delivery.statements.js';
 export interface DeliveryClaim {
   now: Date;
   /** A `processing` row claimed before this is taken over: its process died mid-send. */
@@ -22,11 +22,25 @@ export interface AttemptOutcome {
 /**
  * The only code touching `web_hook_deliveries`. A claim is one conditional UPDATE that sets a
  * fresh claim token, so two pollers or workers never both win a row; outcomes are written only
- * by the holder of the token, so a taken-over attempt that finishes late changes nothing.
+ * by the holder of the token, so a taken-over attempt that finishes late changes nothing. The
+ * per-call statements (insert, claim, outcome) are raw prepared statements (OutboxStatements):
+ * TypeORM's query building and hydration cost more than the SQL at hundreds of calls a second.
  */
 @Injectable()
 export class WebHookDeliveryRepository {
-  constructor(private readonly db: Database) {}
+  private readonly sql: OutboxStatements;
+  private readonly columns: ColumnMetadata[];
+  /** A time column, for turning any time into its stored form. */
+  private readonly timeColumn: ColumnMetadata;
+
+  constructor(private readonly db: Database) {
+    this.columns = db.dataSource.getMetadata(WebHookDeliveryEntity).columns;
+    this.timeColumn = this.columns.find((c) => c.databaseName === 'updated_at')!;
+    this.sql = new OutboxStatements(
+      db.dialect,
+      this.columns.map((c) => c.databaseName),
+    );
+  }
 
   private get rows() {
     return this.db.repository(WebHookDeliveryEntity);
@@ -34,7 +48,10 @@ export class WebHookDeliveryRepository {
 
   /** In the caller's transaction, when there is one. */
   async insert(row: WebHookDeliveryEntity): Promise<void> {
-    await this.rows.insert(row);
+    const driver = this.db.dataSource.driver;
+    await this.run(
+      this.sql.insert(this.columns.map((c) => driver.preparePersistentValue(c.getEntityValue(row), c))),
+    );
   }
 
   findById(id: string): Promise<WebHookDeliveryEntity | null> {
@@ -54,103 +71,65 @@ export class WebHookDeliveryRepository {
     return counts;
   }
 
-  /** Claims up to `limit` due rows, oldest first, and counts the attempt. */
-  claimDue(limit: number, claim: DeliveryClaim): Promise<WebHookDeliveryEntity[]> {
-    // A transaction of its own: on SQLite's one connection it waits for an open flow transaction
-    // to commit instead of claiming that flow's uncommitted rows.
-    return this.db.transaction(async () => {
-      const query = this.rows
-        .createQueryBuilder('d')
-        .select('d.id', 'id')
-        .where(new Brackets((qb) => this.claimable(qb, claim, 'd.')))
-        .orderBy('d.created_at', 'ASC')
-        .limit(limit);
-      if (this.db.dialect === 'postgres') query.setLock('pessimistic_write').setOnLocked('skip_locked');
-      const candidates = await query.getRawMany<{ id: string }>();
-      if (candidates.length === 0) return [];
-      return this.claimIds(
-        candidates.map((c) => c.id),
-        claim,
-      );
-    });
+  /**
+   * Claims up to `limit` due rows, oldest first, and counts the attempt, in one statement. On
+   * SQLite it waits for an open flow transaction to commit instead of claiming that flow's
+   * uncommitted rows; on PostgreSQL it skips rows another claimer holds.
+   */
+  async claimDue(limit: number, claim: DeliveryClaim): Promise<WebHookDeliveryEntity[]> {
+    const found = await this.run(this.sql.claimDue(this.stored(claim), newId(), limit));
+    return found
+      .map((raw) => this.hydrate(raw))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
   }
 
   /** Claims one row if it is due or stale; null when it is done or a live process holds it. */
   async claimById(id: string, claim: DeliveryClaim): Promise<WebHookDeliveryEntity | null> {
-    const [claimed] = await this.db.transaction(() => this.claimIds([id], claim));
-    return claimed ?? null;
+    const [found] = await this.run(this.sql.claimById(this.stored(claim), newId(), id));
+    return found ? this.hydrate(found) : null;
   }
 
   /** Ids of rows a queue should be carrying: queued and due, or stuck in processing. */
   async idsNeedingDelivery(limit: number, claim: DeliveryClaim): Promise<string[]> {
-    const found = await this.db.transaction(() =>
-      this.rows
-        .createQueryBuilder('d')
-        .select('d.id', 'id')
-        .where(new Brackets((qb) => this.claimable(qb, claim, 'd.')))
-        .orderBy('d.created_at', 'ASC')
-        .limit(limit)
-        .getRawMany<{ id: string }>(),
-    );
-    return found.map((row) => row.id);
+    const found = await this.run(this.sql.idsNeedingDelivery(this.stored(claim), limit));
+    return found.map((row) => row.id as string);
   }
 
   /** Records how the attempt ended; a no-op when the claim was taken over meanwhile. */
   async recordOutcome(row: WebHookDeliveryEntity, outcome: AttemptOutcome, now: Date): Promise<void> {
-    // A transaction of its own, so on SQLite's one connection it takes its turn.
-    await this.db.transaction(() =>
-      this.rows.update(
-        { id: row.id, claimToken: row.claimToken! },
-        {
-          status: outcome.status,
-          nextAttemptAt: outcome.nextAttemptAt,
-          lastError: outcome.lastError,
-          claimToken: null,
-          updatedAt: now,
-        },
-      ),
-    );
-  }
-
-  private async claimIds(ids: string[], claim: DeliveryClaim): Promise<WebHookDeliveryEntity[]> {
-    const token = newId();
-    await this.rows
-      .createQueryBuilder()
-      .update(WebHookDeliveryEntity)
-      .set({
-        status: DeliveryStatus.processing,
-        claimToken: token,
-        claimedAt: claim.now,
-        updatedAt: claim.now,
-        attempts: () => 'attempts + 1',
-      })
-      .where('id IN (:...ids)', { ids })
-      .andWhere(new Brackets((qb) => this.claimable(qb, claim, '')))
-      .execute();
-    return this.rows.find({ where: { claimToken: token }, order: { createdAt: 'ASC' } });
-  }
-
-  private claimable(qb: WhereExpressionBuilder, claim: DeliveryClaim, alias: string): void {
-    qb.where(
-      new Brackets((queued) => {
-        queued.where(`${alias}status = :queued`, { queued: DeliveryStatus.queued });
-        if (claim.queuedBefore)
-          queued.andWhere(`${alias}updated_at <= :queuedBefore`, { queuedBefore: claim.queuedBefore });
-        if (!claim.ignoreSchedule)
-          queued.andWhere(
-            new Brackets((due) =>
-              due
-                .where(`${alias}next_attempt_at IS NULL`)
-                .orWhere(`${alias}next_attempt_at <= :now`, { now: claim.now }),
-            ),
-          );
+    await this.run(
+      this.sql.outcome(row.id, row.claimToken, {
+        status: outcome.status,
+        nextAttemptAt: outcome.nextAttemptAt && this.time(outcome.nextAttemptAt),
+        lastError: outcome.lastError,
+        now: this.time(now),
       }),
-    ).orWhere(
-      new Brackets((stale) =>
-        stale
-          .where(`${alias}status = :processing`, { processing: DeliveryStatus.processing })
-          .andWhere(`${alias}claimed_at < :staleBefore`, { staleBefore: claim.staleBefore }),
-      ),
     );
+  }
+
+  private run(statement: Statement): Promise<Record<string, unknown>[]> {
+    return this.db.prepared(statement.name, statement.sql, statement.values);
+  }
+
+  private stored(claim: DeliveryClaim): StoredClaim {
+    return {
+      now: this.time(claim.now),
+      staleBefore: this.time(claim.staleBefore),
+      queuedBefore: claim.queuedBefore && this.time(claim.queuedBefore),
+      ignoreSchedule: claim.ignoreSchedule,
+    };
+  }
+
+  private time(value: Date): unknown {
+    return this.db.dataSource.driver.preparePersistentValue(value, this.timeColumn);
+  }
+
+  /** A returned row as TypeORM's `find` loads it, by the driver's per-column rules. */
+  private hydrate(raw: Record<string, unknown>): WebHookDeliveryEntity {
+    const entity = new WebHookDeliveryEntity();
+    const driver = this.db.dataSource.driver;
+    for (const column of this.columns)
+      column.setEntityValue(entity, driver.prepareHydratedValue(raw[column.databaseName], column));
+    return entity;
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppLogger } from '../logging/index.js';
 import { Clock } from '../persistence/index.js';
 import { HeaderSeal } from './header-seal.js';
+import { httpAttempt } from './http-attempt.js';
 import { DeliveryStatus, type WebHookDeliveryEntity } from './web-hook-delivery.entity.js';
 import { type AttemptOutcome, WebHookDeliveryRepository } from './web-hook-delivery.repository.js';
 import { WebHookDeliveryCounts } from './web-hook-delivery-counts.js';
@@ -73,14 +74,17 @@ export class WebHookSender {
 
   private async send(row: WebHookDeliveryEntity): Promise<Attempt> {
     try {
-      const response = await fetch(row.url, {
-        method: row.method,
-        headers: { ...this.seal.open(row.id, row.headers), [IDEMPOTENCY_KEY_HEADER]: row.id },
-        body: row.method === 'GET' || row.method === 'HEAD' ? undefined : (row.body ?? undefined),
-        signal: AbortSignal.timeout(attemptTimeout(this.options, row.timeoutMs)),
-      });
-      await response.body?.cancel();
-      return { status: response.status };
+      const answer = await httpAttempt(
+        {
+          url: row.url,
+          method: row.method,
+          headers: { ...this.seal.open(row.id, row.headers), [IDEMPOTENCY_KEY_HEADER]: row.id },
+          body: row.method === 'GET' || row.method === 'HEAD' ? undefined : (row.body ?? undefined),
+          timeoutMs: attemptTimeout(this.options, row.timeoutMs),
+        },
+        false,
+      );
+      return { status: answer.status };
     } catch (error) {
       return { error: describe(error as Error) };
     }
@@ -119,11 +123,9 @@ function retryable(status: number): boolean {
   return status >= 500 || RETRYABLE_4XX.has(status);
 }
 
-/** fetch says only "fetch failed"; the cause names the real problem (ECONNREFUSED, a timeout). */
+/** The socket's error names the real problem (`connect ECONNREFUSED 127.0.0.1:1`, a reset). */
 function describe(error: Error): Error {
-  if (error.name === 'TimeoutError') return new Error('the attempt timed out');
-  const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code || cause?.message
-    ? new Error(`${error.message}: ${cause.code ?? cause.message}`)
-    : error;
+  if ((error as { timedOut?: boolean }).timedOut) return new Error('the attempt timed out');
+  const code = (error as Error & { code?: string }).code;
+  return code && !error.message.includes(code) ? new Error(`${error.message}: ${code}`) : error;
 }

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { type HttpAnswer, httpAttempt } from '../../web-hook-outbox/index.js';
 import { type WebHookCall } from './background-web-hooks.js';
 
-/** Kratos reads at most 5 MB of an answer. */
-const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
 /** Kratos' client: three attempts in all. */
 const ATTEMPTS = 3;
 export const TRIGGER_ID_HEADER = 'Ory-Webhook-Trigger-ID';
@@ -26,60 +23,21 @@ export class WebHookDeliveryError extends Error {
   }
 }
 
-const httpAgent = new HttpAgent({ keepAlive: true });
-const httpsAgent = new HttpsAgent({ keepAlive: true });
-
 function retryable(status: number): boolean {
   return status === 429 || (status >= 500 && status !== 501);
 }
 
 /** `Retry-After` in seconds (429, 503), capped so a receiver cannot park the flow. */
-function retryAfterMs(answer: IncomingMessage | undefined, fallback: number): number {
+function retryAfterMs(answer: HttpAnswer | undefined, fallback: number): number {
   const header = answer?.headers['retry-after'];
   const seconds = header !== undefined ? Number(header) : NaN;
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, 30_000) : fallback;
 }
 
-function attempt(call: WebHookCall): Promise<{ answer: IncomingMessage; body: string }> {
-  const url = new URL(call.url);
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+function attempt(call: WebHookCall): Promise<HttpAnswer> {
   const headers: Record<string, string> = { ...call.headers };
   if (headers[TRIGGER_ID_HEADER]) headers[REQUEST_ID_HEADER] = randomUUID();
-  if (call.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(call.body));
-  return new Promise((resolve, reject) => {
-    const req = send(url, {
-      method: call.method,
-      headers,
-      agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
-      timeout: call.timeoutMs,
-    });
-    const timer = setTimeout(
-      () => req.destroy(Object.assign(new Error('timeout'), { timedOut: true })),
-      call.timeoutMs,
-    );
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { timedOut: true })));
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    req.on('response', (answer) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      answer.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= MAX_ANSWER_BYTES) chunks.push(chunk);
-      });
-      answer.on('end', () => {
-        clearTimeout(timer);
-        resolve({ answer, body: Buffer.concat(chunks).toString('utf8') });
-      });
-      answer.on('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-    });
-    req.end(call.body);
-  });
+  return httpAttempt({ ...call, headers });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -92,12 +50,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
 export async function deliver(call: WebHookCall, retryWaitMs: number): Promise<Answer> {
   let failure: WebHookDeliveryError | undefined;
   for (let n = 0; n < ATTEMPTS; n++) {
-    let answer: IncomingMessage | undefined;
+    let answer: HttpAnswer | undefined;
     try {
-      const result = await attempt(call);
-      answer = result.answer;
-      const status = result.answer.statusCode ?? 0;
-      if (!retryable(status)) return { status, body: result.body };
+      answer = await attempt(call);
+      const status = answer.status;
+      if (!retryable(status)) return { status, body: answer.body };
       failure = new WebHookDeliveryError(`the web hook answered HTTP ${status}`, false);
     } catch (error) {
       const timedOut = (error as { timedOut?: boolean }).timedOut === true;

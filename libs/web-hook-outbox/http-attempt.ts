@@ -1,0 +1,77 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+/** Kratos reads at most 5 MB of an answer. */
+const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The one HTTP client for web hooks, the blocking `web_hook` action's and the outbox's: keep-alive
+ * agents (a receiver called at 200/s reuses its connections), no fetch/undici layer.
+ */
+const httpAgent = new HttpAgent({ keepAlive: true });
+const httpsAgent = new HttpsAgent({ keepAlive: true });
+
+export interface HttpRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The first 5 MB of the answer; empty when the caller did not want it read. */
+  body: string;
+}
+
+/** An attempt that ran out of its time; other failures are the socket's own errors (ECONNREFUSED…). */
+export class HttpTimeoutError extends Error {
+  override readonly name = 'HttpTimeoutError';
+  readonly timedOut = true;
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * One request, no retries: resolves with any answer, rejects on a network error or when the whole
+ * exchange takes longer than `timeoutMs`. `readBody: false` drains the answer unread.
+ */
+export function httpAttempt(request: HttpRequest, readBody = true): Promise<HttpAnswer> {
+  const url = new URL(request.url);
+  const https = url.protocol === 'https:';
+  const headers =
+    request.body === undefined
+      ? request.headers
+      : { ...request.headers, 'Content-Length': String(Buffer.byteLength(request.body)) };
+  return new Promise((resolve, reject) => {
+    const req = (https ? httpsRequest : httpRequest)(url, {
+      method: request.method,
+      headers,
+      agent: https ? httpsAgent : httpAgent,
+    });
+    const timer = setTimeout(() => req.destroy(new HttpTimeoutError(request.timeoutMs)), request.timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    req.on('error', fail);
+    req.on('response', (answer) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      answer.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (readBody && size <= MAX_ANSWER_BYTES) chunks.push(chunk);
+      });
+      answer.on('end', () => {
+        clearTimeout(timer);
+        const body = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : '';
+        resolve({ status: answer.statusCode ?? 0, headers: answer.headers, body });
+      });
+      answer.on('error', fail);
+    });
+    req.end(request.body);
+  });
+}
