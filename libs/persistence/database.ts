@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 import { type Dialect, dialectOf } from './dsn.js';
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 interface SqliteStatement {
   readonly reader: boolean;
   all(...values: unknown[]): Row[];
@@ -69,18 +69,6 @@ export class Database {
     }
     for (const callback of afterCommit) await callback();
     return result;
-  }
-
-  /**
-   * One statement that needs no transaction of its own (it is atomic): on PostgreSQL at once, on
-   * SQLite in its turn (without BEGIN/COMMIT), so it never lands inside another request's open
-   * transaction on the one connection. Inside a transaction, part of it.
-   */
-  async statement<T>(work: () => Promise<T>): Promise<T> {
-    if (this.dialect === 'postgres' || this.inTransaction) return work();
-    const turn = this.sqliteQueue.then(work, work);
-    this.sqliteQueue = turn.catch(() => undefined);
-    return turn;
   }
 
   /** Runs `callback` once the surrounding transaction has committed (at once if there is none). */

@@ -1,4 +1,4 @@
-export { Database, isUniqueViolation } from './database.js';
+export { Database, isUniqueViolation, type Row } from './database.js';
 export { dataSourceOptionsFromDsn, dialectOf, type Dialect } from './dsn.js';
 export { pingDatabase } from './health.js';
 export { notMigratedReason, pendingMigrations } from './migration-status.js';
@@ -20,7 +20,6 @@ export {
   jsonRowsSql,
   PreparedSelect,
   quote,
-  type Row,
   selectList,
 } from './prepared-select.js';
 export { PreparedWrite } from './prepared-write.js';

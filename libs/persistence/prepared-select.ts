@@ -1,45 +1,24 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { DataSource, EntityMetadata } from 'typeorm';
-import { type Database } from './database.js';
-
-export type Row = Record<string, unknown>;
-type PreparedSqlite = { all(...params: unknown[]): Row[] };
-type PgPool = { query(config: object): Promise<{ rows: Row[] }> };
+import { type Database, type Row } from './database.js';
 
 export const quote = (name: string) => `"${name}"`;
 
 /**
- * A hot-path SELECT written once and prepared once: on SQLite a better-sqlite3 statement kept per
- * connection, on PostgreSQL a named prepared statement (inside a transaction it goes through the
- * transaction's connection, unprepared). No query building, no ORM hydration: callers turn rows
- * into entities with `hydrate`.
+ * A hot-path SELECT written once and prepared once (`Database.prepared`: a better-sqlite3
+ * statement, or a named PostgreSQL statement), with no query building and no ORM hydration:
+ * callers turn rows into entities with `hydrate`.
  */
 export class PreparedSelect {
-  private sqlite?: { connection: object; statement: PreparedSqlite };
-
   constructor(
     private readonly db: Database,
-    /** The PostgreSQL statement name: one per distinct `sql`. */
+    /** The statement's name: one per distinct `sql`. */
     private readonly name: string,
     readonly sql: string,
   ) {}
 
-  async rows(params: unknown[]): Promise<Row[]> {
-    const source: DataSource = this.db.dataSource;
-    if (this.db.dialect === 'sqlite') {
-      // better-sqlite3 has one connection: inside or outside a transaction, it is this one.
-      const connection = (
-        source.driver as unknown as { databaseConnection: { prepare(sql: string): PreparedSqlite } }
-      ).databaseConnection;
-      if (this.sqlite?.connection !== connection) {
-        this.sqlite = { connection, statement: connection.prepare(this.sql) };
-      }
-      return this.sqlite.statement.all(...params);
-    }
-    if (this.db.inTransaction) return (await this.db.manager.query(this.sql, params)) as Row[];
-    const pool = (source.driver as unknown as { master: PgPool }).master;
-    const { rows } = await pool.query({ name: this.name, text: this.sql, values: params });
-    return rows;
+  rows(params: unknown[]): Promise<Row[]> {
+    return this.db.prepared(this.name, this.sql, params);
   }
 
   async first(params: unknown[]): Promise<Row | undefined> {

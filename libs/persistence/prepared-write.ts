@@ -3,18 +3,12 @@ import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { type Database } from './database.js';
 import { columnsOf, quote } from './prepared-select.js';
 
-type SqliteStatement = { run(...params: unknown[]): { changes: number } };
-type PgPool = { query(config: object): Promise<{ rowCount: number | null }> };
-
 /**
  * A hot-path INSERT or UPDATE of a whole row, written once and prepared once (as PreparedSelect):
  * values go through the driver's own per-column conversion (dates, JSON, booleans, transformers),
- * so the row equals what TypeORM writes, without its query building. Callers order it with
- * `Database.statement` or a transaction.
+ * so the row equals what TypeORM writes, without its query building.
  */
 export class PreparedWrite<T extends ObjectLiteral> {
-  private sqlite?: { connection: object; statement: SqliteStatement };
-
   private constructor(
     private readonly db: Database,
     private readonly name: string,
@@ -43,8 +37,8 @@ export class PreparedWrite<T extends ObjectLiteral> {
     return new PreparedWrite(db, `tessera_update_${metadata.tableName}`, sql, [...set, key]);
   }
 
-  /** Writes `entity`; the number of rows it changed. */
-  async run(entity: T): Promise<number> {
+  /** Writes `entity`, in the surrounding transaction if there is one (see `Database.prepared`). */
+  async run(entity: T): Promise<void> {
     const source: DataSource = this.db.dataSource;
     const params = this.columns.map((column) => {
       let value: unknown = column.getEntityValue(entity);
@@ -52,20 +46,7 @@ export class PreparedWrite<T extends ObjectLiteral> {
       if (value === undefined) value = null;
       return source.driver.preparePersistentValue(value, column);
     });
-    if (this.db.dialect === 'sqlite') {
-      const connection = (
-        source.driver as unknown as { databaseConnection: { prepare(sql: string): SqliteStatement } }
-      ).databaseConnection;
-      if (this.sqlite?.connection !== connection) {
-        this.sqlite = { connection, statement: connection.prepare(this.sql) };
-      }
-      return this.sqlite.statement.run(...params).changes;
-    }
-    const runner = this.db.inTransaction ? this.db.manager.queryRunner : undefined;
-    if (runner) return ((await runner.query(this.sql, params, true)) as { affected?: number }).affected ?? 0;
-    const pool = (source.driver as unknown as { master: PgPool }).master;
-    const { rowCount } = await pool.query({ name: this.name, text: this.sql, values: params });
-    return rowCount ?? 0;
+    await this.db.prepared(this.name, this.sql, params);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
-import { Database, newId } from '../persistence/index.js';
+import { Database, hydrate, newId, PreparedWrite } from '../persistence/index.js';
 import { DELIVERY_STATUSES, DeliveryStatus, WebHookDeliveryEntity } from './web-hook-delivery.entity.js';
 import { OutboxStatements, type Statement, type StoredClaim } from './web-hook-delivery.statements.js';
 export interface DeliveryClaim {
@@ -29,6 +29,7 @@ export interface AttemptOutcome {
 @Injectable()
 export class WebHookDeliveryRepository {
   private readonly sql: OutboxStatements;
+  private readonly inserts: PreparedWrite<WebHookDeliveryEntity>;
   private readonly columns: ColumnMetadata[];
   /** A time column, for turning any time into its stored form. */
   private readonly timeColumn: ColumnMetadata;
@@ -36,10 +37,8 @@ export class WebHookDeliveryRepository {
   constructor(private readonly db: Database) {
     this.columns = db.dataSource.getMetadata(WebHookDeliveryEntity).columns;
     this.timeColumn = this.columns.find((c) => c.databaseName === 'updated_at')!;
-    this.sql = new OutboxStatements(
-      db.dialect,
-      this.columns.map((c) => c.databaseName),
-    );
+    this.sql = new OutboxStatements(db.dialect);
+    this.inserts = PreparedWrite.insert(db, WebHookDeliveryEntity);
   }
 
   private get rows() {
@@ -48,10 +47,7 @@ export class WebHookDeliveryRepository {
 
   /** In the caller's transaction, when there is one. */
   async insert(row: WebHookDeliveryEntity): Promise<void> {
-    const driver = this.db.dataSource.driver;
-    await this.run(
-      this.sql.insert(this.columns.map((c) => driver.preparePersistentValue(c.getEntityValue(row), c))),
-    );
+    await this.inserts.run(row);
   }
 
   findById(id: string): Promise<WebHookDeliveryEntity | null> {
@@ -126,10 +122,11 @@ export class WebHookDeliveryRepository {
 
   /** A returned row as TypeORM's `find` loads it, by the driver's per-column rules. */
   private hydrate(raw: Record<string, unknown>): WebHookDeliveryEntity {
-    const entity = new WebHookDeliveryEntity();
-    const driver = this.db.dataSource.driver;
-    for (const column of this.columns)
-      column.setEntityValue(entity, driver.prepareHydratedValue(raw[column.databaseName], column));
-    return entity;
+    return hydrate(
+      this.db.dataSource,
+      new WebHookDeliveryEntity(),
+      this.columns,
+      (n) => raw[this.columns[n]!.databaseName],
+    );
   }
 }

@@ -36,19 +36,9 @@ class Values {
  */
 export class OutboxStatements {
   private readonly postgres: boolean;
-  private readonly insertSql: string;
 
-  /** `columns`: the table's columns, in the order `insert` takes their values. */
-  constructor(dialect: Dialect, columns: string[]) {
+  constructor(dialect: Dialect) {
     this.postgres = dialect === 'postgres';
-    const values = new Values(this.postgres);
-    const placeholders = columns.map(() => values.add(undefined));
-    this.insertSql = `INSERT INTO ${TABLE} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${placeholders.join(', ')})`;
-  }
-
-  /** Values in the order of the entity's columns. */
-  insert(values: unknown[]): Statement {
-    return { name: 'tessera_outbox_insert', sql: this.insertSql, values };
   }
 
   claimDue(claim: StoredClaim, token: string, limit: number): Statement {

@@ -53,8 +53,7 @@ export class FlowRepository<T extends SelfServiceFlow> {
       }
     }
     this.inserts ??= PreparedWrite.insert(this.db, this.entity);
-    const write = this.inserts;
-    await this.db.statement(() => write.run(asStored(flow)));
+    await this.inserts.run(asStored(flow));
   }
 
   /** One prepared statement, hydrated by the driver's column rules: read on every submission. */
@@ -79,8 +78,7 @@ export class FlowRepository<T extends SelfServiceFlow> {
   /** The whole row, prepared; a single statement needs no BEGIN/COMMIT of its own. */
   async update(flow: T): Promise<void> {
     this.updates ??= PreparedWrite.updateById(this.db, this.entity);
-    const write = this.updates;
-    await this.db.statement(() => write.run(asStored(flow)));
+    await this.updates.run(asStored(flow));
   }
 
   /**
