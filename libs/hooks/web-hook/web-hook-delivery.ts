@@ -40,24 +40,39 @@ function retryAfterMs(answer: IncomingMessage | undefined, fallback: number): nu
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, 30_000) : fallback;
 }
 
+/** Parsed receiver URLs: a hook's URL comes from the configuration, so there are few. */
+const parsedUrls = new Map<string, URL>();
+
+function parsedUrl(text: string): URL {
+  let url = parsedUrls.get(text);
+  if (!url) {
+    url = new URL(text);
+    if (parsedUrls.size >= 256) parsedUrls.clear();
+    parsedUrls.set(text, url);
+  }
+  return url;
+}
+
+/**
+ * One attempt. `timeoutMs` bounds the whole exchange, as Go's `http.Client.Timeout` does: one
+ * timer, no idle timeout on the socket (an idle socket would hit the whole-exchange one first).
+ */
 function attempt(call: WebHookCall): Promise<{ answer: IncomingMessage; body: string }> {
-  const url = new URL(call.url);
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const url = parsedUrl(call.url);
+  const https = url.protocol === 'https:';
   const headers: Record<string, string> = { ...call.headers };
   if (headers[TRIGGER_ID_HEADER]) headers[REQUEST_ID_HEADER] = randomUUID();
   if (call.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(call.body));
   return new Promise((resolve, reject) => {
-    const req = send(url, {
+    const req = (https ? httpsRequest : httpRequest)(url, {
       method: call.method,
       headers,
-      agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
-      timeout: call.timeoutMs,
+      agent: https ? httpsAgent : httpAgent,
     });
     const timer = setTimeout(
       () => req.destroy(Object.assign(new Error('timeout'), { timedOut: true })),
       call.timeoutMs,
     );
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { timedOut: true })));
     req.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
