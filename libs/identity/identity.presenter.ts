@@ -9,6 +9,9 @@ import { identityJson, type IdentityJson, type IdentityView } from './identity.w
 /** Renders identities as the contract's JSON, with schema URLs on the public base URL. */
 @Injectable()
 export class IdentityPresenter {
+  /** Schema id → its URL; the configuration does not change while the process runs. */
+  private readonly schemaUrls = new Map<string, string>();
+
   constructor(
     private readonly config: ConfigService,
     private readonly cipher: Cipher,
@@ -16,10 +19,19 @@ export class IdentityPresenter {
 
   /** Credential configs appear only for types named in `view.includeCredentials`, on admin views. */
   present(identity: IdentityEntity, view: IdentityView): IdentityJson {
-    return identityJson(
-      identity,
-      identitySchemaUrl(this.config.listen('public').baseUrl, identity.schemaId),
-      { ...view, exportConfig: (credential) => exportedCredentialConfig(credential, this.cipher) },
-    );
+    return identityJson(identity, this.schemaUrl(identity.schemaId), {
+      ...view,
+      exportConfig: (credential) => exportedCredentialConfig(credential, this.cipher),
+    });
+  }
+
+  private schemaUrl(schemaId: string): string {
+    let url = this.schemaUrls.get(schemaId);
+    if (url === undefined) {
+      url = identitySchemaUrl(this.config.listen('public').baseUrl, schemaId);
+      if (this.schemaUrls.size >= 1024) this.schemaUrls.clear();
+      this.schemaUrls.set(schemaId, url);
+    }
+    return url;
   }
 }

@@ -1,7 +1,7 @@
 import type { Evaluator } from './evaluator.js';
 import { EvalFailure, limitError, runtimeError } from './failure.js';
 import { numberToString } from './strings.js';
-import { JArray, JFunction, objectOf, Thunk, type Value } from './values.js';
+import { compareStrings, JArray, JFunction, JsonObject, Thunk, type FieldDef, type Value } from './values.js';
 
 /** Turns a value into plain JSON (hidden fields dropped, fields in Jsonnet's order). */
 export function toJson(ev: Evaluator, v: Value): unknown {
@@ -49,19 +49,96 @@ function plain(ev: Evaluator, v: Value, budget: { left: number }, path: (string 
       }
       return out;
     }
-    const out: Record<string, unknown> = {};
     const names = v.fieldNames(false);
     spend(ev, budget, 2 + names.length);
+    const out: Record<string, unknown> = {};
     for (const name of names) {
       spend(ev, budget, name.length + 3);
       path.push(name);
-      const value = plain(ev, ev.field(v, name), budget, path);
+      const value =
+        v instanceof JsonObject
+          ? plainJsonField(ev, v, name, budget, path)
+          : plain(ev, ev.field(v, name), budget, path);
       path.pop();
-      if (name === '__proto__') {
-        Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-      } else {
-        out[name] = value;
+      setField(out, name, value);
+    }
+    return out;
+  } finally {
+    ev.depth--;
+  }
+}
+
+function setField(out: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') {
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    out[name] = value;
+  }
+}
+
+/** A field of an object made from JSON: its value if evaluated already, else straight from the JSON. */
+function plainJsonField(
+  ev: Evaluator,
+  v: JsonObject,
+  name: string,
+  budget: { left: number },
+  path: (string | number)[],
+): unknown {
+  const thunk = v.layers[0]!.fields.get(name)!.thunk!;
+  if (thunk.value !== undefined) return plain(ev, thunk.value, budget, path);
+  return plainJson(ev, v.json[name], budget, path);
+}
+
+/**
+ * `plain(ev, ev.force(lazy(json)))` without the Jsonnet values: the same steps, depth checks,
+ * output budget, field order and failures, for JSON the template never looked into.
+ */
+function plainJson(
+  ev: Evaluator,
+  json: unknown,
+  budget: { left: number },
+  path: (string | number)[],
+): unknown {
+  if (json === null || typeof json === 'string' || typeof json === 'boolean')
+    return plain(ev, json, budget, path);
+  // What force() and fromJson() check before the value exists.
+  ev.enter();
+  ev.depth--;
+  ev.tick();
+  if (json === undefined) return plain(ev, null, budget, path);
+  switch (typeof json) {
+    case 'number':
+      if (!Number.isFinite(json)) throw runtimeError('external value is not a finite number');
+      return plain(ev, json, budget, path);
+    case 'bigint':
+      return plain(ev, Number(json), budget, path);
+    case 'object':
+      break;
+    default:
+      throw runtimeError(`external value of type ${typeof json} is not JSON`);
+  }
+  if (json instanceof Date) return plain(ev, json.toISOString(), budget, path);
+  ev.enter();
+  try {
+    if (Array.isArray(json)) {
+      spend(ev, budget, 2 + json.length);
+      const out = new Array<unknown>(json.length);
+      for (let i = 0; i < out.length; i++) {
+        path.push(i);
+        out[i] = plainJson(ev, json[i], budget, path);
+        path.pop();
       }
+      return out;
+    }
+    const source = json as Record<string, unknown>;
+    const names = Object.keys(source).sort(compareStrings);
+    spend(ev, budget, 2 + names.length);
+    const out: Record<string, unknown> = {};
+    for (const name of names) {
+      spend(ev, budget, name.length + 3);
+      path.push(name);
+      setField(out, name, plainJson(ev, source[name], budget, path));
+      path.pop();
     }
     return out;
   } finally {
@@ -193,11 +270,11 @@ export function fromJson(v: unknown, ev: Evaluator): Value {
   }
   if (Array.isArray(v)) return new JArray(v.map((x) => lazy(x, ev)));
   if (v instanceof Date) return v.toISOString();
-  const entries = Object.keys(v).map((k): [string, Thunk] => [
-    k,
-    lazy((v as Record<string, unknown>)[k], ev),
-  ]);
-  return objectOf(entries);
+  const source = v as Record<string, unknown>;
+  const fields = new Map<string, FieldDef>();
+  for (const k of Object.keys(source))
+    fields.set(k, { vis: 'default', plus: false, thunk: lazy(source[k], ev) });
+  return new JsonObject([{ fields, asserts: [], locals: [], env: null }], source);
 }
 
 function lazy(v: unknown, ev: Evaluator): Thunk {

@@ -113,6 +113,20 @@ export class JObject {
   }
 }
 
+/**
+ * An object made from JSON (ext vars, top-level arguments, `std.parseJson`): one layer of plain
+ * fields over `json`, its source. Manifesting reads the fields not yet evaluated from `json`
+ * directly instead of building their Jsonnet values first.
+ */
+export class JsonObject extends JObject {
+  constructor(
+    layers: readonly Layer[],
+    readonly json: Readonly<Record<string, unknown>>,
+  ) {
+    super(layers);
+  }
+}
+
 export interface NativeParam {
   readonly name: string;
   /** Present when the parameter is optional. */

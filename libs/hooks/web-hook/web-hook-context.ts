@@ -42,14 +42,40 @@ export function canonicalHeader(name: string): string {
   return name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
 }
 
+/** The canonical names of an allow-list, made once per configured list. */
+const allowedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+/** Lower-cased header name → its canonical form; request header names are few. */
+const canonicalNames = new Map<string, string>();
+
+function allowedSet(allowlist: readonly string[]): ReadonlySet<string> {
+  let allowed = allowedSets.get(allowlist);
+  if (!allowed) {
+    allowed = new Set(allowlist.map(canonicalHeader));
+    allowedSets.set(allowlist, allowed);
+  }
+  return allowed;
+}
+
+function canonicalOf(name: string): string {
+  let canonical = canonicalNames.get(name);
+  if (canonical === undefined) {
+    canonical = canonicalHeader(name);
+    if (canonicalNames.size >= 1024) canonicalNames.clear();
+    canonicalNames.set(name, canonical);
+  }
+  return canonical;
+}
+
 /** What the template learns about the request the flow is answering. */
 export function requestFields(req: IncomingMessage | undefined, allowlist: readonly string[]) {
   if (!req) return { request_headers: {}, request_method: '', request_url: '', request_cookies: {} };
-  const allowed = new Set(allowlist.map(canonicalHeader));
+  const allowed = allowedSet(allowlist);
   const headers: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    const canonical = canonicalHeader(name);
-    if (allowed.has(canonical) && values) headers[canonical] = [...values];
+  // The raw name/value pairs, in order: what `headersDistinct` holds, without building it.
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const canonical = canonicalOf(raw[i]!);
+    if (allowed.has(canonical)) (headers[canonical] ??= []).push(raw[i + 1]!);
   }
   return {
     request_headers: headers,

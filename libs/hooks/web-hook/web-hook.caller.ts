@@ -29,6 +29,8 @@ const TEMPLATE_LIMITS = { maxMillis: 1000, maxOutputBytes: 512 * 1024 };
 @Injectable()
 export class WebHookService implements WebHookCaller {
   private readonly templates: WebHookTemplates;
+  /** Each configured hook's `config` object, read once (the configuration does not change). */
+  private readonly configs = new WeakMap<Record<string, unknown>, WebHookConfig>();
 
   constructor(
     private readonly config: ConfigService,
@@ -46,7 +48,11 @@ export class WebHookService implements WebHookCaller {
   }
 
   async call(raw: Record<string, unknown>, data: WebHookData): Promise<void> {
-    const config = parseWebHookConfig(raw);
+    let config = this.configs.get(raw);
+    if (!config) {
+      config = parseWebHookConfig(raw);
+      this.configs.set(raw, config);
+    }
     if (config.ignore) {
       const call = await this.build(config, data).catch((error: Error) => {
         this.logger.warn('web hook not sent', { hook_id: config.id, reason: error.message });
