@@ -10,4 +10,3 @@ export { WebHookDeliveryRepository, type DeliveryClaim } from './web-hook-delive
 export { WebHookDeliveryCounts } from './web-hook-delivery-counts.js';
 export { IDEMPOTENCY_KEY_HEADER } from './web-hook-sender.js';
 export { type WebHookOutboxOptions, WEB_HOOK_MAX_ATTEMPTS } from './web-hook-outbox.options.js';
-export { type HttpAnswer, httpAttempt, type HttpRequest } from './http-attempt.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppLogger } from '../logging/index.js';
 import { Clock } from '../persistence/index.js';
 import { HeaderSeal } from './header-seal.js';
-import { httpAttempt } from './http-attempt.js';
+import { httpAttempt } from '../http-client/index.js';
 import { DeliveryStatus, type WebHookDeliveryEntity } from './web-hook-delivery.entity.js';
 import { type AttemptOutcome, WebHookDeliveryRepository } from './web-hook-delivery.repository.js';
 import { WebHookDeliveryCounts } from './web-hook-delivery-counts.js';

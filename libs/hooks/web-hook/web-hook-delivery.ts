@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type HttpAnswer, httpAttempt } from '../../web-hook-outbox/index.js';
+import { type HttpAnswer, httpAttempt } from '../../http-client/index.js';
 import { type WebHookCall } from './background-web-hooks.js';
 
 /** Kratos' client: three attempts in all. */

@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import { type OidcProviderConfig } from '../../../config/index.js';
 import { normaliseClaims } from '../oidc-claims.js';
-import { providerFetch } from './provider-fetch.js';
+import { PROVIDER_TIMEOUT_SECONDS, providerFetch } from './provider-fetch.js';
 import {
   type AuthorizationRequest,
   type CallbackParams,
@@ -11,7 +11,6 @@ import {
   type SocialProvider,
 } from './oidc-provider.js';
 
-const TIMEOUT_SECONDS = 10;
 /** Answers of the token endpoint's transport that are the provider's failure, not the user's. */
 const SYSTEM_CODES = new Set<string>([
   client.ResponseBodyError.name,
@@ -35,7 +34,7 @@ export function requestOptions(url: URL): {
   };
   return {
     execute: url.protocol === 'http:' ? [client.allowInsecureRequests, useProviderFetch] : [useProviderFetch],
-    timeout: TIMEOUT_SECONDS,
+    timeout: PROVIDER_TIMEOUT_SECONDS,
     [client.customFetch]: providerFetch,
   };
 }

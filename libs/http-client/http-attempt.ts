@@ -5,7 +5,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
 
 /**
- * The one HTTP client for web hooks, the blocking `web_hook` action's and the outbox's: keep-alive
+ * The one outbound HTTP client (web hooks, blocking and from the outbox; OpenID providers): keep-alive
  * agents (a receiver called at 200/s reuses its connections), no fetch/undici layer.
  */
 const httpAgent = new HttpAgent({ keepAlive: true });

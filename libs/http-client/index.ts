@@ -1,0 +1,1 @@
+export { type HttpAnswer, httpAttempt, type HttpRequest, HttpTimeoutError } from './http-attempt.js';
