@@ -75,17 +75,20 @@ async function identitiesWith(server: FlowServer, email: string): Promise<number
   return data.length;
 }
 
-const passwordHint = (email: string) => ({
+/** 4000028 naming `method` ("password", "passkey") for an account with these credential types. */
+const hint = (email: string, method: string, types: string[]) => ({
   id: 4000028,
   type: 'error',
-  text: `You tried signing in with ${email} which is already in use by another account. You can sign in using your password.`,
+  text: `You tried signing in with ${email} which is already in use by another account. You can sign in using your ${method}.`,
   context: {
-    // The schema makes the email a `code` identifier too, so the account has both.
-    available_credential_types: ['code', 'password'],
+    available_credential_types: types,
     available_oidc_providers: [],
     credential_identifier_hint: email,
   },
 });
+
+// The schema makes the email a `code` identifier too, so the account has both.
+const passwordHint = (email: string) => hint(email, 'password', ['code', 'password']);
 
 describe('login_hints on: a passkey sign-up with a taken identifier (one-step form)', () => {
   it("names the identifier and the account's password, and creates nobody", async () => {
@@ -103,18 +106,7 @@ describe('login_hints on: a passkey sign-up with a taken identifier (one-step fo
     expect((await passkeySignUp(unified, email)).status).toBe(200);
     const refused = await passkeySignUp(unified, email);
     expect(refused.status).toBe(400);
-    expect(refused.flow.ui.messages).toEqual([
-      {
-        id: 4000028,
-        type: 'error',
-        text: `You tried signing in with ${email} which is already in use by another account. You can sign in using your passkey.`,
-        context: {
-          available_credential_types: ['code', 'passkey'],
-          available_oidc_providers: [],
-          credential_identifier_hint: email,
-        },
-      },
-    ]);
+    expect(refused.flow.ui.messages).toEqual([hint(email, 'passkey', ['code', 'passkey'])]);
   });
 });
 
