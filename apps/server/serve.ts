@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
-import { DataSource } from 'typeorm';
 import {
   ConfigService,
   type LoadedConfig,
@@ -20,6 +19,7 @@ import { ApiExceptionFilter } from '../../libs/errors/index.js';
 import { ShutdownState } from '../../libs/health/index.js';
 import { AppLogger } from '../../libs/logging/index.js';
 import { HttpMetrics } from '../../libs/metrics/index.js';
+import { Database } from '../../libs/persistence/index.js';
 import { answerUnparsableRequests } from './client-error.js';
 import { ConnectionDrain } from './connection-drain.js';
 import { corsMiddleware } from './cors.js';
@@ -91,7 +91,7 @@ export async function startServer(
   // First, so that the span and the latency cover the whole pipeline (body parsing included).
   if (tracing) {
     app.use(tracingMiddleware(portOf));
-    traceQueries(app.get(DataSource));
+    traceQueries(app.get(Database));
   }
   app.use(app.get(HttpMetrics).middleware());
   installHttpPipeline(

@@ -1,8 +1,9 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
-import type { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
+import type { QueryRunner, ReplicationMode } from 'typeorm';
 import type { ConfigService } from '../../libs/config/index.js';
 import type { AppLogger } from '../../libs/logging/index.js';
+import type { Database } from '../../libs/persistence/index.js';
 
 /** A started OpenTelemetry SDK: flush and stop it last, after the servers have closed. */
 export interface Tracing {
@@ -131,8 +132,33 @@ export function tracingMiddleware(port: (req: Request) => string | undefined) {
   };
 }
 
-/** A client span around every SQL statement the data source runs: its text, never its values. */
-export function traceQueries(dataSource: DataSource): void {
+/** A client span around one SQL statement: its text, never its values. */
+function querySpan<T>(system: string, sql: string, run: () => Promise<T>): Promise<T> {
+  return tracer().startActiveSpan(
+    `db ${/^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY'}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { 'db.system.name': system, 'db.query.text': sql.slice(0, 2048) },
+    },
+    async (span) => {
+      try {
+        return await run();
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+/**
+ * A client span around every SQL statement: those TypeORM runs and the prepared statements of the
+ * hot paths (`Database.prepared`), which bypass TypeORM's query runners.
+ */
+export function traceQueries(database: Database): void {
+  const dataSource = database.dataSource;
   const driver = dataSource.driver;
   const system = dataSource.options.type === 'postgres' ? 'postgresql' : 'sqlite';
   const createQueryRunner = driver.createQueryRunner.bind(driver);
@@ -140,23 +166,8 @@ export function traceQueries(dataSource: DataSource): void {
     const runner = createQueryRunner(mode);
     const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
     runner.query = ((sql: string, ...rest: unknown[]) =>
-      tracer().startActiveSpan(
-        `db ${/^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY'}`,
-        {
-          kind: SpanKind.CLIENT,
-          attributes: { 'db.system.name': system, 'db.query.text': sql.slice(0, 2048) },
-        },
-        async (span) => {
-          try {
-            return await query(sql, ...rest);
-          } catch (error) {
-            span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-            throw error;
-          } finally {
-            span.end();
-          }
-        },
-      )) as QueryRunner['query'];
+      querySpan(system, sql, () => query(sql, ...rest))) as QueryRunner['query'];
     return runner;
   };
+  database.aroundPrepared((sql, run) => querySpan(system, sql, run));
 }

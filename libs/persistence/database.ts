@@ -15,6 +15,9 @@ interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
 }
 
+/** Runs a statement (`run`) given its SQL text: for observing, never changing it. */
+export type StatementWrapper = (sql: string, run: () => Promise<Row[]>) => Promise<Row[]>;
+
 interface TransactionScope {
   manager: EntityManager;
   afterCommit: (() => void | Promise<void>)[];
@@ -32,6 +35,7 @@ export class Database {
   readonly dialect: Dialect;
   /** better-sqlite3's prepared statements by name, for the connection they were prepared on. */
   private sqliteStatements?: { connection: SqliteConnection; byName: Map<string, SqliteStatement> };
+  private around?: StatementWrapper;
 
   constructor(readonly dataSource: DataSource) {
     this.dialect = dialectOf(dataSource.options);
@@ -85,7 +89,18 @@ export class Database {
    * names one SQL text (`?` placeholders on SQLite, `$n` on PostgreSQL); answers the rows the
    * statement returns (none for a write without RETURNING).
    */
-  async prepared(name: string, sql: string, values: unknown[]): Promise<Row[]> {
+  prepared(name: string, sql: string, values: unknown[]): Promise<Row[]> {
+    return this.around
+      ? this.around(sql, () => this.execute(name, sql, values))
+      : this.execute(name, sql, values);
+  }
+
+  /** Wraps every `prepared` statement from now on (tracing gives each its span). */
+  aroundPrepared(around: StatementWrapper): void {
+    this.around = around;
+  }
+
+  private async execute(name: string, sql: string, values: unknown[]): Promise<Row[]> {
     if (this.dialect === 'postgres') {
       const driver = this.dataSource.driver as unknown as { master: PgClient };
       const runner = this.scope.getStore()?.manager.queryRunner as unknown as

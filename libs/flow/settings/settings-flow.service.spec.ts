@@ -97,18 +97,16 @@ function build(strategy: SettingsStrategy, config: Record<string, unknown> = {},
     url: (_kind: string, path: string) => `https://public.example/${path}`,
   } as unknown as ConfigService;
   const clock = { now: () => NOW } as Clock;
-  const insertQuery = {
-    insert: () => insertQuery,
-    into: () => insertQuery,
-    values: () => insertQuery,
-    updateEntity: () => insertQuery,
-    execute: async () => undefined,
-  };
+  // Flow rows go through prepared statements: written to nowhere, read back as none.
+  const key = { databaseName: 'id', getEntityValue: (flow: { id: string }) => flow.id };
   const db = {
+    dialect: 'sqlite',
     transaction: <T>(work: () => Promise<T>) => work(),
-    dataSource: { getMetadata: () => ({ columns: [] }) },
-    manager: { createQueryBuilder: () => insertQuery },
-    repository: () => ({ update: async () => undefined, findOne: async () => null }),
+    dataSource: {
+      getMetadata: () => ({ columns: [], relations: [], primaryColumns: [key], tableName: 'settings_flows' }),
+      driver: { preparePersistentValue: (value: unknown) => value },
+    },
+    prepared: async () => [],
   } as unknown as Database;
   const hooks = {
     afterSettings: vi.fn(async () => undefined),
