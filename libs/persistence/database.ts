@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 import { type Dialect, dialectOf } from './dsn.js';
 
@@ -10,9 +11,17 @@ interface SqliteStatement {
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
+  transaction(work: () => void): () => void;
 }
 interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
+}
+
+/** One prepared statement and its values: see `Database.prepared`. */
+export interface Statement {
+  name: string;
+  sql: string;
+  values: unknown[];
 }
 
 /** Runs a statement (`run`) given its SQL text: for observing, never changing it. */
@@ -36,6 +45,8 @@ export class Database {
   /** better-sqlite3's prepared statements by name, for the connection they were prepared on. */
   private sqliteStatements?: { connection: SqliteConnection; byName: Map<string, SqliteStatement> };
   private around?: StatementWrapper;
+  /** PostgreSQL: the one statement that runs a list of writes, by the list's names. */
+  private readonly combined = new Map<string, { name: string; sql: string }>();
 
   constructor(readonly dataSource: DataSource) {
     this.dialect = dialectOf(dataSource.options);
@@ -95,6 +106,64 @@ export class Database {
       : this.execute(name, sql, values);
   }
 
+  /**
+   * Writes (no RETURNING) that land together or not at all, without a transaction's round trips
+   * when none is open: on PostgreSQL one statement (`WITH w0 AS (…), w1 AS (…) last`; every part
+   * sees the same snapshot, so no part may touch a row another part writes, and foreign keys are
+   * checked at its end); on SQLite one native transaction in its turn. Inside a transaction, the
+   * statements run one by one in it.
+   */
+  async preparedAll(statements: Statement[]): Promise<void> {
+    if (statements.length <= 1 || this.inTransaction) {
+      for (const s of statements) await this.prepared(s.name, s.sql, s.values);
+      return;
+    }
+    if (this.dialect === 'postgres') {
+      const { name, sql } = this.combinedStatement(statements);
+      await this.prepared(
+        name,
+        sql,
+        statements.flatMap((s) => s.values),
+      );
+      return;
+    }
+    const run = () => {
+      const connection = this.sqliteConnection();
+      const write = connection.transaction(() => {
+        for (const s of statements) this.sqliteStatement(s.name, s.sql).run(...s.values);
+      });
+      write();
+      return [];
+    };
+    const sql = statements.map((s) => s.sql).join(';\n');
+    const queued = () => {
+      const turn = this.sqliteQueue.then(run, run);
+      this.sqliteQueue = turn.catch(() => undefined);
+      return turn;
+    };
+    await (this.around ? this.around(sql, queued) : queued());
+  }
+
+  private combinedStatement(statements: Statement[]): { name: string; sql: string } {
+    const key = statements.map((s) => s.name).join(' ');
+    let found = this.combined.get(key);
+    if (!found) {
+      let offset = 0;
+      const parts = statements.map((s) => {
+        const shifted = s.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+        offset += s.values.length;
+        return shifted;
+      });
+      const last = parts.pop()!;
+      const sql = `WITH ${parts.map((part, n) => `w${n} AS (${part})`).join(', ')} ${last}`;
+      // PostgreSQL keeps 63 bytes of a statement's name: a digest keeps distinct lists apart.
+      const digest = createHash('sha256').update(sql).digest('hex').slice(0, 24);
+      found = { name: `tessera_all_${digest}`, sql };
+      this.combined.set(key, found);
+    }
+    return found;
+  }
+
   /** Wraps every `prepared` statement from now on (tracing gives each its span). */
   aroundPrepared(around: StatementWrapper): void {
     this.around = around;
@@ -118,10 +187,13 @@ export class Database {
     return turn;
   }
 
+  /** better-sqlite3 has one connection: inside or outside a transaction, it is this one. */
+  private sqliteConnection(): SqliteConnection {
+    return (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
+  }
+
   private sqliteStatement(name: string, sql: string): SqliteStatement {
-    // better-sqlite3 has one connection: inside or outside a transaction, it is this one.
-    const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection })
-      .databaseConnection;
+    const connection = this.sqliteConnection();
     if (this.sqliteStatements?.connection !== connection) {
       this.sqliteStatements = { connection, byName: new Map() };
     }

@@ -1,4 +1,4 @@
-export { Database, isUniqueViolation, type Row, type StatementWrapper } from './database.js';
+export { Database, isUniqueViolation, type Row, type Statement, type StatementWrapper } from './database.js';
 export { dataSourceOptionsFromDsn, dialectOf, type Dialect } from './dsn.js';
 export { pingDatabase } from './health.js';
 export { notMigratedReason, pendingMigrations } from './migration-status.js';

@@ -1,6 +1,6 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { type Database } from './database.js';
+import { type Database, type Statement } from './database.js';
 import { columnsOf, quote } from './prepared-select.js';
 
 /**
@@ -39,14 +39,20 @@ export class PreparedWrite<T extends ObjectLiteral> {
 
   /** Writes `entity`, in the surrounding transaction if there is one (see `Database.prepared`). */
   async run(entity: T): Promise<void> {
+    const { name, sql, values } = this.statement(entity);
+    await this.db.prepared(name, sql, values);
+  }
+
+  /** The write of `entity`, to run with others (`Database.preparedAll`). */
+  statement(entity: T): Statement {
     const source: DataSource = this.db.dataSource;
-    const params = this.columns.map((column) => {
+    const values = this.columns.map((column) => {
       let value: unknown = column.getEntityValue(entity);
       if (value === undefined) value = typeof column.default === 'function' ? undefined : column.default;
       if (value === undefined) value = null;
       return source.driver.preparePersistentValue(value, column);
     });
-    await this.db.prepared(this.name, this.sql, params);
+    return { name: this.name, sql: this.sql, values };
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In, LessThan, MoreThan, Not, type FindOptionsWhere } from 'typeorm';
 import { type CredentialEntity } from '../identity/index.js';
-import { Database, PreparedWrite } from '../persistence/index.js';
+import { Database, PreparedWrite, type Statement } from '../persistence/index.js';
 import { SessionDeviceEntity, SessionEntity } from './session.entity.js';
 import { SessionLookup } from './session-lookup.js';
 
@@ -31,17 +31,21 @@ export class SessionRepository {
 
   constructor(private readonly db: Database) {}
 
-  /** The session and its devices, prepared statements in one transaction. */
-  async insert(session: SessionEntity): Promise<void> {
+  /**
+   * The session, its devices and the writes `together` with them (the flow that issued it), as
+   * one: see `Database.preparedAll`.
+   */
+  async insert(session: SessionEntity, together: Statement[] = []): Promise<void> {
     this.inserts ??= {
       session: PreparedWrite.insert(this.db, SessionEntity),
       device: PreparedWrite.insert(this.db, SessionDeviceEntity),
     };
     const { session: write, device } = this.inserts;
-    await this.db.transaction(async () => {
-      await write.run(session);
-      for (const one of session.devices ?? []) await device.run(one);
-    });
+    await this.db.preparedAll([
+      write.statement(session),
+      ...(session.devices ?? []).map((one) => device.statement(one)),
+      ...together,
+    ]);
   }
 
   /**

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/comm
 import { ConfigService } from '../config/index.js';
 import { type IdentityEntity, IdentityService } from '../identity/index.js';
 import { AppLogger } from '../logging/index.js';
-import { Clock, Database, newId } from '../persistence/index.js';
+import { Clock, Database, newId, type Statement } from '../persistence/index.js';
 import { type Aal, type AuthenticationMethod, SessionDeviceEntity, SessionEntity } from './session.entity.js';
 import { IdentityDisabledError, SessionNotFoundError } from './session.errors.js';
 import { SessionRepository, type SessionListQuery } from './session.repository.js';
@@ -124,11 +124,15 @@ export class SessionService implements OnModuleDestroy {
     return this.config.duration('session.lifespan', '24h');
   }
 
-  /** A new session (new id, new token: never a fixation) for an identity that just authenticated. */
+  /**
+   * A new session (new id, new token: never a fixation) for an identity that just authenticated,
+   * written with the writes `together` with it or not at all.
+   */
   async issue(
     identity: IdentityEntity,
     auth: Authentication,
     device: DeviceInfo,
+    together: Statement[] = [],
   ): Promise<{ session: SessionEntity; token: string; logoutToken: string }> {
     if (identity.state !== 'active') throw new IdentityDisabledError();
     const now = this.clock.now();
@@ -157,7 +161,7 @@ export class SessionService implements OnModuleDestroy {
       updatedAt: now,
     });
     session.devices = [this.device(session.id, device, now)];
-    await this.sessions.insert(session);
+    await this.sessions.insert(session, together);
     session.identity = identity;
     return { session, token, logoutToken };
   }

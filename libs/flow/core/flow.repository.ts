@@ -7,6 +7,7 @@ import {
   PreparedSelect,
   PreparedWrite,
   selectList,
+  type Statement,
 } from '../../persistence/index.js';
 import { type SelfServiceFlow } from './flow.entity.js';
 import { type UiNode } from './ui.js';
@@ -77,8 +78,14 @@ export class FlowRepository<T extends SelfServiceFlow> {
 
   /** The whole row, prepared; a single statement needs no BEGIN/COMMIT of its own. */
   async update(flow: T): Promise<void> {
+    const { name, sql, values } = this.updateStatement(flow);
+    await this.db.prepared(name, sql, values);
+  }
+
+  /** The update of the whole row, to run with other writes (`Database.preparedAll`). */
+  updateStatement(flow: T): Statement {
     this.updates ??= PreparedWrite.updateById(this.db, this.entity);
-    await this.updates.run(asStored(flow));
+    return this.updates.statement(asStored(flow));
   }
 
   /**

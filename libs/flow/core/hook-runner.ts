@@ -132,6 +132,11 @@ export class HookRunner {
     else await this.db.afterCommit(() => this.callWeb(config, data));
   }
 
+  /** Whether a login by `method` has any `after` hook to run. */
+  hasAfterLogin(method: string): boolean {
+    return this.after('login', method, () => true).length > 0;
+  }
+
   /**
    * In the transaction that made the session. A web hook that answers synchronously is called
    * once that transaction has committed, so no transaction waits on a receiver; its failure

@@ -186,6 +186,8 @@ export const SETTINGS_STRATEGIES = Symbol('SETTINGS_STRATEGIES');
  * flow. Refusing (`mismatch`) fails the login with that message.
  */
 export interface CredentialLinker {
+  /** Whether the flow holds a credential to link on sign-in. */
+  holds(flow: LoginFlowEntity): boolean;
   link(
     flow: LoginFlowEntity,
     identity: IdentityEntity,

@@ -237,11 +237,36 @@ export class LoginFlowService {
       await this.complete(flow);
       return { kind: 'signed_in', flow, session, token: input.token };
     }
+    const { session, token } = await this.issue(flow, input, identity, auth);
+    const secondFactorRequired =
+      session.aal !== 'aal2' &&
+      this.config.get<string>('session.whoami.required_aal') !== 'aal1' &&
+      this.identities.availableAalOf(identity) === 'aal2';
+    return { kind: 'signed_in', flow, session, token, secondFactorRequired };
+  }
+
+  /** The new session, and the flow marked passed. */
+  private async issue(
+    flow: LoginFlowEntity,
+    input: SubmitLogin,
+    identity: Parameters<SessionService['issue']>[0],
+    auth: Parameters<SessionService['issue']>[1],
+  ): ReturnType<SessionService['issue']> {
+    // Nothing to link, no hook: the session, its device and the flow land as one write.
+    if (!this.linker?.holds(flow) && !this.hooks.hasAfterLogin(auth.method)) {
+      const passed = { state: 'passed_challenge', updatedAt: this.clock.now() } as const;
+      const stored = Object.assign(Object.create(LoginFlowEntity.prototype) as LoginFlowEntity, flow, passed);
+      const issued = await this.sessions.issue(identity, auth, input.device, [
+        this.flows.updateStatement(stored),
+      ]);
+      Object.assign(flow, passed);
+      return issued;
+    }
     // A hook that refuses the login (require_verified_address) rolls the new session back, and
     // with it a credential linked on this flow. A synchronous web hook runs after the commit: if
     // it fails, the session it was told about is revoked before its token was ever answered.
     let issuedId: string | undefined;
-    const { session, token } = await this.db
+    const issued = await this.db
       .transaction(async () => {
         const linked = this.linker ? await this.linker.link(flow, identity) : null;
         if (linked?.kind === 'mismatch') throw new FlowRejectedError(linked.text);
@@ -256,11 +281,7 @@ export class LoginFlowService {
         throw error;
       });
     await this.complete(flow);
-    const secondFactorRequired =
-      session.aal !== 'aal2' &&
-      this.config.get<string>('session.whoami.required_aal') !== 'aal1' &&
-      this.identities.availableAalOf(identity) === 'aal2';
-    return { kind: 'signed_in', flow, session, token, secondFactorRequired };
+    return issued;
   }
 
   private async complete(flow: LoginFlowEntity): Promise<void> {

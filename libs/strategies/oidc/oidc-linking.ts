@@ -122,6 +122,10 @@ export class OidcLinking implements CredentialLinker {
     }
   }
 
+  holds(flow: LoginFlowEntity): boolean {
+    return Boolean(flow.internalContext?.[KEY]);
+  }
+
   async link(flow: LoginFlowEntity, identity: IdentityEntity) {
     const held = flow.internalContext?.[KEY] as HeldLink | undefined;
     if (!held) return null;

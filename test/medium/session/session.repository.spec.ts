@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { IdentityEntity } from '../../../libs/identity/index.js';
-import { Database, newId } from '../../../libs/persistence/index.js';
+import { Database, newId, PreparedWrite } from '../../../libs/persistence/index.js';
 import {
   hashToken,
   SessionDeviceEntity,
@@ -67,10 +67,12 @@ function session(identityId: string, token: string, expiresInMs = HOUR): Session
 describe.each(TEST_DATABASES)('SessionRepository on $dialect', (database) => {
   let dataSource: DataSource;
   let repository: SessionRepository;
+  let db: Database;
 
   beforeEach(async () => {
     dataSource = await migratedDataSource(database);
-    repository = new SessionRepository(new Database(dataSource));
+    db = new Database(dataSource);
+    repository = new SessionRepository(db);
   });
 
   afterEach(async () => {
@@ -86,6 +88,28 @@ describe.each(TEST_DATABASES)('SessionRepository on $dialect', (database) => {
     expect(await repository.findByTokenHash(hashToken('ory_st_other'))).toBeNull();
     const raw = JSON.stringify(await dataSource.query('SELECT * FROM sessions'));
     expect(raw).not.toContain('ory_st_secret-token');
+  });
+
+  it('writes the session, its device and the writes given with it as one, or none of them', async () => {
+    const identityId = await insertIdentity(dataSource);
+    const param = db.dialect === 'postgres' ? '$1' : '?';
+    const mark = {
+      name: 'test_mark_identity',
+      sql: `UPDATE identities SET external_id = 'marked' WHERE id = ${param}`,
+      values: [identityId],
+    };
+    await repository.insert(session(identityId, 'together'), [mark]);
+    expect((await repository.findByTokenHash(hashToken('together')))?.devices).toHaveLength(1);
+    const marked = await dataSource.getRepository(IdentityEntity).findOneBy({ id: identityId });
+    expect(marked?.externalId).toBe('marked');
+
+    // The last write fails (the device again: a duplicate key): the session and device stay out.
+    const failing = session(identityId, 'failing');
+    const again = PreparedWrite.insert(db, SessionDeviceEntity).statement(failing.devices![0]!);
+    await expect(repository.insert(failing, [again])).rejects.toThrow();
+    expect(await repository.findByTokenHash(hashToken('failing'))).toBeNull();
+    expect(await dataSource.getRepository(SessionEntity).count()).toBe(1);
+    expect(await dataSource.getRepository(SessionDeviceEntity).count()).toBe(1);
   });
 
   it('revokes one, all but one, and filters lists by activity', async () => {
