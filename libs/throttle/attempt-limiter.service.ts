@@ -90,6 +90,19 @@ export class AttemptLimiter {
   reset(key: string, rule: LimitRule): Promise<void> {
     return this.store.reset(attemptKeyHash(rule, key));
   }
+
+  /** `reset` of some keys and `release` of others: one write where the store can do that. */
+  async settle(resets: readonly LimitedKey[], releases: readonly LimitedKey[]): Promise<void> {
+    const reset = uniqueSlots(resets).map(({ hash }) => hash);
+    const release = uniqueSlots(releases)
+      .map(({ hash }) => hash)
+      .filter((hash) => !reset.includes(hash));
+    if (this.store.settle) return this.store.settle(reset, release);
+    await Promise.all([
+      ...reset.map((hash) => this.store.reset(hash)),
+      ...release.map((hash) => this.store.release(hash)),
+    ]);
+  }
 }
 
 /**

@@ -22,6 +22,8 @@ export interface AttemptStore {
   /** Gives back one slot of the current window (never below zero), e.g. after a success. */
   release(key: string): Promise<void>;
   reset(key: string): Promise<void>;
+  /** `reset` of some keys and `release` of others as one write, where the store can. */
+  settle?(resets: string[], releases: string[]): Promise<void>;
   close(): Promise<void>;
 }
 

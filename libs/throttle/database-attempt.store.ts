@@ -46,6 +46,10 @@ export class DatabaseAttemptStore implements AttemptStore {
     return this.rateLimits.delete(key);
   }
 
+  settle(resets: string[], releases: string[]): Promise<void> {
+    return this.rateLimits.settle(resets, releases, this.clock.now());
+  }
+
   /** The connection belongs to the persistence module. */
   async close(): Promise<void> {}
 }

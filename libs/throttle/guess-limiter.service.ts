@@ -125,11 +125,9 @@ export class GuessLimiter {
   }
 
   private async succeeded(keys: { scope: GuessScope; limited: LimitedKey }[]): Promise<void> {
-    await Promise.all(
-      keys.map(({ scope, limited }) =>
-        scope === 'address' ? this.limiter.release([limited]) : this.limiter.reset(limited.key, limited.rule),
-      ),
-    );
+    const ofScope = (address: boolean) =>
+      keys.filter(({ scope }) => (scope === 'address') === address).map(({ limited }) => limited);
+    await this.limiter.settle(ofScope(false), ofScope(true));
   }
 
   private keys(budgets: GuessBudgets, { method, identifier, ip }: Guess) {

@@ -1,4 +1,4 @@
-import type { Database } from '../persistence/index.js';
+import type { Database, Statement } from '../persistence/index.js';
 
 interface CounterRow {
   count: number | string;
@@ -25,17 +25,20 @@ RETURNING "count", expires_at`;
 const RELEASE = `
 UPDATE rate_limits SET "count" = "count" - 1 WHERE "key" = $1 AND "count" > 0 AND expires_at > $2`;
 
-/** The `rate_limits` table: fixed-window counters keyed by a SHA-256 hex digest. */
-export class RateLimitRepository {
-  private readonly reserveSql: string;
-  private readonly releaseSql: string;
-  private readonly selectSql: string;
+const SELECT = 'SELECT "count", expires_at FROM rate_limits WHERE "key" = $1';
+const DELETE = 'DELETE FROM rate_limits WHERE "key" = $1';
+const DELETE_EXPIRED = 'DELETE FROM rate_limits WHERE expires_at <= $1';
 
-  constructor(private readonly db: Database) {
-    this.reserveSql = this.forDialect(RESERVE);
-    this.releaseSql = this.forDialect(RELEASE);
-    this.selectSql = this.forDialect('SELECT "count", expires_at FROM rate_limits WHERE "key" = $1');
-  }
+/**
+ * The `rate_limits` table: fixed-window counters keyed by a SHA-256 hex digest. Every secret check
+ * runs several of these statements, so each is prepared once (`Database.prepared`): on SQLite it
+ * runs in its own turn, never inside another request's open transaction.
+ */
+export class RateLimitRepository {
+  /** Each statement's text in this dialect, by name. */
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly db: Database) {}
 
   /** Takes one slot unless `limit` are taken; `reserved: false` leaves the row as it was. */
   async reserve(
@@ -45,44 +48,53 @@ export class RateLimitRepository {
     limit: number,
   ): Promise<{ reserved: boolean; count: number; expiresAt: Date }> {
     const expiresAt = new Date(now.getTime() + windowMs);
-    const run = async () => {
-      const params = [key, this.timestamp(now), this.timestamp(expiresAt), limit];
-      const taken = (await this.db.manager.query(this.reserveSql, params)) as CounterRow[];
-      if (taken[0]) return { reserved: true, row: taken[0] };
-      const full = (await this.db.manager.query(this.selectSql, [key])) as CounterRow[];
-      return { reserved: false, row: full[0] };
-    };
-    // SQLite has one connection: outside a turn of its own, the count could land in (and roll
-    // back with) another request's open transaction.
-    const { reserved, row } = this.db.dialect === 'sqlite' ? await this.db.transaction(run) : await run();
+    const params = [key, this.timestamp(now), this.timestamp(expiresAt), limit];
+    const [taken] = await this.run('reserve', RESERVE, params);
+    const reserved = taken !== undefined;
+    const row = taken ?? (await this.run('select', SELECT, [key]))[0];
     // A full window's row can only vanish if a reset raced this reservation: it is free now.
     if (!row) return { reserved, count: 0, expiresAt: now };
     return { reserved, count: Number(row.count), expiresAt: this.parseTimestamp(row.expires_at) };
   }
 
   async find(key: string): Promise<{ count: number; expiresAt: Date } | undefined> {
-    const [row] = (await this.db.manager.query(this.selectSql, [key])) as CounterRow[];
+    const [row] = await this.run('select', SELECT, [key]);
     return row && { count: Number(row.count), expiresAt: this.parseTimestamp(row.expires_at) };
   }
 
   async release(key: string, now: Date): Promise<void> {
-    const run = () => this.db.manager.query(this.releaseSql, [key, this.timestamp(now)]);
-    await (this.db.dialect === 'sqlite' ? this.db.transaction(run) : run());
+    await this.run('release', RELEASE, [key, this.timestamp(now)]);
   }
 
   async delete(key: string): Promise<void> {
-    await this.db.manager.query(this.forDialect('DELETE FROM rate_limits WHERE "key" = $1'), [key]);
+    await this.run('delete', DELETE, [key]);
   }
 
-  async deleteExpired(now: Date): Promise<void> {
-    await this.db.manager.query(this.forDialect('DELETE FROM rate_limits WHERE expires_at <= $1'), [
-      this.timestamp(now),
+  /** Deletes the `resets` and releases a slot of the `releases` (distinct keys), as one write. */
+  async settle(resets: string[], releases: string[], now: Date): Promise<void> {
+    await this.db.preparedAll([
+      ...resets.map((key) => this.statement('delete', DELETE, [key])),
+      ...releases.map((key) => this.statement('release', RELEASE, [key, this.timestamp(now)])),
     ]);
   }
 
+  async deleteExpired(now: Date): Promise<void> {
+    await this.run('delete_expired', DELETE_EXPIRED, [this.timestamp(now)]);
+  }
+
+  private async run(name: string, sql: string, values: unknown[]): Promise<CounterRow[]> {
+    const statement = this.statement(name, sql, values);
+    return (await this.db.prepared(statement.name, statement.sql, values)) as unknown as CounterRow[];
+  }
+
   /** Statements are written with `$n` placeholders, each used once and in order. */
-  private forDialect(sql: string): string {
-    return this.db.dialect === 'postgres' ? sql : sql.replace(/\$\d+/g, '?');
+  private statement(name: string, sql: string, values: unknown[]): Statement {
+    let text = this.texts.get(name);
+    if (text === undefined) {
+      text = this.db.dialect === 'postgres' ? sql : sql.replace(/\$\d+/g, '?');
+      this.texts.set(name, text);
+    }
+    return { name: `tessera_rate_limits_${name}`, sql: text, values };
   }
 
   /** SQLite keeps TypeORM's UTC `YYYY-MM-DD HH:MM:SS.SSS` text, which sorts as it compares. */

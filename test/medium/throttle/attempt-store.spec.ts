@@ -210,6 +210,21 @@ describe.each([...databaseCases, ...redisCases])('attempt store on $name', (stor
     expect(after).toEqual([true, true, false]);
   });
 
+  it('settle resets some keys and gives one slot back on others, leaving the rest alone', async () => {
+    const narrow = { name: 'login:identifier', limit: 2, windowMs: 60_000 };
+    const wide = { name: 'login:address', limit: 2, windowMs: 60_000 };
+    const ivan = unique('login:id:ivan', narrow);
+    const judy = unique('login:id:judy', narrow);
+    const address = unique('login:ip:203.0.113.9', wide);
+    for (let i = 0; i < 2; i++) await limiter.consume([ivan, judy, address]);
+
+    await limiter.settle([ivan], [address]);
+    const next = async (target: typeof ivan) => (await limiter.consume([target])).allowed;
+    expect([await next(ivan), await next(ivan), await next(ivan)]).toEqual([true, true, false]);
+    expect([await next(address), await next(address)]).toEqual([true, false]);
+    expect(await next(judy)).toBe(false);
+  });
+
   it('bounds reserve-then-release exactly: 40 racing guesses, half of them right, spend exactly the limit', async () => {
     const address = unique('203.0.113.50', { name: 'guess:address', limit: 10, windowMs: 60_000 });
     let checked = 0;
