@@ -78,9 +78,7 @@ export class Database {
     if (this.dialect === 'postgres') {
       result = await run();
     } else {
-      const turn = this.sqliteQueue.then(run, run);
-      this.sqliteQueue = turn.catch(() => undefined);
-      result = await turn;
+      result = await this.sqliteTurn(run);
     }
     for (const callback of afterCommit) await callback();
     return result;
@@ -128,19 +126,13 @@ export class Database {
       return;
     }
     const run = () => {
-      const connection = this.sqliteConnection();
-      const write = connection.transaction(() => {
+      this.sqliteConnection().transaction(() => {
         for (const s of statements) this.sqliteStatement(s.name, s.sql).run(...s.values);
-      });
-      write();
+      })();
       return [];
     };
     const sql = statements.map((s) => s.sql).join(';\n');
-    const queued = () => {
-      const turn = this.sqliteQueue.then(run, run);
-      this.sqliteQueue = turn.catch(() => undefined);
-      return turn;
-    };
+    const queued = () => this.sqliteTurn(run);
     await (this.around ? this.around(sql, queued) : queued());
   }
 
@@ -181,8 +173,12 @@ export class Database {
       const statement = this.sqliteStatement(name, sql);
       return statement.reader ? statement.all(...values) : (statement.run(...values), []);
     };
-    if (this.inTransaction) return run();
-    const turn = this.sqliteQueue.then(run, run);
+    return this.inTransaction ? run() : this.sqliteTurn(run);
+  }
+
+  /** Runs `work` when the SQLite work queued before it has finished, whether it failed or not. */
+  private sqliteTurn<T>(work: () => T | Promise<T>): Promise<T> {
+    const turn = this.sqliteQueue.then(work, work);
     this.sqliteQueue = turn.catch(() => undefined);
     return turn;
   }
