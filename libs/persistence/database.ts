@@ -136,6 +136,37 @@ export class Database {
     await (this.around ? this.around(sql, queued) : queued());
   }
 
+  /**
+   * One statement (a write with RETURNING) run with each list of values in turn, until a run
+   * returns no row; answers the rows returned. On SQLite the runs are one native transaction in
+   * its turn (one commit, no other writer in between); on PostgreSQL, or inside a transaction,
+   * they are separate statements.
+   */
+  async preparedUntil(name: string, sql: string, valueLists: unknown[][]): Promise<Row[]> {
+    const rows: Row[] = [];
+    if (this.dialect === 'postgres' || this.inTransaction) {
+      for (const values of valueLists) {
+        const found = await this.prepared(name, sql, values);
+        if (found.length === 0) break;
+        rows.push(...found);
+      }
+      return rows;
+    }
+    const run = () => {
+      const statement = this.sqliteStatement(name, sql);
+      this.sqliteConnection().transaction(() => {
+        for (const values of valueLists) {
+          const found = statement.all(...values);
+          if (found.length === 0) break;
+          rows.push(...found);
+        }
+      })();
+      return rows;
+    };
+    const queued = () => this.sqliteTurn(run);
+    return this.around ? this.around(sql, queued) : queued();
+  }
+
   private combinedStatement(statements: Statement[]): { name: string; sql: string } {
     const key = statements.map((s) => s.name).join(' ');
     let found = this.combined.get(key);

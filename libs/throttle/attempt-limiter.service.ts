@@ -42,6 +42,9 @@ export class AttemptLimiter {
    */
   async consume(keys: readonly LimitedKey[]): Promise<LimitDecision> {
     const slots = uniqueSlots(keys);
+    if (this.store.reserveAll && slots.length > 1 && slots.every(({ rule }) => rule.limit > 0)) {
+      return this.consumeAll(slots);
+    }
     const taken: string[] = [];
     try {
       for (const [index, { hash, rule }] of slots.entries()) {
@@ -60,6 +63,20 @@ export class AttemptLimiter {
       throw error;
     }
     return { allowed: true };
+  }
+
+  /** `consume` as one write to the store: the slots up to the first full one, in order. */
+  private async consumeAll(slots: { hash: string; rule: LimitRule }[]): Promise<LimitDecision> {
+    const outcomes = await this.store.reserveAll!(
+      slots.map(({ hash, rule }) => ({ key: hash, windowMs: rule.windowMs, limit: rule.limit })),
+    );
+    const full = outcomes.findIndex(({ reserved }) => !reserved);
+    if (full === -1) return { allowed: true };
+    await this.giveBack(slots.slice(0, full).map(({ hash }) => hash));
+    return this.refusal(
+      { rule: slots[full]!.rule, msUntilReset: outcomes[full]!.msUntilReset },
+      slots.slice(full + 1),
+    );
   }
 
   private async refusal(

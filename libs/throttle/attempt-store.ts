@@ -17,6 +17,11 @@ export interface AttemptStore {
    * callers never take more than `limit` between them. `limit` is at least 1.
    */
   reserve(key: string, windowMs: number, limit: number): Promise<SlotReservation>;
+  /**
+   * `reserve` of each slot in order, stopping at the first full one, as one write where the
+   * store can: one reservation per slot tried, the refusal (if any) last.
+   */
+  reserveAll?(slots: { key: string; windowMs: number; limit: number }[]): Promise<SlotReservation[]>;
   /** The current window's count without taking a slot (0 and 0 ms when no window is open). */
   peek(key: string): Promise<Omit<SlotReservation, 'reserved'>>;
   /** Gives back one slot of the current window (never below zero), e.g. after a success. */

@@ -20,11 +20,28 @@ export class DatabaseAttemptStore implements AttemptStore {
 
   async reserve(key: string, windowMs: number, limit: number): Promise<SlotReservation> {
     const now = this.clock.now();
-    const { reserved, count, expiresAt } = await this.rateLimits.reserve(key, now, windowMs, limit);
-    if (now.getTime() >= this.nextPurgeAt) {
-      this.nextPurgeAt = now.getTime() + this.purgeIntervalMs;
-      await this.rateLimits.deleteExpired(now);
-    }
+    const outcome = await this.rateLimits.reserve(key, now, windowMs, limit);
+    await this.purge(now);
+    return this.reservation(outcome, windowMs);
+  }
+
+  async reserveAll(slots: { key: string; windowMs: number; limit: number }[]): Promise<SlotReservation[]> {
+    const now = this.clock.now();
+    const outcomes = await this.rateLimits.reserveAll(slots, now);
+    await this.purge(now);
+    return outcomes.map((outcome, n) => this.reservation(outcome, slots[n]!.windowMs));
+  }
+
+  private async purge(now: Date): Promise<void> {
+    if (now.getTime() < this.nextPurgeAt) return;
+    this.nextPurgeAt = now.getTime() + this.purgeIntervalMs;
+    await this.rateLimits.deleteExpired(now);
+  }
+
+  private reservation(
+    { reserved, count, expiresAt }: { reserved: boolean; count: number; expiresAt: Date },
+    windowMs: number,
+  ): SlotReservation {
     // Measured from after the statement: a request that read the clock later but reached the row
     // first may have opened the window, and the wait must not come out longer than the window.
     const msUntilReset = expiresAt.getTime() - this.clock.now().getTime();

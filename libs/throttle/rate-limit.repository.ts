@@ -22,6 +22,19 @@ ON CONFLICT ("key") DO UPDATE SET
 WHERE rate_limits.expires_at <= excluded.window_start OR rate_limits."count" < $4
 RETURNING "count", expires_at`;
 
+/*
+ * PostgreSQL: slot n of a guess, taken only when slot n-1 was (`prior` names its CTE), so one
+ * statement takes the slots in order and stops at the first full one, as separate reservations
+ * would. The parameters are typed: an INSERT … SELECT does not infer them from the columns.
+ */
+function reserveAfter(prior: string, first: number): string {
+  const [key, start, expires, limit] = [first, first + 1, first + 2, first + 3].map((n) => `$${n}`);
+  return RESERVE.replace(
+    'VALUES ($1, $2, 1, $3)',
+    `SELECT ${key}::varchar, ${start}::timestamptz, 1, ${expires}::timestamptz WHERE EXISTS (SELECT 1 FROM ${prior})`,
+  ).replace('"count" < $4', `"count" < ${limit}::integer`);
+}
+
 const RELEASE = `
 UPDATE rate_limits SET "count" = "count" - 1 WHERE "key" = $1 AND "count" > 0 AND expires_at > $2`;
 
@@ -55,6 +68,55 @@ export class RateLimitRepository {
     // A full window's row can only vanish if a reset raced this reservation: it is free now.
     if (!row) return { reserved, count: 0, expiresAt: now };
     return { reserved, count: Number(row.count), expiresAt: this.parseTimestamp(row.expires_at) };
+  }
+
+  /**
+   * Takes one slot in each window in order, stopping at the first full one, as one write: one
+   * statement on PostgreSQL (its upserts lock the rows in the order given), one transaction on
+   * SQLite. Answers a reservation per window tried; a refusal is the last one.
+   */
+  async reserveAll(
+    slots: { key: string; windowMs: number; limit: number }[],
+    now: Date,
+  ): Promise<{ reserved: boolean; count: number; expiresAt: Date }[]> {
+    const params = slots.map(({ key, windowMs, limit }) => {
+      const expiresAt = new Date(now.getTime() + windowMs);
+      return [key, this.timestamp(now), this.timestamp(expiresAt), limit];
+    });
+    const taken =
+      this.db.dialect === 'postgres'
+        ? await this.reserveAllPostgres(params)
+        : await this.reserveAllSqlite(params);
+    const outcomes = taken.map((row) => ({
+      reserved: true,
+      count: Number(row.count),
+      expiresAt: this.parseTimestamp(row.expires_at),
+    }));
+    if (outcomes.length === slots.length) return outcomes;
+    const refused = await this.find(slots[outcomes.length]!.key);
+    return [
+      ...outcomes,
+      { reserved: false, count: refused?.count ?? 0, expiresAt: refused?.expiresAt ?? now },
+    ];
+  }
+
+  /** The rows taken, in slot order: a prefix of the slots. */
+  private async reserveAllPostgres(params: unknown[][]): Promise<CounterRow[]> {
+    const name = `reserve_${params.length}`;
+    let sql = this.texts.get(name);
+    if (sql === undefined) {
+      const parts = params.map((_, n) => (n === 0 ? RESERVE : reserveAfter(`r${n - 1}`, 4 * n + 1)));
+      const selects = params.map((_, n) => `SELECT ${n} AS slot, "count", expires_at FROM r${n}`);
+      sql = `WITH ${parts.map((part, n) => `r${n} AS (${part})`).join(', ')} ${selects.join(' UNION ALL ')}`;
+      this.texts.set(name, sql);
+    }
+    const rows = await this.db.prepared(`tessera_rate_limits_${name}`, sql, params.flat());
+    return (rows as unknown as (CounterRow & { slot: number })[]).sort((a, b) => a.slot - b.slot);
+  }
+
+  private async reserveAllSqlite(params: unknown[][]): Promise<CounterRow[]> {
+    const { name, sql } = this.statement('reserve', RESERVE, []);
+    return (await this.db.preparedUntil(name, sql, params)) as unknown as CounterRow[];
   }
 
   async find(key: string): Promise<{ count: number; expiresAt: Date } | undefined> {

@@ -155,6 +155,27 @@ describe.each([...databaseCases, ...redisCases])('attempt store on $name', (stor
     });
   });
 
+  it('refused by a full middle key, gives back the first slot, never touches the last, names the middle', async () => {
+    const first = unique('guess:pair', { name: 'guess:pair', limit: 5, windowMs: 60_000 });
+    const middle = unique('guess:identifier', { name: 'guess:identifier', limit: 2, windowMs: 3_600_000 });
+    const last = unique('guess:address', { name: 'guess:address', limit: 5, windowMs: 60_000 });
+    await limiter.consume([middle]);
+    expect(await limiter.consume([first, middle, last])).toEqual({ allowed: true });
+    const counts = async () =>
+      Promise.all(
+        [first, middle, last].map(async ({ key, rule }) => {
+          return (await subject!.store.peek(attemptKeyHash(rule, key))).count;
+        }),
+      );
+    expect(await counts()).toEqual([1, 2, 1]);
+
+    const refused = await limiter.consume([first, middle, last]);
+    expect(refused).toMatchObject({ allowed: false, rule: 'guess:identifier' });
+    // The middle window is an hour long: the wait is its own, not the first key's minute.
+    expect(!refused.allowed && refused.retryAfterSeconds).toBeGreaterThan(3_500);
+    expect(await counts()).toEqual([1, 2, 1]);
+  });
+
   it('starts counting again once the window has passed', async () => {
     const target = unique('login:id:bob', { name: 'login:identifier', limit: 2, windowMs: 1_000 });
     const first = [];
