@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, In, type WhereExpressionBuilder } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { Database, newId } from '../persistence/index.js';
 import {
   CourierMessageDispatchEntity,
@@ -36,7 +37,13 @@ export interface FailureOutcome {
 /** The only code touching the courier tables. Claiming is one conditional UPDATE, so two workers never both win a row. */
 @Injectable()
 export class CourierMessageRepository {
-  constructor(private readonly db: Database) {}
+  /** A time column, for turning any time into its stored form. */
+  private readonly timeColumn: ColumnMetadata;
+
+  constructor(private readonly db: Database) {
+    const columns = db.dataSource.getMetadata(CourierMessageEntity).columns;
+    this.timeColumn = columns.find((column) => column.databaseName === 'updated_at')!;
+  }
 
   private get messages() {
     return this.db.repository(CourierMessageEntity);
@@ -93,9 +100,33 @@ export class CourierMessageRepository {
 
   /** Claims up to `limit` due rows (oldest first) and counts the attempt; returns them. */
   async claimDue(limit: number, options: ClaimOptions): Promise<CourierMessageEntity[]> {
+    // Most polls find nothing: one prepared read answers them without a transaction.
+    if (!(await this.anyClaimable(options))) return [];
     // In a transaction of its own: on SQLite's one connection that also waits for a caller's open
     // transaction to commit instead of claiming its uncommitted rows.
     return this.db.transaction(() => this.claimDueNow(limit, options));
+  }
+
+  /** Whether a claim could find a row now; a row that turns up later is the next poll's. */
+  private async anyClaimable(options: ClaimOptions): Promise<boolean> {
+    if (options.types.length === 0) return false;
+    const values: unknown[] = [];
+    const param = (value: unknown) => {
+      values.push(value);
+      return this.db.dialect === 'postgres' ? `$${values.length}` : '?';
+    };
+    const stored = (date: Date) => this.db.dataSource.driver.preparePersistentValue(date, this.timeColumn);
+    const types = options.types.map((type) => param(type)).join(', ');
+    const queued = [`status = '${MessageStatus.queued}'`];
+    if (options.queuedBefore) queued.push(`updated_at <= ${param(stored(options.queuedBefore))}`);
+    if (!options.ignoreSchedule)
+      queued.push(`(send_after IS NULL OR send_after <= ${param(stored(options.now))})`);
+    const stale = `status = '${MessageStatus.processing}' AND claimed_at < ${param(stored(options.staleBefore))}`;
+    const sql =
+      `SELECT 1 AS due FROM courier_messages WHERE type IN (${types})` +
+      ` AND ((${queued.join(' AND ')}) OR (${stale})) LIMIT 1`;
+    const variant = `${options.types.length}${options.queuedBefore ? '_swept' : ''}${options.ignoreSchedule ? '_any' : ''}`;
+    return (await this.db.prepared(`tessera_courier_any_due_${variant}`, sql, values)).length > 0;
   }
 
   private async claimDueNow(limit: number, options: ClaimOptions): Promise<CourierMessageEntity[]> {
