@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { processCpuTicks } from '../lib/cpu.js';
-import { freePort, memoryOf, startTessera } from '../lib/tessera.js';
+import { freePort, MALLOC, memoryOf, startTessera } from '../lib/tessera.js';
 
 const BETTER_AUTH_SERVER = fileURLToPath(new URL('better-auth-server.js', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
@@ -54,7 +54,8 @@ export async function betterAuth() {
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [BETTER_AUTH_SERVER, String(port), join(dir, 'auth.sqlite')], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '' },
+    // The same allocator setting as Tessera's launchers: the comparison is of the servers.
+    env: { PATH: process.env.PATH ?? '', ...MALLOC },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   running.add(child);
