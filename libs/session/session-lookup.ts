@@ -13,6 +13,7 @@ import {
   jsonRows,
   jsonRowsSql,
   PreparedSelect,
+  quote,
   selectList,
 } from '../persistence/index.js';
 import { SessionDeviceEntity, SessionEntity } from './session.entity.js';
@@ -68,16 +69,39 @@ export class SessionLookup {
       ({ alias, metadata, columns }) =>
         `${jsonRowsSql(postgres, metadata, columns, owner[alias]!)} AS ${alias}`,
     );
+    const from = `FROM sessions s JOIN identities i ON i.id = s.identity_id WHERE s.token_hash = ${parameter}`;
+    if (postgres) {
+      // One JSON value, parsed once, instead of a field per column with its own type parser.
+      const values = [
+        ...this.session.map((c) => `s.${quote(c.databaseName)}`),
+        ...this.identity.map((c) => `i.${quote(c.databaseName)}`),
+        ...this.nested.map(({ metadata, columns }, n) =>
+          jsonRowsSql(postgres, metadata, columns, owner[this.nested[n]!.alias]!),
+        ),
+      ];
+      return `SELECT json_build_array(${values.join(', ')}) AS r ${from}`;
+    }
     const select = [selectList('s', this.session, 's'), selectList('i', this.identity, 'i'), ...arrays];
-    return `SELECT ${select.join(', ')} FROM sessions s JOIN identities i ON i.id = s.identity_id WHERE s.token_hash = ${parameter}`;
+    return `SELECT ${select.join(', ')} ${from}`;
+  }
+
+  /** PostgreSQL's one positional array, named as the columns of the SQLite row. */
+  private named(values: unknown[]): Record<string, unknown> {
+    const row: Record<string, unknown> = {};
+    let at = 0;
+    this.session.forEach((_, n) => (row[`s${n}`] = values[at++]));
+    this.identity.forEach((_, n) => (row[`i${n}`] = values[at++]));
+    for (const { alias } of this.nested) row[alias] = values[at++];
+    return row;
   }
 
   /** The session with identity, addresses and devices, and the identity's second-factor credentials. */
   async byTokenHash(
     tokenHash: string,
   ): Promise<{ session: SessionEntity; secondFactors: CredentialEntity[] } | null> {
-    const row = await this.select.first([tokenHash]);
-    if (!row) return null;
+    const found = await this.select.first([tokenHash]);
+    if (!found) return null;
+    const row = found['r'] ? this.named(found['r'] as unknown[]) : found;
     const source = this.db.dataSource;
     const list = <T extends object>(index: number, make: () => T): T[] => {
       const { alias, columns } = this.nested[index]!;

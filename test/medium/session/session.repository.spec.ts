@@ -90,6 +90,27 @@ describe.each(TEST_DATABASES)('SessionRepository on $dialect', (database) => {
     expect(raw).not.toContain('ory_st_secret-token');
   });
 
+  it('reads by token exactly what TypeORM loads: times, flags, JSON columns, identity and devices', async () => {
+    const identityId = await insertIdentity(dataSource);
+    const written = session(identityId, 'ory_st_same-as-orm');
+    await repository.insert(written);
+    const found = await repository.findByTokenHash(hashToken('ory_st_same-as-orm'));
+    const loaded = await dataSource.getRepository(SessionEntity).findOne({
+      where: { id: written.id },
+      relations: { identity: true, devices: true },
+    });
+    const { identity, devices, ...scalars } = found!;
+    const { identity: loadedIdentity, devices: loadedDevices, ...loadedScalars } = loaded!;
+    expect(scalars).toEqual(loadedScalars);
+    expect(scalars.expiresAt).toBeInstanceOf(Date);
+    expect(scalars.authenticationMethods).toEqual(written.authenticationMethods);
+    const { verifiableAddresses, recoveryAddresses, ...identityScalars } = identity!;
+    expect(identityScalars).toEqual(loadedIdentity);
+    expect(identityScalars.traits).toEqual({ email: `${identityId}@example.org` });
+    expect([verifiableAddresses, recoveryAddresses]).toEqual([[], []]);
+    expect(devices).toEqual(loadedDevices);
+  });
+
   it('writes the session, its device and the writes given with it as one, or none of them', async () => {
     const identityId = await insertIdentity(dataSource);
     const param = db.dialect === 'postgres' ? '$1' : '?';
