@@ -1,13 +1,12 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import {
   columnsOf,
+  columnValues,
   type Database,
   hydrate,
   jsonRows,
   jsonRowsSql,
   PreparedSelect,
-  type Row,
-  selectList,
 } from '../persistence/index.js';
 import { RecoveryAddressEntity, VerifiableAddressEntity } from './address.entity.js';
 import { CredentialEntity, CredentialIdentifierEntity } from './credential.entity.js';
@@ -38,54 +37,57 @@ export class IdentityLookup {
     this.recovery = columnsOf(metadata(RecoveryAddressEntity));
     const ofIdentity = 'x.identity_id = i.id';
     const arrays = [
-      `${jsonRowsSql(postgres, metadata(CredentialEntity), this.credential, ofIdentity)} AS credentials`,
-      `${jsonRowsSql(
+      jsonRowsSql(postgres, metadata(CredentialEntity), this.credential, ofIdentity),
+      jsonRowsSql(
         postgres,
         metadata(CredentialIdentifierEntity),
         this.identifier,
         'x.identity_credential_id IN (SELECT c.id FROM identity_credentials c WHERE c.identity_id = i.id)',
-      )} AS identifiers`,
-      `${jsonRowsSql(postgres, metadata(VerifiableAddressEntity), this.verifiable, ofIdentity)} AS verifiable`,
-      `${jsonRowsSql(postgres, metadata(RecoveryAddressEntity), this.recovery, ofIdentity)} AS recovery`,
+      ),
+      jsonRowsSql(postgres, metadata(VerifiableAddressEntity), this.verifiable, ofIdentity),
+      jsonRowsSql(postgres, metadata(RecoveryAddressEntity), this.recovery, ofIdentity),
     ];
-    const sql = `SELECT ${[selectList('i', this.identity, 'i'), ...arrays].join(', ')} FROM identities i WHERE i.id = ${postgres ? '$1' : '?'}`;
-    this.select = new PreparedSelect(db, 'tessera_identity_by_id', sql);
+    this.select = new PreparedSelect(
+      db,
+      'tessera_identity_by_id',
+      [...columnValues('i', this.identity), ...arrays],
+      `FROM identities i WHERE i.id = ${postgres ? '$1' : '?'}`,
+    );
     const [type, identifier] = postgres ? ['$1', '$2'] : ['?', '?'];
     this.byIdentifier = new PreparedSelect(
       db,
       'tessera_credential_by_identifier',
-      `SELECT ${selectList('c', this.credential, 'c')} FROM identity_credential_identifiers x JOIN identity_credentials c ON c.id = x.identity_credential_id WHERE x.identity_credential_type = ${type} AND x.identifier = ${identifier}`,
+      columnValues('c', this.credential),
+      `FROM identity_credential_identifiers x JOIN identity_credentials c ON c.id = x.identity_credential_id WHERE x.identity_credential_type = ${type} AND x.identifier = ${identifier}`,
     );
   }
 
   /** The credential behind a login identifier, without its identifiers or identity. */
   async credentialByIdentifier(type: string, identifier: string): Promise<CredentialEntity | null> {
-    const row = await this.byIdentifier.first([type, identifier]);
-    if (!row) return null;
-    return hydrate(this.db.dataSource, new CredentialEntity(), this.credential, (n) => row[`c${n}`]);
+    const values = await this.byIdentifier.first([type, identifier]);
+    if (!values) return null;
+    return hydrate(this.db.dataSource, new CredentialEntity(), this.credential, (n) => values[n]);
   }
 
   async byId(id: string): Promise<IdentityEntity | null> {
-    const row = await this.select.first([id]);
-    return row ? this.entity(row) : null;
+    const values = await this.select.first([id]);
+    return values ? this.entity(values) : null;
   }
 
-  private entity(row: Row): IdentityEntity {
+  /** The identity's columns, then its credentials, identifiers and both address lists. */
+  private entity(values: unknown[]): IdentityEntity {
     const source = this.db.dataSource;
+    const [credentials, identifiersRaw, verifiable, recovery] = values.slice(this.identity.length);
     const list = <T extends object>(raw: unknown, columns: ColumnMetadata[], make: () => T): T[] =>
-      jsonRows(raw).map((values) => hydrate(source, make(), columns, (n) => values[n]));
-    const identity = hydrate(source, new IdentityEntity(), this.identity, (n) => row[`i${n}`]);
-    const identifiers = list(row['identifiers'], this.identifier, () => new CredentialIdentifierEntity());
-    identity.credentials = list(row['credentials'], this.credential, () => new CredentialEntity());
+      jsonRows(raw).map((row) => hydrate(source, make(), columns, (n) => row[n]));
+    const identity = hydrate(source, new IdentityEntity(), this.identity, (n) => values[n]);
+    const identifiers = list(identifiersRaw, this.identifier, () => new CredentialIdentifierEntity());
+    identity.credentials = list(credentials, this.credential, () => new CredentialEntity());
     for (const credential of identity.credentials) {
       credential.identifiers = identifiers.filter((i) => i.credentialId === credential.id);
     }
-    identity.verifiableAddresses = list(
-      row['verifiable'],
-      this.verifiable,
-      () => new VerifiableAddressEntity(),
-    );
-    identity.recoveryAddresses = list(row['recovery'], this.recovery, () => new RecoveryAddressEntity());
+    identity.verifiableAddresses = list(verifiable, this.verifiable, () => new VerifiableAddressEntity());
+    identity.recoveryAddresses = list(recovery, this.recovery, () => new RecoveryAddressEntity());
     return identity;
   }
 }

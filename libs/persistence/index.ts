@@ -15,11 +15,11 @@ export { assertQueryText, assertRowsFit, textProblem } from './stored-text.js';
 export { poolStats, type PoolStats } from './pool-stats.js';
 export {
   columnsOf,
+  columnValues,
   hydrate,
   jsonRows,
   jsonRowsSql,
   PreparedSelect,
   quote,
-  selectList,
 } from './prepared-select.js';
 export { PreparedWrite } from './prepared-write.js';

@@ -4,25 +4,44 @@ import { type Database, type Row } from './database.js';
 
 export const quote = (name: string) => `"${name}"`;
 
+/** PostgreSQL takes at most 100 arguments in a function call, json_build_array's included. */
+const MAX_ARGUMENTS = 100;
+
 /**
  * A hot-path SELECT written once and prepared once (`Database.prepared`: a better-sqlite3
  * statement, or a named PostgreSQL statement), with no query building and no ORM hydration:
- * callers turn rows into entities with `hydrate`.
+ * callers read a row's values by position and turn them into entities with `hydrate`. On
+ * PostgreSQL the values come as one JSON array: pg parses one field instead of giving every
+ * column its own field, type parser and row description entry, which costs more than the query.
  */
 export class PreparedSelect {
+  readonly sql: string;
+  private readonly postgres: boolean;
+
   constructor(
     private readonly db: Database,
-    /** The statement's name: one per distinct `sql`. */
+    /** The statement's name: one per distinct SQL text. */
     private readonly name: string,
-    readonly sql: string,
-  ) {}
-
-  rows(params: unknown[]): Promise<Row[]> {
-    return this.db.prepared(this.name, this.sql, params);
+    /** What to select, in order. */
+    private readonly values: string[],
+    /** The rest of the statement: `FROM … WHERE …`. */
+    rest: string,
+  ) {
+    this.postgres = db.dialect === 'postgres';
+    if (this.postgres && values.length > MAX_ARGUMENTS) {
+      throw new Error(`PreparedSelect ${name}: ${values.length} values, PostgreSQL takes ${MAX_ARGUMENTS}.`);
+    }
+    const list = this.postgres
+      ? `json_build_array(${values.join(', ')}) AS r`
+      : values.map((value, n) => `${value} AS v${n}`).join(', ');
+    this.sql = `SELECT ${list} ${rest}`;
   }
 
-  async first(params: unknown[]): Promise<Row | undefined> {
-    return (await this.rows(params))[0];
+  /** The first row's values in the order selected. */
+  async first(params: unknown[]): Promise<unknown[] | undefined> {
+    const [row] = await this.db.prepared(this.name, this.sql, params);
+    if (!row) return undefined;
+    return this.postgres ? (row['r'] as unknown[]) : this.values.map((_, n) => row[`v${n}`]);
   }
 }
 
@@ -32,9 +51,9 @@ export function columnsOf(metadata: EntityMetadata): ColumnMetadata[] {
   return metadata.columns.filter((c) => !relations.has(c.propertyName));
 }
 
-/** `alias."column" AS <prefix><n>, …` for the columns, in order. */
-export function selectList(alias: string, columns: ColumnMetadata[], prefix: string): string {
-  return columns.map((c, n) => `${alias}.${quote(c.databaseName)} AS ${prefix}${n}`).join(', ');
+/** `alias."column"` for each column, in order. */
+export function columnValues(alias: string, columns: ColumnMetadata[]): string[] {
+  return columns.map((c) => `${alias}.${quote(c.databaseName)}`);
 }
 
 /**

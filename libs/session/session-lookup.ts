@@ -8,13 +8,12 @@ import {
 } from '../identity/index.js';
 import {
   columnsOf,
+  columnValues,
   type Database,
   hydrate,
   jsonRows,
   jsonRowsSql,
   PreparedSelect,
-  quote,
-  selectList,
 } from '../persistence/index.js';
 import { SessionDeviceEntity, SessionEntity } from './session.entity.js';
 
@@ -54,63 +53,44 @@ export class SessionLookup {
       nested('devices', SessionDeviceEntity),
       nested('factors', CredentialEntity),
     ];
-    this.select = new PreparedSelect(db, 'tessera_session_by_token', this.build(db.dialect === 'postgres'));
-  }
-
-  private build(postgres: boolean): string {
-    const parameter = postgres ? '$1' : '?';
+    const postgres = db.dialect === 'postgres';
     const owner: Record<string, string> = {
       verifiable: 'x.identity_id = i.id',
       recovery: 'x.identity_id = i.id',
       devices: 'x.session_id = s.id',
       factors: `x.identity_id = i.id AND x.type IN (${SECOND_FACTOR_TYPES.map((t) => `'${t}'`).join(', ')})`,
     };
-    const arrays = this.nested.map(
-      ({ alias, metadata, columns }) =>
-        `${jsonRowsSql(postgres, metadata, columns, owner[alias]!)} AS ${alias}`,
-    );
-    const from = `FROM sessions s JOIN identities i ON i.id = s.identity_id WHERE s.token_hash = ${parameter}`;
-    if (postgres) {
-      // One JSON value, parsed once, instead of a field per column with its own type parser.
-      const values = [
-        ...this.session.map((c) => `s.${quote(c.databaseName)}`),
-        ...this.identity.map((c) => `i.${quote(c.databaseName)}`),
-        ...this.nested.map(({ metadata, columns }, n) =>
-          jsonRowsSql(postgres, metadata, columns, owner[this.nested[n]!.alias]!),
+    this.select = new PreparedSelect(
+      db,
+      'tessera_session_by_token',
+      [
+        ...columnValues('s', this.session),
+        ...columnValues('i', this.identity),
+        ...this.nested.map(({ alias, metadata, columns }) =>
+          jsonRowsSql(postgres, metadata, columns, owner[alias]!),
         ),
-      ];
-      return `SELECT json_build_array(${values.join(', ')}) AS r ${from}`;
-    }
-    const select = [selectList('s', this.session, 's'), selectList('i', this.identity, 'i'), ...arrays];
-    return `SELECT ${select.join(', ')} ${from}`;
-  }
-
-  /** PostgreSQL's one positional array, named as the columns of the SQLite row. */
-  private named(values: unknown[]): Record<string, unknown> {
-    const row: Record<string, unknown> = {};
-    let at = 0;
-    this.session.forEach((_, n) => (row[`s${n}`] = values[at++]));
-    this.identity.forEach((_, n) => (row[`i${n}`] = values[at++]));
-    for (const { alias } of this.nested) row[alias] = values[at++];
-    return row;
+      ],
+      `FROM sessions s JOIN identities i ON i.id = s.identity_id WHERE s.token_hash = ${postgres ? '$1' : '?'}`,
+    );
   }
 
   /** The session with identity, addresses and devices, and the identity's second-factor credentials. */
   async byTokenHash(
     tokenHash: string,
   ): Promise<{ session: SessionEntity; secondFactors: CredentialEntity[] } | null> {
-    const found = await this.select.first([tokenHash]);
-    if (!found) return null;
-    const row = found['r'] ? this.named(found['r'] as unknown[]) : found;
+    const values = await this.select.first([tokenHash]);
+    if (!values) return null;
     const source = this.db.dataSource;
-    const list = <T extends object>(index: number, make: () => T): T[] => {
-      const { alias, columns } = this.nested[index]!;
-      return jsonRows(row[alias]).map((values) => hydrate(source, make(), columns, (n) => values[n]));
-    };
-    const identity = hydrate(source, new IdentityEntity(), this.identity, (n) => row[`i${n}`]);
+    const identityAt = this.session.length;
+    const nestedAt = identityAt + this.identity.length;
+    const list = <T extends object>(index: number, make: () => T): T[] =>
+      jsonRows(values[nestedAt + index]).map((row) =>
+        hydrate(source, make(), this.nested[index]!.columns, (n) => row[n]),
+      );
+    const identity = hydrate(source, new IdentityEntity(), this.identity, (n) => values[identityAt + n]);
     identity.verifiableAddresses = list(0, () => new VerifiableAddressEntity());
     identity.recoveryAddresses = list(1, () => new RecoveryAddressEntity());
-    const session = hydrate(source, new SessionEntity(), this.session, (n) => row[`s${n}`]);
+    const session = hydrate(source, new SessionEntity(), this.session, (n) => values[n]);
     session.identity = identity;
     session.devices = list(2, () => new SessionDeviceEntity());
     return { session, secondFactors: list(3, () => new CredentialEntity()) };

@@ -2,11 +2,11 @@ import { type EntityTarget } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import {
   columnsOf,
+  columnValues,
   Database,
   hydrate,
   PreparedSelect,
   PreparedWrite,
-  selectList,
   type Statement,
 } from '../../persistence/index.js';
 import { type SelfServiceFlow } from './flow.entity.js';
@@ -63,17 +63,21 @@ export class FlowRepository<T extends SelfServiceFlow> {
       const metadata = this.db.dataSource.getMetadata(this.entity);
       const columns = columnsOf(metadata);
       const parameter = this.db.dialect === 'postgres' ? '$1' : '?';
-      const sql = `SELECT ${selectList('f', columns, 'c')} FROM "${metadata.tableName}" f WHERE f.id = ${parameter}`;
       this.byId = {
-        select: new PreparedSelect(this.db, `tessera_${metadata.tableName}_by_id`, sql),
+        select: new PreparedSelect(
+          this.db,
+          `tessera_${metadata.tableName}_by_id`,
+          columnValues('f', columns),
+          `FROM "${metadata.tableName}" f WHERE f.id = ${parameter}`,
+        ),
         columns,
       };
     }
-    const row = await this.byId.select.first([id]);
-    if (!row) return null;
+    const values = await this.byId.select.first([id]);
+    if (!values) return null;
     const metadata = this.db.dataSource.getMetadata(this.entity);
     const flow = metadata.create(undefined, { fromDeserializer: true }) as T;
-    return hydrate(this.db.dataSource, flow, this.byId.columns, (n) => row[`c${n}`]);
+    return hydrate(this.db.dataSource, flow, this.byId.columns, (n) => values[n]);
   }
 
   /** The whole row, prepared; a single statement needs no BEGIN/COMMIT of its own. */
