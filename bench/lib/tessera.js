@@ -24,8 +24,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 // As `npm start` and the container image run it: glibc gives blocks over 128 KiB back when freed.
 export const MALLOC = { MALLOC_MMAP_THRESHOLD_: '131072' };
 
+/** The server's whole environment; an `extra` value of null leaves that variable out. */
 function serverEnv(dsn, extra = {}) {
-  return { PATH: process.env.PATH ?? '', DSN: dsn, LOG_LEVEL: 'error', ...MALLOC, ...extra };
+  const env = { PATH: process.env.PATH ?? '', DSN: dsn, LOG_LEVEL: 'error', ...MALLOC, ...extra };
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== null));
 }
 
 export function freePort() {
