@@ -4,33 +4,52 @@ import type { AttemptStore, SlotReservation } from './attempt-store.js';
 export const REDIS_KEY_PREFIX = 'tessera:throttle:';
 
 /*
- * One script per step, so the check and the take cannot interleave with another node's. A counter
- * without expiry (a crash of an older writer) gets its window back on the next reservation.
+ * Takes a slot in each key in order (ARGV: window ms and limit per key), stopping at the first
+ * full one, as one script: the checks and the takes cannot interleave with another node's. Answers
+ * {taken, count, ms until reset} per key tried. A counter without expiry (a crash of an older
+ * writer) gets its window back on the next reservation.
  */
 const RESERVE = `
-local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 and count > 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
+local out = {}
+for i, key in ipairs(KEYS) do
+  local window = tonumber(ARGV[2 * i - 1])
+  local count = tonumber(redis.call('GET', key) or '0')
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 and count > 0 then
+    redis.call('PEXPIRE', key, window)
+    ttl = window
+  end
+  if count >= tonumber(ARGV[2 * i]) then
+    out[#out + 1] = {0, count, ttl}
+    return out
+  end
+  count = redis.call('INCR', key)
+  if ttl < 0 then
+    redis.call('PEXPIRE', key, window)
+    ttl = window
+  end
+  out[#out + 1] = {1, count, ttl}
 end
-if count >= tonumber(ARGV[2]) then return {0, count, ttl} end
-count = redis.call('INCR', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {1, count, ttl}`;
+return out`;
 
-/* DECR keeps the key's expiry; a window that has closed is not brought back. */
-const RELEASE = `
-local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-if count > 0 then redis.call('DECR', KEYS[1]) end
+/*
+ * Deletes the first ARGV[1] keys and gives one slot back on the others. DECR keeps the key's
+ * expiry; a window that has closed is not brought back.
+ */
+const SETTLE = `
+for i, key in ipairs(KEYS) do
+  if i <= tonumber(ARGV[1]) then
+    redis.call('DEL', key)
+  else
+    local count = tonumber(redis.call('GET', key) or '0')
+    if count > 0 then redis.call('DECR', key) end
+  end
+end
 return 0`;
 
 type ThrottleRedis = Redis & {
-  tesseraThrottleReserve(key: string, windowMs: number, limit: number): Promise<[number, number, number]>;
-  tesseraThrottleRelease(key: string): Promise<number>;
+  tesseraThrottleReserve(keys: number, ...args: (string | number)[]): Promise<[number, number, number][]>;
+  tesseraThrottleSettle(keys: number, ...args: (string | number)[]): Promise<number>;
 };
 
 /** Counters shared by every node; windows are timed by the Redis server's clock. */
@@ -41,19 +60,28 @@ export class RedisAttemptStore implements AttemptStore {
     redis: Redis,
     private readonly prefix = REDIS_KEY_PREFIX,
   ) {
-    // defineCommand sends EVALSHA and falls back to EVAL once per connection.
-    redis.defineCommand('tesseraThrottleReserve', { numberOfKeys: 1, lua: RESERVE });
-    redis.defineCommand('tesseraThrottleRelease', { numberOfKeys: 1, lua: RELEASE });
+    // defineCommand sends EVALSHA and falls back to EVAL once per connection. The number of keys
+    // is each call's first argument. All keys of a call are on the one Redis the URL names.
+    redis.defineCommand('tesseraThrottleReserve', { lua: RESERVE });
+    redis.defineCommand('tesseraThrottleSettle', { lua: SETTLE });
     this.redis = redis as ThrottleRedis;
   }
 
   async reserve(key: string, windowMs: number, limit: number): Promise<SlotReservation> {
-    const [reserved, count, msUntilReset] = await this.redis.tesseraThrottleReserve(
-      this.prefix + key,
-      windowMs,
-      limit,
+    return (await this.reserveAll([{ key, windowMs, limit }]))[0]!;
+  }
+
+  async reserveAll(slots: { key: string; windowMs: number; limit: number }[]): Promise<SlotReservation[]> {
+    const outcomes = await this.redis.tesseraThrottleReserve(
+      slots.length,
+      ...slots.map(({ key }) => this.prefix + key),
+      ...slots.flatMap(({ windowMs, limit }) => [windowMs, limit]),
     );
-    return { reserved: reserved === 1, count, msUntilReset };
+    return outcomes.map(([reserved, count, msUntilReset]) => ({
+      reserved: reserved === 1,
+      count,
+      msUntilReset,
+    }));
   }
 
   async peek(key: string): Promise<Omit<SlotReservation, 'reserved'>> {
@@ -74,11 +102,16 @@ export class RedisAttemptStore implements AttemptStore {
   }
 
   async release(key: string): Promise<void> {
-    await this.redis.tesseraThrottleRelease(this.prefix + key);
+    await this.settle([], [key]);
   }
 
   async reset(key: string): Promise<void> {
     await this.redis.del(this.prefix + key);
+  }
+
+  async settle(resets: string[], releases: string[]): Promise<void> {
+    const keys = [...resets, ...releases].map((key) => this.prefix + key);
+    if (keys.length > 0) await this.redis.tesseraThrottleSettle(keys.length, ...keys, resets.length);
   }
 
   async close(): Promise<void> {
