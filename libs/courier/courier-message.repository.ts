@@ -34,6 +34,23 @@ export interface FailureOutcome {
   sendAfter: Date | null;
 }
 
+/**
+ * The claim's conditions, written once for every query that claims or looks for claimable rows:
+ * of a sendable type, and queued and due (any queued row when the queue keeps the schedule; only
+ * those untouched since `queuedBefore` for the sweeper), or stale in processing. `param` places a
+ * value and answers its placeholder.
+ */
+function claimableSql(options: ClaimOptions, alias: string, param: (value: unknown) => string): string {
+  const types = options.types.map((type) => param(type)).join(', ');
+  const queued = [`${alias}status = ${param(MessageStatus.queued)}`];
+  if (options.queuedBefore) queued.push(`${alias}updated_at <= ${param(options.queuedBefore)}`);
+  if (!options.ignoreSchedule) {
+    queued.push(`(${alias}send_after IS NULL OR ${alias}send_after <= ${param(options.now)})`);
+  }
+  const stale = `${alias}status = ${param(MessageStatus.processing)} AND ${alias}claimed_at < ${param(options.staleBefore)}`;
+  return `${alias}type IN (${types}) AND ((${queued.join(' AND ')}) OR (${stale}))`;
+}
+
 /** The only code touching the courier tables. Claiming is one conditional UPDATE, so two workers never both win a row. */
 @Injectable()
 export class CourierMessageRepository {
@@ -111,22 +128,17 @@ export class CourierMessageRepository {
   private async anyClaimable(options: ClaimOptions): Promise<boolean> {
     if (options.types.length === 0) return false;
     const values: unknown[] = [];
-    const param = (value: unknown) => {
-      values.push(value);
+    const where = claimableSql(options, '', (value) => {
+      values.push(value instanceof Date ? this.stored(value) : value);
       return this.db.dialect === 'postgres' ? `$${values.length}` : '?';
-    };
-    const stored = (date: Date) => this.db.dataSource.driver.preparePersistentValue(date, this.timeColumn);
-    const types = options.types.map((type) => param(type)).join(', ');
-    const queued = [`status = '${MessageStatus.queued}'`];
-    if (options.queuedBefore) queued.push(`updated_at <= ${param(stored(options.queuedBefore))}`);
-    if (!options.ignoreSchedule)
-      queued.push(`(send_after IS NULL OR send_after <= ${param(stored(options.now))})`);
-    const stale = `status = '${MessageStatus.processing}' AND claimed_at < ${param(stored(options.staleBefore))}`;
-    const sql =
-      `SELECT 1 AS due FROM courier_messages WHERE type IN (${types})` +
-      ` AND ((${queued.join(' AND ')}) OR (${stale})) LIMIT 1`;
+    });
     const variant = `${options.types.length}${options.queuedBefore ? '_swept' : ''}${options.ignoreSchedule ? '_any' : ''}`;
+    const sql = `SELECT 1 AS due FROM courier_messages WHERE ${where} LIMIT 1`;
     return (await this.db.prepared(`tessera_courier_any_due_${variant}`, sql, values)).length > 0;
+  }
+
+  private stored(date: Date): unknown {
+    return this.db.dataSource.driver.preparePersistentValue(date, this.timeColumn);
   }
 
   private async claimDueNow(limit: number, options: ClaimOptions): Promise<CourierMessageEntity[]> {
@@ -170,37 +182,15 @@ export class CourierMessageRepository {
     return this.messages.find({ where: { claimToken: token }, order: { createdAt: 'ASC' } });
   }
 
+  /** The claim's conditions as a query builder's WHERE, with named parameters. */
   private claimable(qb: WhereExpressionBuilder, options: ClaimOptions, alias: string): void {
-    qb.where(`${alias}type IN (:...types)`, { types: options.types }).andWhere(
-      new Brackets((inner) =>
-        inner
-          .where(
-            new Brackets((queued) =>
-              queued
-                .where(`${alias}status = :queued`, { queued: MessageStatus.queued })
-                .andWhere(options.queuedBefore ? `${alias}updated_at <= :queuedBefore` : '1 = 1', {
-                  queuedBefore: options.queuedBefore,
-                })
-                .andWhere(
-                  new Brackets((due) =>
-                    options.ignoreSchedule
-                      ? due.where('1 = 1')
-                      : due
-                          .where(`${alias}send_after IS NULL`)
-                          .orWhere(`${alias}send_after <= :now`, { now: options.now }),
-                  ),
-                ),
-            ),
-          )
-          .orWhere(
-            new Brackets((stale) =>
-              stale
-                .where(`${alias}status = :processing`, { processing: MessageStatus.processing })
-                .andWhere(`${alias}claimed_at < :staleBefore`, { staleBefore: options.staleBefore }),
-            ),
-          ),
-      ),
-    );
+    const parameters: Record<string, unknown> = {};
+    const where = claimableSql(options, alias, (value) => {
+      const name = `claim${Object.keys(parameters).length}`;
+      parameters[name] = value;
+      return `:${name}`;
+    });
+    qb.where(where, parameters);
   }
 
   /** Ids of rows a queue should be carrying: queued and due, or stuck in processing. */
