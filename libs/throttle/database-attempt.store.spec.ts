@@ -10,7 +10,7 @@ describe('DatabaseAttemptStore', () => {
     const times = [t0, t0 + 700];
     const clock = { now: () => new Date(times.shift() ?? t0 + 700) };
     const rateLimits = {
-      reserve: async () => ({ reserved: false, count: 10, expiresAt: new Date(t0 + 600 + 3_000) }),
+      reserveAll: async () => [{ reserved: false, count: 10, expiresAt: new Date(t0 + 600 + 3_000) }],
       deleteExpired: async () => undefined,
     } as unknown as RateLimitRepository;
     const store = new DatabaseAttemptStore(rateLimits, clock, 60_000);

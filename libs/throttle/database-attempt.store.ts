@@ -19,10 +19,7 @@ export class DatabaseAttemptStore implements AttemptStore {
   ) {}
 
   async reserve(key: string, windowMs: number, limit: number): Promise<SlotReservation> {
-    const now = this.clock.now();
-    const outcome = await this.rateLimits.reserve(key, now, windowMs, limit);
-    await this.purge(now);
-    return this.reservation(outcome, windowMs);
+    return (await this.reserveAll([{ key, windowMs, limit }]))[0]!;
   }
 
   async reserveAll(slots: { key: string; windowMs: number; limit: number }[]): Promise<SlotReservation[]> {

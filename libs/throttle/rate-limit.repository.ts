@@ -29,6 +29,9 @@ RETURNING "count", expires_at`;
  */
 function reserveAfter(prior: string, first: number): string {
   const [key, start, expires, limit] = [first, first + 1, first + 2, first + 3].map((n) => `$${n}`);
+  if (!RESERVE.includes('VALUES ($1, $2, 1, $3)') || !RESERVE.includes('"count" < $4')) {
+    throw new Error('rate_limits: RESERVE changed shape; update reserveAfter with it.');
+  }
   return RESERVE.replace(
     'VALUES ($1, $2, 1, $3)',
     `SELECT ${key}::varchar, ${start}::timestamptz, 1, ${expires}::timestamptz WHERE EXISTS (SELECT 1 FROM ${prior})`,
@@ -60,20 +63,14 @@ export class RateLimitRepository {
     windowMs: number,
     limit: number,
   ): Promise<{ reserved: boolean; count: number; expiresAt: Date }> {
-    const expiresAt = new Date(now.getTime() + windowMs);
-    const params = [key, this.timestamp(now), this.timestamp(expiresAt), limit];
-    const [taken] = await this.run('reserve', RESERVE, params);
-    const reserved = taken !== undefined;
-    const row = taken ?? (await this.run('select', SELECT, [key]))[0];
-    // A full window's row can only vanish if a reset raced this reservation: it is free now.
-    if (!row) return { reserved, count: 0, expiresAt: now };
-    return { reserved, count: Number(row.count), expiresAt: this.parseTimestamp(row.expires_at) };
+    return (await this.reserveAll([{ key, windowMs, limit }], now))[0]!;
   }
 
   /**
    * Takes one slot in each window in order, stopping at the first full one, as one write: one
    * statement on PostgreSQL (its upserts lock the rows in the order given), one transaction on
-   * SQLite. Answers a reservation per window tried; a refusal is the last one.
+   * SQLite. Answers a reservation per window tried; a refusal is the last one, and leaves its row
+   * as it was. A full window's row can only vanish if a reset raced the reservation: it is free.
    */
   async reserveAll(
     slots: { key: string; windowMs: number; limit: number }[],
