@@ -14,6 +14,19 @@ describe('newId', () => {
     expect([...ids].sort()).toEqual(ids);
   });
 
+  it('sorts ids made in the same millisecond in the order they were made', () => {
+    const now = Date.now() + 60_000;
+    const ids = Array.from({ length: 5000 }, () => newId(now));
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids[0]!.slice(0, 13).replace('-', '')).toBe(now.toString(16).padStart(12, '0'));
+  });
+
+  it('keeps counting up when the clock steps back', () => {
+    const later = newId(Date.now() + 120_000);
+    const earlier = newId(Date.now());
+    expect(earlier > later).toBe(true);
+  });
+
   it('does not repeat', () => {
     expect(new Set(Array.from({ length: 1000 }, () => newId(5))).size).toBe(1000);
   });
