@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService, type LoadedConfig } from '../../libs/config/index.js';
 import { HashModule } from '../../libs/hash/index.js';
 import { HealthModule } from '../../libs/health/index.js';
+import { HttpClientModule } from '../../libs/http-client/index.js';
 import { IDENTITY_ENTITIES, IdentityModule } from '../../libs/identity/index.js';
 import { type AppLogger, LoggingModule } from '../../libs/logging/index.js';
 import { MetricsModule } from '../../libs/metrics/index.js';
@@ -34,6 +35,7 @@ export class ServerModule {
       imports: [
         ConfigModule.forRoot(options.config),
         LoggingModule.forRoot(options.logger),
+        HttpClientModule,
         ServerOptionsModule,
         PersistenceModule.forRoot({
           entities: [

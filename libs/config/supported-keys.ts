@@ -139,6 +139,8 @@ export const SUPPORTED_KEYS: readonly string[] = [
   'selfservice.flows.settings.after.webauthn',
   'selfservice.flows.settings.after.passkey',
   'selfservice.flows.verification.after.hooks',
+  'clients.http.disallow_private_ip_ranges',
+  'clients.http.private_ip_exception_urls',
   'clients.web_hook.header_allowlist',
   'clients.web_hook.timeout',
   'clients.web_hook.retry_wait',

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/index.js';
+import { outboundFetch } from '../http-client/index.js';
 import { BUILTIN_TEMPLATES, templateLocation, type TemplateSources } from './builtin-templates.js';
 import { TEMPLATE_TYPES, type TemplateType } from './courier.port.js';
 import { escapeHtml, GoTemplate, TemplateSyntaxError } from './go-template.js';
@@ -122,7 +123,7 @@ export async function readTemplateUri(value: string, key: string, cwd: string): 
       return readFileSync(path, 'utf8');
     }
     if (/^https?:\/\//.test(value)) {
-      const response = await fetch(value, { signal: AbortSignal.timeout(10_000) });
+      const response = await outboundFetch(value, { timeoutMs: 10_000 });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return await response.text();
     }

@@ -1,3 +1,4 @@
+import { outboundFetch } from '../http-client/index.js';
 import type { JsonnetProgram } from '../jsonnet/index.js';
 import type { CourierMessageEntity } from './courier-message.entity.js';
 import type { HttpRequestConfig } from './courier.options.js';
@@ -48,11 +49,11 @@ export class HttpChannel {
     const hasBody = !['GET', 'HEAD', 'DELETE'].includes(this.config.method);
     if (hasBody) headers['Content-Type'] ??= 'application/json';
     const body = hasBody ? this.render(ctx) : undefined;
-    const response = await fetch(url, {
+    const response = await outboundFetch(url, {
       method: this.config.method,
       headers,
       body,
-      signal: AbortSignal.timeout(30_000),
+      timeoutMs: 30_000,
     });
     const text = await response.text().catch(() => '');
     if (response.status < 200 || response.status >= 300) {

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isGuarded, publicOnlyLookup } from './outbound-policy.js';
 
 /** Kratos reads at most 5 MB of an answer. */
 const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
@@ -8,8 +9,12 @@ const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
  * The one outbound HTTP client (web hooks, blocking and from the outbox; OpenID providers): keep-alive
  * agents (a receiver called at 200/s reuses its connections), no fetch/undici layer.
  */
-const httpAgent = new HttpAgent({ keepAlive: true });
-const httpsAgent = new HttpsAgent({ keepAlive: true });
+const open = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+/** Agents for calls under `clients.http.disallow_private_ip_ranges`: their own sockets, checked at connect. */
+const guarded = {
+  http: new HttpAgent({ keepAlive: true, lookup: publicOnlyLookup }),
+  https: new HttpsAgent({ keepAlive: true, lookup: publicOnlyLookup }),
+};
 
 export interface HttpRequest {
   url: string;
@@ -36,12 +41,14 @@ export class HttpTimeoutError extends Error {
 }
 
 /**
- * One request, no retries: resolves with any answer, rejects on a network error or when the whole
- * exchange takes longer than `timeoutMs`. `readBody: false` drains the answer unread.
+ * One request, no retries: resolves with any answer, rejects on a network error (a
+ * PrivateAddressError among them) or when the whole exchange takes longer than `timeoutMs`.
+ * `readBody: false` drains the answer unread.
  */
-export function httpAttempt(request: HttpRequest, readBody = true): Promise<HttpAnswer> {
+export async function httpAttempt(request: HttpRequest, readBody = true): Promise<HttpAnswer> {
   const url = new URL(request.url);
   const https = url.protocol === 'https:';
+  const agents = isGuarded(url, request.url) ? guarded : open;
   const headers =
     request.body === undefined
       ? request.headers
@@ -50,7 +57,7 @@ export function httpAttempt(request: HttpRequest, readBody = true): Promise<Http
     const req = (https ? httpsRequest : httpRequest)(url, {
       method: request.method,
       headers,
-      agent: https ? httpsAgent : httpAgent,
+      agent: https ? agents.https : agents.http,
     });
     const timer = setTimeout(() => req.destroy(new HttpTimeoutError(request.timeoutMs)), request.timeoutMs);
     const fail = (error: Error) => {

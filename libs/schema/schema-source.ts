@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { HttpTimeoutError, outboundFetch } from '../http-client/index.js';
 
 /** Kratos reads at most 1 MiB of a schema. */
 export const MAX_SCHEMA_BYTES = 1024 * 1024;
@@ -75,9 +76,9 @@ function decodeBase64(payload: string): Buffer {
 async function fetchSchema(url: string): Promise<Buffer> {
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(SCHEMA_FETCH_TIMEOUT_MS), redirect: 'follow' });
+    response = await outboundFetch(url, { timeoutMs: SCHEMA_FETCH_TIMEOUT_MS, redirect: 'follow' });
   } catch (error) {
-    const timedOut = (error as Error).name === 'TimeoutError';
+    const timedOut = error instanceof HttpTimeoutError;
     throw new SchemaSourceError(
       timedOut
         ? `no answer from ${url} within ${SCHEMA_FETCH_TIMEOUT_MS / 1000} s`

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule, ConfigService, loadConfig } from '../../libs/config/index.js';
+import { HttpClientModule } from '../../libs/http-client/index.js';
 import {
   COURIER_ENTITIES,
   CourierModule,
@@ -53,6 +54,7 @@ export async function startCourierContext(options: {
       module: class CourierTestRoot {},
       imports: [
         ConfigModule.forRoot(loaded),
+        HttpClientModule,
         LoggingModule.forRoot(logger),
         PersistenceModule.forRoot({
           entities: [...COURIER_ENTITIES],

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule, ConfigService, loadConfig } from '../../libs/config/index.js';
+import { HttpClientModule } from '../../libs/http-client/index.js';
 import { courierUsesRedis } from '../../libs/courier/index.js';
 import { AppLogger, LoggingModule } from '../../libs/logging/index.js';
 import { PersistenceModule } from '../../libs/persistence/index.js';
@@ -50,6 +51,7 @@ export async function startOutboxContext(options: {
       module: class OutboxTestRoot {},
       imports: [
         ConfigModule.forRoot(loaded),
+        HttpClientModule,
         LoggingModule.forRoot(logger),
         PersistenceModule.forRoot({
           entities: [...WEB_HOOK_OUTBOX_ENTITIES],

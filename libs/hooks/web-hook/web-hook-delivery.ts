@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type HttpAnswer, httpAttempt } from '../../http-client/index.js';
+import { type HttpAnswer, httpAttempt, PrivateAddressError } from '../../http-client/index.js';
 import { type WebHookCall } from './background-web-hooks.js';
 
 /** Kratos' client: three attempts in all. */
@@ -57,6 +57,13 @@ export async function deliver(call: WebHookCall, retryWaitMs: number): Promise<A
       if (!retryable(status)) return { status, body: answer.body };
       failure = new WebHookDeliveryError(`the web hook answered HTTP ${status}`, false);
     } catch (error) {
+      // Refused by policy, not down: another attempt would be refused too. The address stays in the
+      // server (the message reaches the client).
+      if (error instanceof PrivateAddressError)
+        throw new WebHookDeliveryError(
+          'cannot reach the web hook: its address is not a permitted destination (clients.http.disallow_private_ip_ranges)',
+          false,
+        );
       const timedOut = (error as { timedOut?: boolean }).timedOut === true;
       failure = new WebHookDeliveryError(
         timedOut

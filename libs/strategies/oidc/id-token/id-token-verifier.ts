@@ -1,7 +1,9 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { type OidcProviderConfig } from '../../../config/index.js';
+import { outboundFetch } from '../../../http-client/index.js';
 import { normaliseClaims } from '../oidc-claims.js';
 import { type ProviderIdentity } from '../providers/index.js';
+import { jwksFetch } from '../providers/provider-fetch.js';
 import { nonceProblem, type NoncePolicy } from './id-token-nonce.js';
 
 /** Config keys of a provider that only the ID token paths read (Kratos' schema has them). */
@@ -73,7 +75,7 @@ export class IdTokenVerifier {
     const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
     let metadata: { issuer?: unknown; jwks_uri?: unknown };
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      const response = await outboundFetch(url, { timeoutMs: TIMEOUT_MS });
       if (!response.ok) throw new Error(`status ${response.status}`);
       metadata = (await response.json()) as typeof metadata;
     } catch (error) {
@@ -85,7 +87,10 @@ export class IdTokenVerifier {
     if (metadata.issuer !== issuer || !jwksUri || !/^https?:$/.test(jwksUri.protocol)) {
       throw new IdTokenRefusedError(`The OpenID Connect configuration of "${this.config.id}" is not usable`);
     }
-    return { issuer, jwks: createRemoteJWKSet(jwksUri, { timeoutDuration: TIMEOUT_MS }) };
+    return {
+      issuer,
+      jwks: createRemoteJWKSet(jwksUri, { timeoutDuration: TIMEOUT_MS, [customFetch]: jwksFetch }),
+    };
   }
 
   /** The verified person, or IdTokenRefusedError naming the failed check. */

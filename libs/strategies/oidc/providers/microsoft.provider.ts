@@ -1,10 +1,12 @@
-import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeJwt, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { outboundFetch } from '../../../http-client/index.js';
 import { ID_TOKEN_ALGORITHMS } from '../id-token/id-token-verifier.js';
 import { type OidcClaims } from '../oidc-claims.js';
 import { type OidcProviderConfig } from '../../../config/index.js';
 import { ProviderUnavailableError } from './generic.provider.js';
 import { OAuth2Provider, type OAuth2Endpoints, type OAuth2Tokens } from './oauth2.provider.js';
 import { type CallbackParams, OidcFlowError, scopesOf } from './oidc-provider.js';
+import { jwksFetch } from './provider-fetch.js';
 
 const LOGIN_HOST = 'https://login.microsoftonline.com';
 const GRAPH_HOST = 'https://graph.microsoft.com';
@@ -70,7 +72,7 @@ export class MicrosoftProvider extends OAuth2Provider {
       ...(callback.codeVerifier ? { code_verifier: callback.codeVerifier } : {}),
     });
     const basic = `${encodeURIComponent(client_id)}:${encodeURIComponent(client_secret ?? '')}`;
-    const response = await fetch(this.config.token_url || this.endpoints().token, {
+    const response = await outboundFetch(this.config.token_url || this.endpoints().token, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
@@ -78,7 +80,7 @@ export class MicrosoftProvider extends OAuth2Provider {
         authorization: `Basic ${Buffer.from(basic).toString('base64')}`,
       },
       body,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      timeoutMs: TIMEOUT_MS,
     });
     const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (!response.ok || typeof json['access_token'] !== 'string') {
@@ -106,8 +108,8 @@ export class MicrosoftProvider extends OAuth2Provider {
   private async discover(issuer: string): Promise<JWTVerifyGetKey> {
     let metadata: { issuer?: unknown; jwks_uri?: unknown };
     try {
-      const response = await fetch(`${issuer}/.well-known/openid-configuration`, {
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+      const response = await outboundFetch(`${issuer}/.well-known/openid-configuration`, {
+        timeoutMs: TIMEOUT_MS,
       });
       if (!response.ok) throw new Error(`status ${response.status}`);
       metadata = (await response.json()) as typeof metadata;
@@ -120,7 +122,7 @@ export class MicrosoftProvider extends OAuth2Provider {
     if (metadata.issuer !== issuer || !jwksUri) {
       throw new ProviderUnavailableError(`The OpenID Connect configuration of ${issuer} is not usable`);
     }
-    return createRemoteJWKSet(jwksUri, { timeoutDuration: TIMEOUT_MS });
+    return createRemoteJWKSet(jwksUri, { timeoutDuration: TIMEOUT_MS, [customFetch]: jwksFetch });
   }
 
   protected override async rawClaims(tokens: OAuth2Tokens): Promise<Record<string, unknown>> {

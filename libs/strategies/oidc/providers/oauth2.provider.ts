@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import { type OidcProviderConfig } from '../../../config/index.js';
+import { outboundFetch } from '../../../http-client/index.js';
 import { normaliseClaims, type OidcClaims } from '../oidc-claims.js';
 import { classify, ProviderUnavailableError, requestOptions } from './generic.provider.js';
 import {
@@ -86,9 +87,9 @@ export abstract class OAuth2Provider implements SocialProvider {
   protected async getJson(url: string, accessToken: string): Promise<Record<string, unknown>> {
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await outboundFetch(url, {
         headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
-        signal: AbortSignal.timeout(10_000),
+        timeoutMs: 10_000,
       });
     } catch {
       throw new ProviderUnavailableError(`The provider's API at ${url} could not be reached`);

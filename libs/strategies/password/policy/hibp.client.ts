@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HttpTimeoutError, outboundFetch } from '../../../http-client/index.js';
 import { HibpRange, HibpRangeCache } from './hibp-range.cache.js';
 
 export interface HibpClientOptions {
@@ -67,10 +68,9 @@ export class HibpClient {
     const url = `${this.options.scheme ?? 'https'}://${this.options.host}/range/${prefix}`;
     let body: string | null;
     try {
-      const response = await fetch(url, {
+      const response = await outboundFetch(url, {
         headers: { 'Add-Padding': 'true', 'User-Agent': 'Tessera password policy' },
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        timeoutMs: this.options.timeoutMs,
       });
       if (response.status !== 200) {
         await response.body?.cancel();
@@ -78,7 +78,7 @@ export class HibpClient {
       }
       body = await readCapped(response, MAX_RANGE_BYTES);
     } catch (error) {
-      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      const timedOut = error instanceof HttpTimeoutError;
       return failure(
         timedOut ? 'the breach database did not answer in time' : 'the breach database is unreachable',
       );
