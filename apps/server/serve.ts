@@ -26,6 +26,7 @@ import { corsMiddleware } from './cors.js';
 import { requireMigratedSchema } from './migrate.js';
 import { installHttpPipeline } from './http-pipeline.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
+import { prefilterRoutes } from './route-prefilter.js';
 import { PortGuard, portOf, tagPort } from './port-guard.js';
 import { routeForPort } from './port-routing.js';
 import { parseQuery } from './query-parser.js';
@@ -107,6 +108,7 @@ export async function startServer(
   // No enableShutdownHooks(): `tessera serve` owns SIGTERM/SIGINT and closes the app in order.
   serveOpenApi(app, () => buildOpenApiDocument(app));
   await app.init();
+  prefilterRoutes(expressApp);
 
   const servers = (['public', 'admin'] as ServerKind[]).map((kind) => ({ kind, server: createServer() }));
   const drain = new ConnectionDrain(servers.map(({ server }) => server));
