@@ -107,7 +107,7 @@ describe('prefilterRoutes', () => {
   it("runs a route's matcher only for paths that fit its literal text", async () => {
     const app = routedApp();
     const asked: string[] = [];
-    for (const layer of app.router.stack as Array<{
+    for (const layer of app.router.stack as unknown as Array<{
       route?: { path: string };
       match: (p: string) => unknown;
     }>) {
