@@ -23,6 +23,7 @@ import { Database } from '../../libs/persistence/index.js';
 import { answerUnparsableRequests } from './client-error.js';
 import { ConnectionDrain } from './connection-drain.js';
 import { corsMiddleware } from './cors.js';
+import { expressServerOptions } from './express-prototypes.js';
 import { requireMigratedSchema } from './migrate.js';
 import { installHttpPipeline } from './http-pipeline.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
@@ -110,7 +111,10 @@ export async function startServer(
   await app.init();
   prefilterRoutes(expressApp);
 
-  const servers = (['public', 'admin'] as ServerKind[]).map((kind) => ({ kind, server: createServer() }));
+  const servers = (['public', 'admin'] as ServerKind[]).map((kind) => ({
+    kind,
+    server: createServer(expressServerOptions(expressApp)),
+  }));
   const drain = new ConnectionDrain(servers.map(({ server }) => server));
   for (const { kind, server } of servers) {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
