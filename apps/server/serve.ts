@@ -25,6 +25,7 @@ import { ConnectionDrain } from './connection-drain.js';
 import { corsMiddleware } from './cors.js';
 import { expressServerOptions } from './express-prototypes.js';
 import { requireMigratedSchema } from './migrate.js';
+import { collectStartupGarbage } from './startup-garbage.js';
 import { installHttpPipeline } from './http-pipeline.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
 import { prefilterRoutes } from './route-prefilter.js';
@@ -130,6 +131,7 @@ export async function startServer(
     logger.info(`${kind} API listening`, { host, port, base_url: config.listen(kind).baseUrl.href });
   }
   logger.info('tessera is ready', { startup_ms: Math.round(performance.now() - startedAt) });
+  setImmediate(collectStartupGarbage);
 
   return {
     app,
