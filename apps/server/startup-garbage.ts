@@ -11,6 +11,6 @@ import { runInNewContext } from 'node:vm';
  */
 export function collectStartupGarbage(): void {
   setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as ((options?: { type: 'major' }) => void) | undefined;
+  const gc = runInNewContext('gc') as (() => void) | undefined;
   gc?.();
 }

@@ -1,4 +1,4 @@
-import { Global, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '../config/index.js';
 import { installOutboundPolicy, resetOutboundPolicy } from './outbound-policy.js';
 
@@ -20,6 +20,5 @@ class OutboundPolicyInstaller implements OnModuleDestroy {
   }
 }
 
-@Global()
 @Module({ providers: [OutboundPolicyInstaller] })
 export class HttpClientModule {}
