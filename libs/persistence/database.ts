@@ -8,13 +8,19 @@ interface SqliteStatement {
   readonly reader: boolean;
   all(...values: unknown[]): Row[];
   run(...values: unknown[]): unknown;
+  raw(toggle: boolean): SqliteStatement;
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
   transaction(work: () => void): () => void;
 }
 interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
+  query(config: {
+    name: string;
+    text: string;
+    values: unknown[];
+    rowMode?: 'array';
+  }): Promise<{ rows: Row[] }>;
 }
 
 /** One prepared statement and its values: see `Database.prepared`. */
@@ -25,7 +31,7 @@ export interface Statement {
 }
 
 /** Runs a statement (`run`) given its SQL text: for observing, never changing it. */
-export type StatementWrapper = (sql: string, run: () => Promise<Row[]>) => Promise<Row[]>;
+export type StatementWrapper = <T>(sql: string, run: () => Promise<T>) => Promise<T>;
 
 interface TransactionScope {
   manager: EntityManager;
@@ -102,6 +108,16 @@ export class Database {
     return this.around
       ? this.around(sql, () => this.execute(name, sql, values))
       : this.execute(name, sql, values);
+  }
+
+  /**
+   * `prepared` for a SELECT read by position: each row is the array of its values in select
+   * order (better-sqlite3's raw mode, pg's array row mode), with no object per row and no
+   * property name per value.
+   */
+  preparedValues(name: string, sql: string, values: unknown[]): Promise<unknown[][]> {
+    const run = () => this.execute(name, sql, values, true) as unknown as Promise<unknown[][]>;
+    return this.around ? this.around(sql, run) : run();
   }
 
   /**
@@ -192,16 +208,17 @@ export class Database {
     this.around = around;
   }
 
-  private async execute(name: string, sql: string, values: unknown[]): Promise<Row[]> {
+  private async execute(name: string, sql: string, values: unknown[], arrays = false): Promise<Row[]> {
     if (this.dialect === 'postgres') {
       const driver = this.dataSource.driver as unknown as { master: PgClient };
       const runner = this.scope.getStore()?.manager.queryRunner as unknown as
         { databaseConnection?: PgClient } | undefined;
       const client = runner?.databaseConnection ?? driver.master;
-      return (await client.query({ name, text: sql, values })).rows;
+      const query = { name, text: sql, values, ...(arrays ? { rowMode: 'array' as const } : {}) };
+      return (await client.query(query)).rows;
     }
     const run = () => {
-      const statement = this.sqliteStatement(name, sql);
+      const statement = this.sqliteStatement(name, sql, arrays);
       return statement.reader ? statement.all(...values) : (statement.run(...values), []);
     };
     return this.inTransaction ? run() : this.sqliteTurn(run);
@@ -219,15 +236,18 @@ export class Database {
     return (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
   }
 
-  private sqliteStatement(name: string, sql: string): SqliteStatement {
+  /** `arrays`: a statement of its own, in raw mode (rows as arrays). */
+  private sqliteStatement(name: string, sql: string, arrays = false): SqliteStatement {
     const connection = this.sqliteConnection();
     if (this.sqliteStatements?.connection !== connection) {
       this.sqliteStatements = { connection, byName: new Map() };
     }
-    let statement = this.sqliteStatements.byName.get(name);
+    const key = arrays ? `${name} as arrays` : name;
+    let statement = this.sqliteStatements.byName.get(key);
     if (!statement) {
       statement = connection.prepare(sql);
-      this.sqliteStatements.byName.set(name, statement);
+      if (arrays) statement.raw(true);
+      this.sqliteStatements.byName.set(key, statement);
     }
     return statement;
   }

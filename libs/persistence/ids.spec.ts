@@ -27,6 +27,12 @@ describe('newId', () => {
     expect(earlier > later).toBe(true);
   });
 
+  it('gives every id fresh random bits, across the batches they are drawn in', () => {
+    // 600 ids span three batches of 256: a batch used twice would repeat its tails.
+    const tails = Array.from({ length: 600 }, () => newId().slice(19).replace('-', ''));
+    expect(new Set(tails).size).toBe(600);
+  });
+
   it('does not repeat', () => {
     expect(new Set(Array.from({ length: 1000 }, () => newId(5))).size).toBe(1000);
   });

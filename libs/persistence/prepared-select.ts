@@ -23,7 +23,7 @@ export class PreparedSelect {
     /** The statement's name: one per distinct SQL text. */
     private readonly name: string,
     /** What to select, in order. */
-    private readonly values: string[],
+    values: string[],
     /** The rest of the statement: `FROM … WHERE …`. */
     rest: string,
   ) {
@@ -31,17 +31,15 @@ export class PreparedSelect {
     if (this.postgres && values.length > MAX_ARGUMENTS) {
       throw new Error(`PreparedSelect ${name}: ${values.length} values, PostgreSQL takes ${MAX_ARGUMENTS}.`);
     }
-    const list = this.postgres
-      ? `json_build_array(${values.join(', ')}) AS r`
-      : values.map((value, n) => `${value} AS v${n}`).join(', ');
+    const list = this.postgres ? `json_build_array(${values.join(', ')}) AS r` : values.join(', ');
     this.sql = `SELECT ${list} ${rest}`;
   }
 
   /** The first row's values in the order selected. */
   async first(params: unknown[]): Promise<unknown[] | undefined> {
-    const [row] = await this.db.prepared(this.name, this.sql, params);
+    const [row] = await this.db.preparedValues(this.name, this.sql, params);
     if (!row) return undefined;
-    return this.postgres ? (row['r'] as unknown[]) : this.values.map((_, n) => row[`v${n}`]);
+    return this.postgres ? (row[0] as unknown[]) : row;
   }
 }
 

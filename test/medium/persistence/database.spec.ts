@@ -42,3 +42,30 @@ describe.each(TEST_DATABASES)('Database.transaction on $dialect', (database) => 
     await expect(db.transaction(async () => 'next')).resolves.toBe('next');
   });
 });
+
+describe.each(TEST_DATABASES)('Database.preparedValues on $dialect', (database) => {
+  const fresh = freshDatabaseEach(database);
+  const sql = (dialect: string) =>
+    dialect === 'postgres'
+      ? `SELECT 'a' AS x, 2 AS x, $1::text AS y UNION ALL SELECT 'b', 3, $1::text`
+      : `SELECT 'a' AS x, 2 AS x, ? AS y UNION ALL SELECT 'b', 3, ?`;
+  const params = (dialect: string) => (dialect === 'postgres' ? ['p'] : ['p', 'p']);
+
+  it('answers each row as its values in select order, repeated column names included', async () => {
+    const db = new Database(fresh.dataSource);
+    const rows = await db.preparedValues('test_values', sql(db.dialect), params(db.dialect));
+    expect(rows).toEqual([
+      ['a', 2, 'p'],
+      ['b', 3, 'p'],
+    ]);
+  });
+
+  it('leaves the same statement, run by `prepared`, answering objects', async () => {
+    const db = new Database(fresh.dataSource);
+    await db.preparedValues('test_both', sql(db.dialect), params(db.dialect));
+    const rows = await db.prepared('test_both', sql(db.dialect), params(db.dialect));
+    expect(rows[0]).toMatchObject({ y: 'p' });
+    expect(Array.isArray(rows[0])).toBe(false);
+    expect(await db.preparedValues('test_both', sql(db.dialect), params(db.dialect))).toHaveLength(2);
+  });
+});
