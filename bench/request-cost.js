@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Algorithm, hash, verify, Version } from '@node-rs/argon2';
-import { cpuSnapshot, processCpuTicks } from './lib/cpu.js';
+import { cpuSnapshot, processCpuTicks, threadCpuTicks } from './lib/cpu.js';
 import { prepareDatabase } from './lib/databases.js';
 import { median } from './lib/stats.js';
 import { startTessera } from './lib/tessera.js';
@@ -81,17 +81,24 @@ async function ok(response) {
   await response.arrayBuffer();
 }
 
-/** Server CPU per operation in µs, one figure per round of `count` sequential runs. */
+/**
+ * Server CPU per operation in µs, one figure per round of `count` sequential runs; `mainThread`
+ * is the part of it on the server's main thread (JavaScript, the database driver, sockets), the
+ * rest ran on other threads (libuv's pool with the hash, V8's compiler and GC helpers).
+ */
 async function cpuPerRound(pid, operation, count, warmup = Math.max(5, count / 10), beforeRound) {
   for (let i = 0; i < warmup; i++) await operation(i);
   const perRound = [];
+  const mainThread = [];
   for (let r = 0; r < rounds; r++) {
     await beforeRound?.(r);
     const before = processCpuTicks(pid);
+    const mainBefore = threadCpuTicks(pid);
     for (let i = 0; i < count; i++) await operation(i);
     perRound.push(((processCpuTicks(pid) - before) * USEC_PER_TICK) / count);
+    mainThread.push(((threadCpuTicks(pid) - mainBefore) * USEC_PER_TICK) / count);
   }
-  return perRound;
+  return Object.assign(perRound, { mainThread });
 }
 
 /** Server CPU per operation in µs: `count` sequential runs of `operation`, median of the rounds. */
@@ -103,7 +110,9 @@ async function cpuPerOperation(pid, operation, count) {
  * Sign-in CPU against the hash's, measured in alternation: before each round of sign-ins, a round
  * of argon2id verifies in this process. The machine's speed drifts (other tenants, clocks), so
  * the ratio is taken per round, then the median. The sign-ins first run `SIGN_IN_WARMUP` times:
- * the figure is a running server's, not one still compiling its hot paths.
+ * the figure is a running server's, not one still compiling its hot paths. V8 needs about 700
+ * sign-ins to finish optimising them: after 200, the main thread's share was still 25 % above
+ * what it settles at (BENCHMARKS.md, "Steady state").
  */
 async function signInAgainstHash(pid, operation, count) {
   const hashes = [];
@@ -124,13 +133,14 @@ async function signInAgainstHash(pid, operation, count) {
   );
   return {
     signIn: Math.round(median(signIns)),
+    mainThread: Math.round(median(signIns.mainThread)),
     // PostgreSQL's CPU per sign-in in the last round (its server processes), 0 on SQLite.
     postgresMicros: Math.round((postgres.reduce((a, b) => a + b, 0) * USEC_PER_TICK) / postgres.length),
     hash: Math.round(median(hashes)),
     signInOverHash: round2(median(signIns.map((cpu, r) => cpu / hashes[r]))),
   };
 }
-const SIGN_IN_WARMUP = 200;
+const SIGN_IN_WARMUP = 1000;
 
 /** CPU ticks of every PostgreSQL server process on this machine. */
 function postgresTicks() {
@@ -251,6 +261,7 @@ async function benchDatabase(kind) {
     return {
       engine: database.engine,
       argon2VerifyMicrosBesideSignIns: cached.signIn.hash,
+      mainThreadMicrosPerSignIn: cached.signIn.mainThread,
       postgresMicrosPerSignIn: cached.signIn.postgresMicros,
       signInOverHash: cached.signIn.signInOverHash,
       cpuMicrosPerOperation: { ...cached.costs, whoamiUncached: uncached.whoami },

@@ -38,6 +38,12 @@ export function processCpuTicks(pid) {
   return stat === null ? 0 : processTicks(stat);
 }
 
+/** CPU ticks one thread of a process has used so far (the main thread: `tid` = `pid`). */
+export function threadCpuTicks(pid, tid = pid) {
+  const stat = readStat(`${pid}/task/${tid}`);
+  return stat === null ? 0 : processTicks(stat);
+}
+
 /** CPU counters now; pass two of them to cpuUsed. */
 export function cpuSnapshot(tesseraPid) {
   const processes = new Map();
