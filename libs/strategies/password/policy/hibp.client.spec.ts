@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HibpClient, parseRange, type HibpClientOptions } from './hibp.client.js';
@@ -152,6 +153,26 @@ describe('HibpClient against a local range server', () => {
       reason:
         'it could not be checked against known data breaches (the breach database did not answer in time)',
     });
+  });
+
+  it('does not ask again for the backoff after a timeout, then asks again', async () => {
+    server.handler = () => undefined;
+    const hibp = client({ timeoutMs: 100, unreachableBackoffMs: 30_000 });
+    const timedOut = {
+      ok: false,
+      reason:
+        'it could not be checked against known data breaches (the breach database did not answer in time)',
+    };
+    await expect(hibp.lookup('password')).resolves.toEqual(timedOut);
+    server.handler = (_request, response) => server.serveRange(response);
+    now = 29_999;
+    const started = performance.now();
+    await expect(hibp.lookup(PADDED_ONLY)).resolves.toEqual(timedOut);
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(server.requests).toHaveLength(1);
+    now = 30_000;
+    await expect(hibp.lookup('password')).resolves.toEqual({ ok: true, breaches: 10 });
+    expect(server.requests).toHaveLength(2);
   });
 
   it('reports an answer with a count that is not a number', async () => {

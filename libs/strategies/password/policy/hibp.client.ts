@@ -9,6 +9,8 @@ export interface HibpClientOptions {
   timeoutMs: number;
   cacheMaxPrefixes?: number;
   cacheTtlMs?: number;
+  /** How long a range API that could not be reached is not asked again. */
+  unreachableBackoffMs?: number;
   now?: () => number;
 }
 
@@ -16,27 +18,36 @@ export type BreachLookup = { ok: true; breaches: number } | { ok: false; reason:
 
 const DEFAULT_CACHE_MAX_PREFIXES = 1000;
 const DEFAULT_CACHE_TTL_MS = 60 * 60 * 1000;
+const DEFAULT_UNREACHABLE_BACKOFF_MS = 30_000;
 /** A padded range is about 40 KB; anything far larger is not the range API. */
 const MAX_RANGE_BYTES = 1024 * 1024;
 const UNCHECKED = 'it could not be checked against known data breaches';
 
-type RangeFetch = { ok: true; range: HibpRange } | { ok: false; reason: string };
+type RangeFetch = { ok: true; range: HibpRange } | { ok: false; reason: string; unreachable?: boolean };
 
 /**
  * Have I Been Pwned's k-anonymity range API: only the first five hex digits
  * of the password's SHA-1 leave the process, and the API pads its answer so
  * that its size says nothing about the range either. Neither the password nor
  * its hash is logged or put into a failure reason.
+ *
+ * An API that cannot be reached (no route out, a firewall that drops packets, a
+ * resolver that does not answer) is not asked again for `unreachableBackoffMs`:
+ * lookups in that time fail at once with the same reason, so one sign-up waits
+ * for the timeout instead of every sign-up and password change.
  */
 export class HibpClient {
   private readonly cache: HibpRangeCache;
   private readonly inFlight = new Map<string, Promise<RangeFetch>>();
+  private readonly now: () => number;
+  private unreachable?: { until: number; reason: string };
 
   constructor(private readonly options: HibpClientOptions) {
+    this.now = options.now ?? Date.now;
     this.cache = new HibpRangeCache({
       maxPrefixes: options.cacheMaxPrefixes ?? DEFAULT_CACHE_MAX_PREFIXES,
       ttlMs: options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
-      now: options.now ?? Date.now,
+      now: this.now,
     });
   }
 
@@ -46,8 +57,12 @@ export class HibpClient {
     const prefix = hash.slice(0, 5);
     const cached = this.cache.get(prefix);
     if (cached) return { ok: true, breaches: cached.count(hash.slice(5)) };
+    if (this.unreachable && this.now() < this.unreachable.until) {
+      return { ok: false, reason: this.unreachable.reason };
+    }
     const fetched = await this.fetchOnce(prefix);
-    return fetched.ok ? { ok: true, breaches: fetched.range.count(hash.slice(5)) } : fetched;
+    if (fetched.ok) return { ok: true, breaches: fetched.range.count(hash.slice(5)) };
+    return { ok: false, reason: fetched.reason };
   }
 
   /** Concurrent lookups of one prefix share a request; only successful answers are cached. */
@@ -56,7 +71,13 @@ export class HibpClient {
     if (pending) return pending;
     const request = this.fetchRange(prefix)
       .then((result) => {
-        if (result.ok) this.cache.set(prefix, result.range);
+        if (result.ok) {
+          this.cache.set(prefix, result.range);
+          this.unreachable = undefined;
+        } else if (result.unreachable) {
+          const backoff = this.options.unreachableBackoffMs ?? DEFAULT_UNREACHABLE_BACKOFF_MS;
+          this.unreachable = { until: this.now() + backoff, reason: result.reason };
+        }
         return result;
       })
       .finally(() => this.inFlight.delete(prefix));
@@ -79,9 +100,12 @@ export class HibpClient {
       body = await readCapped(response, MAX_RANGE_BYTES);
     } catch (error) {
       const timedOut = error instanceof HttpTimeoutError;
-      return failure(
-        timedOut ? 'the breach database did not answer in time' : 'the breach database is unreachable',
-      );
+      return {
+        ...failure(
+          timedOut ? 'the breach database did not answer in time' : 'the breach database is unreachable',
+        ),
+        unreachable: true,
+      };
     }
     const counts = body === null ? null : parseRange(body);
     return counts
