@@ -255,6 +255,19 @@ describe('PasswordPolicy against a local range server', () => {
       },
     });
   });
+
+  it('asks again on every check when failing closed, and only after a pause when failing open', async () => {
+    const open = policy({ ignoreNetworkErrors: true, timeoutMs: 100 });
+    const closed = policy({ ignoreNetworkErrors: false, timeoutMs: 100 });
+    server.handler = () => undefined;
+    await expect(open.check('password', [])).resolves.toBeNull();
+    await expect(closed.check('password', [])).resolves.toMatchObject({ id: 4000005 });
+    server.requests.length = 0;
+    server.handler = (_request, response) => server.serveRange(response);
+    await expect(closed.check('password', [])).resolves.toEqual({ id: 4000034, context: { breaches: 10 } });
+    await expect(open.check('password', [])).resolves.toBeNull();
+    expect(server.requests).toHaveLength(1);
+  });
 });
 
 describe('parseRange', () => {

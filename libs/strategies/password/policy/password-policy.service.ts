@@ -22,7 +22,12 @@ export class PasswordPolicy {
     @Optional() @Inject(HibpClient) hibp?: HibpClient,
   ) {
     assertValidPasswordPolicyOptions(options);
-    this.hibp = hibp ?? new HibpClient(options.haveIBeenPwned);
+    // Failing open, an unreachable API is left alone for a while (every check would pass anyway,
+    // after waiting); failing closed, every password is checked, so a blip refuses only its own.
+    const breaches = options.haveIBeenPwned;
+    this.hibp =
+      hibp ??
+      new HibpClient(breaches.ignoreNetworkErrors ? breaches : { ...breaches, unreachableBackoffMs: 0 });
   }
 
   /** The first rule the password breaks, or null when it may be used. */
