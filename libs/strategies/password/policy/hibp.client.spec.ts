@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HibpClient, parseRange, type HibpClientOptions } from './hibp.client.js';
@@ -166,9 +165,7 @@ describe('HibpClient against a local range server', () => {
     await expect(hibp.lookup('password')).resolves.toEqual(timedOut);
     server.handler = (_request, response) => server.serveRange(response);
     now = 29_999;
-    const started = performance.now();
     await expect(hibp.lookup(PADDED_ONLY)).resolves.toEqual(timedOut);
-    expect(performance.now() - started).toBeLessThan(50);
     expect(server.requests).toHaveLength(1);
     now = 30_000;
     await expect(hibp.lookup('password')).resolves.toEqual({ ok: true, breaches: 10 });
