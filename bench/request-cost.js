@@ -82,28 +82,28 @@ async function ok(response) {
 }
 
 /**
- * Server CPU per operation in µs, one figure per round of `count` sequential runs; `mainThread`
- * is the part of it on the server's main thread (JavaScript, the database driver, sockets), the
+ * Server CPU per operation in µs, one figure per round of `count` sequential runs (`total`);
+ * `mainThread` is the part of it on the server's main thread (JavaScript, the database driver, sockets), the
  * rest ran on other threads (libuv's pool with the hash, V8's compiler and GC helpers).
  */
 async function cpuPerRound(pid, operation, count, warmup = Math.max(5, count / 10), beforeRound) {
   for (let i = 0; i < warmup; i++) await operation(i);
-  const perRound = [];
+  const total = [];
   const mainThread = [];
   for (let r = 0; r < rounds; r++) {
     await beforeRound?.(r);
     const before = processCpuTicks(pid);
     const mainBefore = threadCpuTicks(pid);
     for (let i = 0; i < count; i++) await operation(i);
-    perRound.push(((processCpuTicks(pid) - before) * USEC_PER_TICK) / count);
+    total.push(((processCpuTicks(pid) - before) * USEC_PER_TICK) / count);
     mainThread.push(((threadCpuTicks(pid) - mainBefore) * USEC_PER_TICK) / count);
   }
-  return Object.assign(perRound, { mainThread });
+  return { total, mainThread };
 }
 
 /** Server CPU per operation in µs: `count` sequential runs of `operation`, median of the rounds. */
 async function cpuPerOperation(pid, operation, count) {
-  return Math.round(median(await cpuPerRound(pid, operation, count)));
+  return Math.round(median((await cpuPerRound(pid, operation, count)).total));
 }
 
 /**
@@ -132,12 +132,12 @@ async function signInAgainstHash(pid, operation, count) {
     },
   );
   return {
-    signIn: Math.round(median(signIns)),
+    signIn: Math.round(median(signIns.total)),
     mainThread: Math.round(median(signIns.mainThread)),
     // PostgreSQL's CPU per sign-in in the last round (its server processes), 0 on SQLite.
     postgresMicros: Math.round((postgres.reduce((a, b) => a + b, 0) * USEC_PER_TICK) / postgres.length),
     hash: Math.round(median(hashes)),
-    signInOverHash: round2(median(signIns.map((cpu, r) => cpu / hashes[r]))),
+    signInOverHash: round2(median(signIns.total.map((cpu, r) => cpu / hashes[r]))),
   };
 }
 const SIGN_IN_WARMUP = 1000;
