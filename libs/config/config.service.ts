@@ -35,10 +35,19 @@ export interface HashersConfig {
   bcrypt: { cost: number };
 }
 
+/** Distinct paths (and duration texts) kept: every one in the code, with room to spare. */
+const MAX_KEPT_PATHS = 2048;
+
 /** Typed, read-only access to the validated configuration. The only reader of raw config. */
 @Injectable()
 export class ConfigService {
   private readonly values: Record<string, unknown>;
+  /** A path's segments, split once: a sign-in reads the configuration about a hundred times. */
+  private readonly segments = new Map<string, readonly string[]>();
+  /** Base URLs by listener, as `href`: links are built on every request. */
+  private readonly baseUrls = new Map<ServerKind, string>();
+  /** Durations by their text (`1h`, `30m`): every flow reads its lifespan. */
+  private readonly durations = new Map<string, number>();
 
   constructor(private readonly loaded: LoadedConfig) {
     this.values = loaded.values;
@@ -46,9 +55,13 @@ export class ConfigService {
 
   /** Raw value at a dotted path, for the rare key without a typed getter. */
   get<T>(path: string): T | undefined {
+    let segments = this.segments.get(path);
+    if (segments === undefined) {
+      segments = path.split('.');
+      if (this.segments.size < MAX_KEPT_PATHS) this.segments.set(path, segments);
+    }
     let cursor: unknown = this.values;
-    for (const segment of path.split('.'))
-      cursor = (cursor as Record<string, unknown> | undefined)?.[segment];
+    for (const segment of segments) cursor = (cursor as Record<string, unknown> | undefined)?.[segment];
     return cursor as T | undefined;
   }
 
@@ -92,7 +105,12 @@ export class ConfigService {
 
   /** An absolute URL on the public or admin base URL, for Location headers and links. */
   url(kind: ServerKind, path: string): string {
-    return new URL(path.replace(/^\//, ''), this.listen(kind).baseUrl).href;
+    let base = this.baseUrls.get(kind);
+    if (base === undefined) {
+      base = this.listen(kind).baseUrl.href;
+      this.baseUrls.set(kind, base);
+    }
+    return new URL(path.charCodeAt(0) === 0x2f ? path.slice(1) : path, base).href;
   }
 
   get adminApiKeys(): AdminApiKeyEntry[] {
@@ -136,6 +154,12 @@ export class ConfigService {
   }
 
   duration(path: string, fallback: string): number {
-    return parseDuration(this.get<string>(path) ?? fallback);
+    const text = this.get<string>(path) ?? fallback;
+    let ms = this.durations.get(text);
+    if (ms === undefined) {
+      ms = parseDuration(text);
+      if (this.durations.size < MAX_KEPT_PATHS) this.durations.set(text, ms);
+    }
+    return ms;
   }
 }

@@ -63,21 +63,22 @@ export class LoginResponder {
         throw flowExpired(outcome.flow, outcome.replacement, new Date());
       case 'signed_in': {
         const { session, token, flow } = outcome;
-        const target = this.http.returnUrl('login', flow.returnTo, flow.active ?? undefined);
+        // Browsers and SPAs are sent on; an app is answered the session alone.
+        const target = () => this.http.returnUrl('login', flow.returnTo, flow.active ?? undefined);
         if (client !== 'api' && token) this.transport.setCookie(res, token, session.expiresAt);
         if (outcome.secondFactorRequired && client !== 'api') {
           const stepUp = this.stepUpUrl(flow);
           if (client === 'browser') return this.responder.redirect(res, stepUp);
           throw browserLocationChangeRequired(stepUp);
         }
-        if (client === 'browser') return this.responder.redirect(res, target);
+        if (client === 'browser') return this.responder.redirect(res, target());
         const sessionJson = this.presenter.present(session, { admin: false });
         // The app is to run an aal2 login with the token; until then the identity is not shown.
         if (outcome.secondFactorRequired) delete (sessionJson as { identity?: unknown }).identity;
         if (client === 'spa') {
           return this.responder.json(res, 200, {
             session: sessionJson,
-            continue_with: [{ action: 'redirect_browser_to', redirect_browser_to: target }],
+            continue_with: [{ action: 'redirect_browser_to', redirect_browser_to: target() }],
           });
         }
         return this.responder.json(res, 200, {
