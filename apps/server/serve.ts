@@ -27,6 +27,7 @@ import { expressServerOptions } from './express-prototypes.js';
 import { requireMigratedSchema } from './migrate.js';
 import { collectStartupGarbage } from './startup-garbage.js';
 import { installHttpPipeline } from './http-pipeline.js';
+import { installJsonResponse } from './json-response.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
 import { prefilterRoutes } from './route-prefilter.js';
 import { PortGuard, portOf, tagPort } from './port-guard.js';
@@ -78,6 +79,7 @@ export async function startServer(
   expressApp.enable('case sensitive routing');
   expressApp.enable('strict routing');
   expressApp.set('query parser', parseQuery);
+  installJsonResponse(expressApp);
   // Only these proxies' X-Forwarded-For counts: the client address keys the per-IP limits.
   const trusted = config.get<string[]>('serve.public.trusted_proxies') ?? [];
   if (trusted.length > 0) expressApp.set('trust proxy', trusted);
