@@ -1,5 +1,6 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { DataSource, EntityMetadata } from 'typeorm';
+import { columnReaders } from './column-readers.js';
 import { type Database, type Row } from './database.js';
 
 export const quote = (name: string) => `"${name}"`;
@@ -78,7 +79,8 @@ export function jsonRows(raw: unknown): unknown[][] {
 
 /**
  * Sets each column's property from `value(n)`, converted by the driver's own per-column rules
- * (dates, JSON, booleans, transformers), so the entity equals what TypeORM's `find` loads.
+ * (dates, JSON, booleans, transformers; see `columnReaders`), so the entity equals what TypeORM's
+ * `find` loads.
  */
 export function hydrate<T extends object>(
   source: DataSource,
@@ -86,8 +88,9 @@ export function hydrate<T extends object>(
   columns: ColumnMetadata[],
   value: (n: number) => unknown,
 ): T {
-  columns.forEach((column, n) => {
-    (target as Row)[column.propertyName] = source.driver.prepareHydratedValue(value(n), column);
-  });
+  const readers = columnReaders(source, columns);
+  for (let n = 0; n < columns.length; n++) {
+    (target as Row)[columns[n]!.propertyName] = readers[n]!(value(n));
+  }
   return target;
 }
