@@ -8,8 +8,44 @@ const same: ColumnReader = (value) => value;
 const json: ColumnReader = (value) => (typeof value === 'string' ? JSON.parse(value) : value);
 const bit: ColumnReader = (value) => (value === null || value === undefined ? value : Boolean(value));
 const date: ColumnReader = (value) => (value && typeof value === 'string' ? new Date(value) : value);
-/** How TypeORM writes a date into SQLite: UTC, `YYYY-MM-DD HH:MM:SS.SSS`. */
-const SQLITE_DATE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
+/** TypeORM's SQLite date text (UTC): a 0 stands for any digit, the rest for itself. */
+const SQLITE_DATE_SHAPE = '0000-00-00 00:00:00.000';
+
+/**
+ * The time of a date as TypeORM writes it into SQLite, read field by field; NaN for any other
+ * text and for fields outside the ranges every month has (day 29 on, a two-digit year, hour 24),
+ * which are left to `new Date`, so no value reads differently from the driver's way.
+ */
+export function sqliteDateTime(text: string): number {
+  if (text.length !== SQLITE_DATE_SHAPE.length) return NaN;
+  // Year, month, day, hours, minutes, seconds, milliseconds: each field ends before a separator.
+  const fields = [0, 0, 0, 0, 0, 0, 0];
+  let field = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const shape = SQLITE_DATE_SHAPE.charCodeAt(i);
+    if (shape !== 0x30) {
+      if (code !== shape) return NaN;
+      field++;
+      continue;
+    }
+    const digit = code - 0x30;
+    if (digit < 0 || digit > 9) return NaN;
+    fields[field] = fields[field]! * 10 + digit;
+  }
+  const [year, month, day, hours, minutes, seconds, ms] = fields as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28) return NaN;
+  if (hours > 23 || minutes > 59 || seconds > 59) return NaN;
+  return Date.UTC(year, month - 1, day, hours, minutes, seconds, ms);
+}
 
 /**
  * What the driver's `prepareHydratedValue` does to a value of this column, decided once for the
@@ -34,11 +70,11 @@ function readerOf(source: DataSource, column: ColumnMetadata): ColumnReader {
       return sqlite ? bit : same;
     case Date:
       if (!sqlite) return date;
-      // The stored form, and nothing else, takes the short way; any other text the driver's.
-      return (value) =>
-        typeof value === 'string' && SQLITE_DATE.test(value)
-          ? new Date(`${value.slice(0, 10)}T${value.slice(11)}Z`)
-          : typeorm(value);
+      // The stored form, and nothing else, takes the short way; any other value the driver's.
+      return (value) => {
+        const time = typeof value === 'string' ? sqliteDateTime(value) : NaN;
+        return Number.isNaN(time) ? typeorm(value) : new Date(time);
+      };
     default:
       return typeorm;
   }
