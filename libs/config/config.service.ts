@@ -42,7 +42,7 @@ const MAX_KEPT_PATHS = 2048;
 @Injectable()
 export class ConfigService {
   private readonly values: Record<string, unknown>;
-  /** A path's segments, split once: a sign-in reads the configuration about a hundred times. */
+  /** A path's segments, split once: a sign-in reads the configuration dozens of times. */
   private readonly segments = new Map<string, readonly string[]>();
   /** Base URLs by listener, as `href`: links are built on every request. */
   private readonly baseUrls = new Map<ServerKind, string>();
