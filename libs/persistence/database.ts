@@ -125,7 +125,9 @@ export class Database {
    * when none is open: on PostgreSQL one statement (`WITH w0 AS (…), w1 AS (…) last`; every part
    * sees the same snapshot, so no part may touch a row another part writes, and foreign keys are
    * checked at its end); on SQLite one native transaction in its turn. Inside a transaction, the
-   * statements run one by one in it.
+   * statements run one by one in it. PostgreSQL runs the parts in no set order (the last one
+   * first): rows that other statements lock in a set order must not be written through it, or
+   * the two can deadlock.
    */
   async preparedAll(statements: Statement[]): Promise<void> {
     if (statements.length <= 1 || this.inTransaction) {

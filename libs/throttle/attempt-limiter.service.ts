@@ -123,8 +123,9 @@ export class AttemptLimiter {
 }
 
 /**
- * Each stored key once, in the order given. Every reservation is its own atomic statement and no
- * lock is held across them, so two requests taking keys in different orders cannot deadlock.
+ * Each stored key once, in the order given. A store may lock a request's keys together (one
+ * PostgreSQL statement holds every row it writes until it ends), in the order given: callers
+ * reserve and settle a set of keys in one order, so two requests never wait for each other.
  */
 function uniqueSlots(keys: readonly LimitedKey[]): { hash: string; rule: LimitRule }[] {
   const byHash = new Map<string, LimitRule>();

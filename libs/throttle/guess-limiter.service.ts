@@ -124,6 +124,7 @@ export class GuessLimiter {
     return keys.find(({ limited }) => limited.rule.name === rule)?.scope ?? 'address';
   }
 
+  /** Settles the keys in the order they were reserved: the address comes last in both. */
   private async succeeded(keys: { scope: GuessScope; limited: LimitedKey }[]): Promise<void> {
     const ofScope = (address: boolean) =>
       keys.filter(({ scope }) => (scope === 'address') === address).map(({ limited }) => limited);

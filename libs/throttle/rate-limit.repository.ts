@@ -41,6 +41,27 @@ function reserveAfter(prior: string, first: number): string {
 const RELEASE = `
 UPDATE rate_limits SET "count" = "count" - 1 WHERE "key" = $1 AND "count" > 0 AND expires_at > $2`;
 
+/*
+ * PostgreSQL: a settlement as one statement that locks its rows in the order given, as
+ * `reserveAll` locks a guess's rows. A statement's WITH parts run in no set order, so each part
+ * reads the one before it (its RETURNING rows) before it touches its own row; the final SELECT
+ * reads the last part. Out of order, a settlement holding the address row would wait for a
+ * reservation holding the pair row, which waits for the address row: a deadlock.
+ */
+function settleInOrder(kinds: ('delete' | 'release')[]): string {
+  let next = 1;
+  const parts = kinds.map((kind, n) => {
+    const after = n === 0 ? '' : ` AND (SELECT count(*) FROM s${n - 1}) >= 0`;
+    const key = `$${next++}`;
+    if (kind === 'delete')
+      return `s${n} AS (DELETE FROM rate_limits WHERE "key" = ${key}${after} RETURNING 1)`;
+    const now = `$${next++}`;
+    return `s${n} AS (UPDATE rate_limits SET "count" = "count" - 1
+      WHERE "key" = ${key} AND "count" > 0 AND expires_at > ${now}${after} RETURNING 1)`;
+  });
+  return `WITH ${parts.join(', ')} SELECT count(*) FROM s${kinds.length - 1}`;
+}
+
 const SELECT = 'SELECT "count", expires_at FROM rate_limits WHERE "key" = $1';
 const DELETE = 'DELETE FROM rate_limits WHERE "key" = $1';
 const DELETE_EXPIRED = 'DELETE FROM rate_limits WHERE expires_at <= $1';
@@ -129,8 +150,24 @@ export class RateLimitRepository {
     await this.run('delete', DELETE, [key]);
   }
 
-  /** Deletes the `resets` and releases a slot of the `releases` (distinct keys), as one write. */
+  /**
+   * Deletes the `resets` and releases a slot of the `releases` (distinct keys), as one write that
+   * takes the rows in the order given: resets, then releases. Callers list them in the order
+   * they reserve them.
+   */
   async settle(resets: string[], releases: string[], now: Date): Promise<void> {
+    if (this.db.dialect === 'postgres' && resets.length + releases.length > 1) {
+      const kinds = [...resets.map(() => 'delete' as const), ...releases.map(() => 'release' as const)];
+      const name = `settle_${kinds.map((kind) => kind[0]).join('')}`;
+      let sql = this.texts.get(name);
+      if (sql === undefined) {
+        sql = settleInOrder(kinds);
+        this.texts.set(name, sql);
+      }
+      const values = [...resets.map((key) => [key]), ...releases.map((key) => [key, now])];
+      await this.db.prepared(`tessera_rate_limits_${name}`, sql, values.flat());
+      return;
+    }
     await this.db.preparedAll([
       ...resets.map((key) => this.statement('delete', DELETE, [key])),
       ...releases.map((key) => this.statement('release', RELEASE, [key, this.timestamp(now)])),

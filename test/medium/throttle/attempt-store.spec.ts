@@ -269,6 +269,33 @@ describe.each([...databaseCases, ...redisCases])('attempt store on $name', (stor
     expect(free.filter(Boolean)).toHaveLength(10 - wrong);
   });
 
+  it('never deadlocks when guesses reserve and settle the same keys: 200 right guesses, 20 at a time', async () => {
+    // A guess reserves pair, identifier and address in that order; a right one settles them. Were
+    // a settlement to lock the address first, it would wait on a reservation holding the pair
+    // while that reservation waits on the address: PostgreSQL would abort one with a deadlock.
+    const pair = unique('guess:pair', { name: 'guess:pair', limit: 20, windowMs: 60_000 });
+    const identifier = unique('guess:identifier', { name: 'guess:identifier', limit: 100, windowMs: 60_000 });
+    const address = unique('guess:address', { name: 'guess:address', limit: 100, windowMs: 60_000 });
+    const failures: unknown[] = [];
+    for (let round = 0; round < 10; round++) {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, async () => {
+          const decision = await limiter.consume([pair, identifier, address]);
+          expect(decision).toEqual({ allowed: true });
+          await limiter.settle([pair, identifier], [address]);
+        }),
+      );
+      failures.push(...outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : [])));
+    }
+    expect(failures).toEqual([]);
+    const counts = await Promise.all(
+      [pair, identifier, address].map(
+        async ({ key, rule }) => (await subject!.store.peek(attemptKeyHash(rule, key))).count,
+      ),
+    );
+    expect(counts).toEqual([0, 0, 0]);
+  });
+
   it('a refused attempt takes nothing and does not extend the window', async () => {
     const target = unique('ivan', { name: 'guess:password:identifier', limit: 1, windowMs: 1_500 });
     expect(await limiter.consume([target])).toEqual({ allowed: true });
