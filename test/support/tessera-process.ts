@@ -62,6 +62,27 @@ export interface TesseraProcess {
   stop(): Promise<void>;
 }
 
+/** Every server started, until a test begins after it has ended: see `serverErrorsFrom`. */
+const servers = new Set<{ output: () => string; ended: boolean }>();
+
+/**
+ * From now on: a function answering the error and fatal log lines the servers have written
+ * since (those running now, those started later, and any that has ended meanwhile), so a failed
+ * test can show why a server answered 500 or stopped.
+ */
+export function serverErrorsFrom(): () => string[] {
+  for (const server of servers) if (server.ended) servers.delete(server);
+  const seen = new Map([...servers].map((server) => [server, server.output().length]));
+  return () =>
+    [...servers].flatMap((server) =>
+      server
+        .output()
+        .slice(seen.get(server) ?? 0)
+        .split('\n')
+        .filter((line) => /^\{"level":"(error|fatal)"/.test(line)),
+    );
+}
+
 export interface StartOptions {
   env?: Record<string, string>;
   args?: string[];
@@ -125,6 +146,9 @@ async function startOnce(options: StartOptions): Promise<TesseraProcess> {
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const server = { output: () => output, ended: false };
+  servers.add(server);
+  void exited.then(() => (server.ended = true));
 
   const publicUrl = `http://127.0.0.1:${publicPort}`;
   const adminUrl = `http://127.0.0.1:${adminPort}`;
