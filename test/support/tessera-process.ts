@@ -51,6 +51,8 @@ export async function freePort(): Promise<number> {
 export interface TesseraProcess {
   publicUrl: string;
   adminUrl: string;
+  /** The database it runs on ('' for the embedded default). */
+  dsn: string;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
   /** Parsed JSON log lines so far. */
@@ -177,6 +179,7 @@ async function startOnce(options: StartOptions): Promise<TesseraProcess> {
   return {
     publicUrl,
     adminUrl,
+    dsn,
     output: () => output,
     logs: () =>
       output

@@ -315,8 +315,12 @@ export class SettingsFlowService {
     const fresh = (identity.verifiableAddresses ?? []).filter(
       (a) => !a.verified && !addressesBefore.has(a.id),
     );
+    // The factor is stored already, so the session records it first, on its own. Inside the
+    // transaction its row would stay locked while revoke_active_sessions waits for the identity's
+    // other sessions, one of which a sign-in revoking the rest may hold while it waits for this
+    // one: PostgreSQL would end one of the two with a deadlock.
+    if (authenticated) await this.sessions.addAuthenticationMethod(input.session, authenticated);
     const continueWith = await this.db.transaction(async () => {
-      if (authenticated) await this.sessions.addAuthenticationMethod(input.session, authenticated);
       const started = fresh.length
         ? await this.verification.start({
             identity,
