@@ -200,6 +200,23 @@ export class IdentityRepository {
     }
   }
 
+  /**
+   * Inside a transaction: keeps the identity from being deleted until it ends, and answers
+   * whether it still exists. On PostgreSQL the row's KEY SHARE lock, which the foreign key check
+   * of a row referencing the identity would take anyway; taken first, the transaction waits for
+   * a delete before it locks the identity's other rows (the order the delete's cascade locks
+   * them in) instead of deadlocking with it. SQLite has one writer: a read is enough.
+   */
+  async holdForReference(id: string): Promise<boolean> {
+    const lock = this.db.dialect === 'postgres' ? ' FOR KEY SHARE' : '';
+    const rows = await this.db.prepared(
+      'tessera_identity_hold',
+      `SELECT 1 FROM identities WHERE id = ${this.db.dialect === 'postgres' ? '$1' : '?'}${lock}`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
   async delete(id: string): Promise<boolean> {
     return this.db.transaction(async () => {
       const result = await this.db.repository(IdentityEntity).delete({ id });

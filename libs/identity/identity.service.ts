@@ -111,6 +111,11 @@ export class IdentityService {
     return this.repository.list(query);
   }
 
+  /** See `IdentityRepository.holdForReference`: false when the identity is gone. */
+  holdForReference(id: string): Promise<boolean> {
+    return this.repository.holdForReference(id);
+  }
+
   async delete(id: string): Promise<void> {
     if (!(await this.repository.delete(id))) throw new IdentityNotFoundError();
     this.changed(id);

@@ -57,7 +57,9 @@ export class RecoveryFlowService extends CodeFlowService<RecoveryFlowEntity, Rec
     if (!identity || identity.state !== 'active') return null;
     // A synchronous web hook runs after the commit; if it fails, the session is revoked unseen.
     let issuedId: string | undefined;
-    const recovered = this.db.transaction(async (): Promise<Recovered> => {
+    const recovered = this.db.transaction(async (): Promise<Recovered | null> => {
+      // Deleted meanwhile: the code is spent on nobody. Held, a delete waits for this commit.
+      if (!(await this.identities.holdForReference(identity.id))) return null;
       const now = this.clock.now();
       if (redeemed.address)
         await this.addresses.markVerified(redeemed.via ?? 'email', redeemed.address, identity.id, now);

@@ -1,0 +1,79 @@
+import type { RecoveryFlow } from '@ory/kratos-client';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep, uiMessageIds, uniqueEmail } from '../../support/self-service.js';
+import { registeredUser, startMailServer, type MailServer } from './mail-flows.js';
+
+// An identity deleted while its recovery code is redeemed. The recovery transaction holds the
+// identity (the lock its new session's foreign key takes) before it writes anything of the
+// identity's, so it waits for a delete in progress, as the delete's cascade locks the identity
+// first and its addresses after. Once the delete commits the code counts for nobody: the flow
+// answers "invalid code", never a 500 from a session referencing a deleted identity.
+
+/** Kratos' "The recovery code is invalid or has already been used." */
+const RECOVERY_CODE_INVALID = 4060006;
+
+describe.runIf(process.env['TEST_DATABASE_POSTGRES'])('recovery of an identity being deleted', () => {
+  let server: MailServer;
+  let database: pg.Client;
+
+  beforeAll(async () => {
+    server = await startMailServer();
+    database = new pg.Client({ connectionString: server.tessera.dsn });
+    await database.connect();
+  });
+
+  afterAll(async () => {
+    await database?.end();
+    await server?.stop();
+  });
+
+  async function lockWaits(): Promise<number> {
+    const { rows } = await database.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+    );
+    return rows[0]!.n;
+  }
+
+  it('waits for the delete, then refuses the code as spent on nobody', async () => {
+    const user = await registeredUser(server, uniqueEmail('deleted-while-recovering'));
+    const created = await server.identities.createRecoveryCodeForIdentity({
+      createRecoveryCodeForIdentityBody: { identity_id: user.identity.id, flow_type: 'api' },
+    });
+    expect(created.status, JSON.stringify(created.data)).toBe(201);
+    const flowId = new URL(created.data.recovery_link).searchParams.get('flow')!;
+
+    await database.query('BEGIN');
+    let answered = false;
+    try {
+      await database.query('DELETE FROM identities WHERE id = $1', [user.identity.id]);
+      const submitted = server.frontend
+        .updateRecoveryFlow({
+          flow: flowId,
+          updateRecoveryFlowBody: { method: 'code', code: created.data.recovery_code },
+        })
+        .finally(() => (answered = true));
+      let waits = 0;
+      for (let n = 0; n < 200 && waits === 0 && !answered; n++) {
+        await sleep(25);
+        waits = await lockWaits();
+      }
+      expect(answered).toBe(false);
+      expect(waits).toBe(1);
+      await database.query('COMMIT');
+      const response = await submitted;
+      expect(response.status, JSON.stringify(response.data)).toBe(200);
+      const flow = response.data as RecoveryFlow;
+      expect(flow.state).not.toBe('passed_challenge');
+      expect(uiMessageIds(flow)).toContain(RECOVERY_CODE_INVALID);
+      expect(flow).not.toHaveProperty('continue_with');
+    } finally {
+      if (!answered) await database.query('ROLLBACK').catch(() => undefined);
+    }
+    const { rows } = await database.query('SELECT count(*)::int AS n FROM sessions WHERE identity_id = $1', [
+      user.identity.id,
+    ]);
+    expect(rows[0].n).toBe(0);
+  });
+});
