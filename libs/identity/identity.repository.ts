@@ -10,7 +10,7 @@ import {
 import { RecoveryAddressEntity, VerifiableAddressEntity } from './address.entity.js';
 import { CredentialEntity, CredentialIdentifierEntity, CredentialsType } from './credential.entity.js';
 import { IdentityEntity } from './identity.entity.js';
-import { IdentityConflictError } from './identity.errors.js';
+import { IdentityConflictError, IdentityNotFoundError } from './identity.errors.js';
 import { IdentityLookup } from './identity-lookup.js';
 
 const IDENTIFIER_LENGTH = 255;
@@ -157,11 +157,17 @@ export class IdentityRepository {
     );
   }
 
-  /** Writes the whole aggregate: rows no longer present are deleted, the rest upserted. */
+  /**
+   * Writes the whole aggregate: rows no longer present are deleted, the rest upserted. Updates of
+   * one identity take turns on its row, and each compares with the rows as the one before left
+   * them, so the stored aggregate is always one writer's whole (never one writer's addresses
+   * beside another's). An identity deleted meanwhile stays deleted: IdentityNotFoundError.
+   */
   async update(identity: IdentityEntity): Promise<void> {
     this.assertFits(identity);
     await this.guardConflicts(() =>
       this.db.transaction(async () => {
+        if (!(await this.hold(identity.id, 'NO KEY UPDATE'))) throw new IdentityNotFoundError();
         await this.removeOrphans(identity);
         await this.db.repository(IdentityEntity).save(identity);
       }),
@@ -207,11 +213,16 @@ export class IdentityRepository {
    * a delete before it locks the identity's other rows (the order the delete's cascade locks
    * them in) instead of deadlocking with it. SQLite has one writer: a read is enough.
    */
-  async holdForReference(id: string): Promise<boolean> {
-    const lock = this.db.dialect === 'postgres' ? ' FOR KEY SHARE' : '';
+  holdForReference(id: string): Promise<boolean> {
+    return this.hold(id, 'KEY SHARE');
+  }
+
+  /** The row lock (PostgreSQL) of an identity that exists, inside a transaction; false if it does not. */
+  private async hold(id: string, lock: 'KEY SHARE' | 'NO KEY UPDATE'): Promise<boolean> {
+    const postgres = this.db.dialect === 'postgres';
     const rows = await this.db.prepared(
-      'tessera_identity_hold',
-      `SELECT 1 FROM identities WHERE id = ${this.db.dialect === 'postgres' ? '$1' : '?'}${lock}`,
+      `tessera_identity_hold_${lock.replaceAll(' ', '_').toLowerCase()}`,
+      `SELECT 1 FROM identities WHERE id = ${postgres ? `$1 FOR ${lock}` : '?'}`,
       [id],
     );
     return rows.length > 0;

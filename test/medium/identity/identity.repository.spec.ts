@@ -125,6 +125,49 @@ describe.each(TEST_DATABASES)('IdentityRepository on $dialect', (database) => {
     expect(await dataSource.getRepository(CredentialIdentifierEntity).count()).toBe(1);
   });
 
+  it('runs racing updates of one identity one after the other: 30 pairs swapping addresses, no deadlock', async () => {
+    const identity = identityWith('race@example.org');
+    await repository.insert(identity);
+    const address = (value: string) =>
+      Object.assign(new VerifiableAddressEntity(), {
+        id: newId(),
+        identityId: identity.id,
+        via: 'email',
+        value,
+        verified: false,
+        verifiedAt: null,
+        status: 'pending',
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      });
+    const failures: unknown[] = [];
+    for (let round = 0; round < 30; round++) {
+      // Both read the same aggregate; each drops what the other keeps, and adds one of its own.
+      const [left, right] = [
+        (await repository.findById(identity.id))!,
+        (await repository.findById(identity.id))!,
+      ];
+      const current = left.verifiableAddresses ?? [];
+      left.verifiableAddresses = [...current.filter((_, n) => n % 2 === 0), address(`l${round}@example.org`)];
+      right.verifiableAddresses = [
+        ...(right.verifiableAddresses ?? []).filter((_, n) => n % 2 === 1),
+        address(`r${round}@example.org`),
+      ];
+      for (const side of [left, right])
+        side.traits = { email: `${side === left ? 'l' : 'r'}${round}@example.org` };
+      const outcomes = await Promise.allSettled([repository.update(left), repository.update(right)]);
+      failures.push(...outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : [])));
+      // Whichever wrote last, the aggregate is one of the two, whole.
+      const stored = (await repository.findById(identity.id))!;
+      const values = (stored.verifiableAddresses ?? []).map((a) => a.value).sort();
+      const expected = [left, right].map((side) =>
+        (side.verifiableAddresses ?? []).map((a) => a.value).sort(),
+      );
+      expect(expected).toContainEqual(values);
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('deletes an identity with everything that hangs off it', async () => {
     const identity = identityWith('gone@example.org');
     await repository.insert(identity);
