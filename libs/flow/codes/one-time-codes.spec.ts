@@ -84,6 +84,20 @@ describe('OneTimeCodes', () => {
     expect(await codes.redeem('login_code', FLOW, second)).not.toBeNull();
   });
 
+  it('gives each address of a batch its own code: the code redeemed names its address, and ends the rest', async () => {
+    const { codes } = setup();
+    const addresses = ['a@example.org', 'b@example.org', 'c@example.org'].map((address) => ({
+      address,
+      via: 'email' as const,
+      identityId: null,
+    }));
+    const [a, b, c] = await codes.issueEach('registration_code', FLOW, addresses, inAnHour());
+    expect(new Set([a, b, c]).size).toBe(3);
+    expect((await codes.redeem('registration_code', FLOW, b!))?.address).toBe('b@example.org');
+    expect(await codes.redeem('registration_code', FLOW, a!)).toBeNull();
+    expect(await codes.redeem('registration_code', FLOW, c!)).toBeNull();
+  });
+
   it('expired codes do not work', async () => {
     const { codes, advance } = setup();
     const code = await codes.issue('verification_code', FLOW, target, inAnHour());

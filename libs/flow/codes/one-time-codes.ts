@@ -61,26 +61,46 @@ export class OneTimeCodes {
     target: CodeTarget,
     flowExpiresAt: Date,
   ): Promise<string> {
+    const [code] = await this.issueEach(kind, flowId, [target], flowExpiresAt);
+    return code!;
+  }
+
+  /**
+   * `issue` for several addresses at once: a code of its own for each (in order), all working
+   * until one is redeemed, so the code redeemed tells which address received it.
+   */
+  async issueEach(
+    kind: OneTimeCodeKind,
+    flowId: string,
+    targets: readonly CodeTarget[],
+    flowExpiresAt: Date,
+  ): Promise<string[]> {
     const now = this.clock.now();
     const link = kind.endsWith('_link');
-    const code = link ? randomBytes(32).toString('base64url') : sixDigitCode();
     const expiresAt = secretExpiresAt(this.config, link ? 'link' : 'code', now, flowExpiresAt);
+    const codes: string[] = [];
+    while (codes.length < targets.length) {
+      const code = link ? randomBytes(32).toString('base64url') : sixDigitCode();
+      if (!codes.includes(code)) codes.push(code);
+    }
     await this.codes.invalidate(flowId, kind, now);
-    await this.codes.insert(
-      Object.assign(new OneTimeCodeEntity(), {
-        id: newId(now.getTime()),
-        kind,
-        flowId,
-        codeHash: this.hash(kind, flowId, code).toString('hex'),
-        address: target.address,
-        via: target.via,
-        identityId: target.identityId,
-        expiresAt,
-        usedAt: null,
-        createdAt: now,
-      }),
-    );
-    return code;
+    for (const [n, target] of targets.entries()) {
+      await this.codes.insert(
+        Object.assign(new OneTimeCodeEntity(), {
+          id: newId(now.getTime()),
+          kind,
+          flowId,
+          codeHash: this.hash(kind, flowId, codes[n]!).toString('hex'),
+          address: target.address,
+          via: target.via,
+          identityId: target.identityId,
+          expiresAt,
+          usedAt: null,
+          createdAt: now,
+        }),
+      );
+    }
+    return codes;
   }
 
   /** The code's row once redeemed, or null when it is wrong, spent, expired or another flow's. */
@@ -94,6 +114,8 @@ export class OneTimeCodes {
       if (stored.length === submitted.length && timingSafeEqual(stored, submitted)) match = candidate;
     }
     if (!match || !(await this.codes.markUsed(match.id, now))) return null;
+    // The flow's codes for other addresses of the same batch end with it.
+    if (candidates.length > 1) await this.codes.invalidate(flowId, kind, now);
     return match;
   }
 

@@ -73,14 +73,16 @@ export class CodeRegistration {
       return this.create(flow, schema.id, traits, addresses, code, ctx);
     }
     await this.db.transaction(async () => {
-      for (const address of addresses) {
+      // A code per address: the one entered tells which address it proves (as Kratos does).
+      const secrets = await this.codes.issueEach(
+        'registration_code',
+        flow.id,
+        addresses.map((address) => ({ address: address.value, via: address.via, identityId: null })),
+        flow.expiresAt,
+      );
+      for (const [n, address] of addresses.entries()) {
         const allowed = await this.limits.maySend(address.value, ctx.device.ipAddress);
-        const secret = await this.codes.issue(
-          'registration_code',
-          flow.id,
-          { address: address.value, via: address.via, identityId: null },
-          flow.expiresAt,
-        );
+        const secret = secrets[n]!;
         if (allowed && address.via === 'email') {
           await this.mailer.send({
             template: 'registration_code_valid',
