@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Self time per function and per file (or package) from one or more .cpuprofile files written by
 // `node --cpu-prof`: `node bench/profile-summary.js [--top 40] [--per <n>] file.cpuprofile…`.
+// Functions of the bundle are named as written (through its source maps), not as minified.
 // `--from ms` skips the samples of the first ms after the process started (start-up, warm-up).
 // `--per n` divides every figure by n (e.g. the sign-ins the profile covered) to print ms per op.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const { values, positionals } = parseArgs({
@@ -31,6 +34,31 @@ function owner(url) {
   return url.replace(/^file:\/\//, '');
 }
 
+/** The bundle's source maps, by script URL: names and files as written, not as minified. */
+const sourceMaps = new Map();
+function sourceMapOf(url) {
+  if (!url.startsWith('file://')) return null;
+  if (!sourceMaps.has(url)) {
+    const path = `${fileURLToPath(url)}.map`;
+    sourceMaps.set(url, existsSync(path) ? new SourceMap(JSON.parse(readFileSync(path, 'utf8'))) : null);
+  }
+  return sourceMaps.get(url);
+}
+
+/** Where a sampled function was written: its source file (below the repository) and name. */
+function origin({ functionName, url, lineNumber, columnNumber }) {
+  const found = sourceMapOf(url)?.findOrigin(lineNumber + 1, columnNumber + 1);
+  if (!found?.fileName)
+    return { name: functionName, where: owner(url), at: `${owner(url)}:${lineNumber + 1}` };
+  const file = found.fileName.replace(/^.*?\/((libs|apps|node_modules)\/)/, '$1');
+  const where = file.startsWith('node_modules/') ? owner(file) : file;
+  return {
+    name: found.name ?? functionName,
+    where,
+    at: `${file.replace(/^node_modules\//, '')}:${found.lineNumber}`,
+  };
+}
+
 const byFunction = new Map();
 const byOwner = new Map();
 let total = 0;
@@ -48,11 +76,11 @@ for (const file of positionals) {
   }
   for (const node of profile.nodes) {
     const ms = selfMs.get(node.id) ?? 0;
-    const { functionName, url, lineNumber } = node.callFrame;
+    const { functionName } = node.callFrame;
     if (functionName === '(idle)' || functionName === '(program)') continue;
     total += ms;
-    const where = owner(url);
-    add(byFunction, `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`, ms);
+    const { name, where, at } = origin(node.callFrame);
+    add(byFunction, `${name || '(anonymous)'} ${at}`, ms);
     add(byOwner, where, ms);
   }
 }
