@@ -12,6 +12,7 @@ export * from './core/index.js';
 export { FlowModule } from './flow.module.js';
 export { OneTimeCodeEntity, type OneTimeCodeKind } from './codes/one-time-code.entity.js';
 export { OneTimeCodes } from './codes/one-time-codes.js';
+export { stillHeld } from './codes/code-address.js';
 export { CodeMailer } from './codes/code-mailer.js';
 export { CodeLimits } from './codes/send-limits.js';
 export { SendFloor } from './codes/send-floor.js';

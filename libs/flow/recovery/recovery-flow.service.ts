@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type IdentityEntity } from '../../identity/index.js';
 import { type SessionEntity, SessionService } from '../../session/index.js';
 import { type CodeFlowOutcome, CodeFlowService, type CodeSubmission } from '../codes/code-flow.service.js';
+import { stillHeld } from '../codes/code-address.js';
 import { type AddressMethod } from '../codes/code-nodes.js';
 import { type OneTimeCodeEntity } from '../codes/one-time-code.entity.js';
 import { RecoveryFlowEntity, type SettingsFlowEntity } from '../core/index.js';
@@ -55,6 +56,7 @@ export class RecoveryFlowService extends CodeFlowService<RecoveryFlowEntity, Rec
   ): Promise<Recovered | null> {
     const identity = redeemed.identityId ? await this.identityOrNull(redeemed.identityId) : null;
     if (!identity || identity.state !== 'active') return null;
+    if (!stillHeld(redeemed, identity.recoveryAddresses ?? [])) return null;
     // A synchronous web hook runs after the commit; if it fails, the session is revoked unseen.
     let issuedId: string | undefined;
     const recovered = this.db.transaction(async (): Promise<Recovered | null> => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SessionService } from '../../session/index.js';
 import { CodeText } from '../../text/index.js';
+import { stillHeld } from '../codes/code-address.js';
 import { type CodeFlowOutcome, CodeFlowService } from '../codes/code-flow.service.js';
 import { anchorNode } from '../codes/code-nodes.js';
 import { type OneTimeCodeEntity } from '../codes/one-time-code.entity.js';
@@ -70,6 +71,8 @@ export class VerificationFlowService extends CodeFlowService<VerificationFlowEnt
   ): Promise<VerificationOutcome | null> {
     const { identityId, address } = redeemed;
     if (!identityId || !address) return null;
+    const identity = await this.identities.get(identityId).catch(() => null);
+    if (!identity || !stillHeld(redeemed, identity.verifiableAddresses ?? [])) return null;
     const now = this.clock.now();
     const changed = await this.db.transaction(() =>
       this.addresses.markVerified(redeemed.via ?? 'email', address, identityId, now),

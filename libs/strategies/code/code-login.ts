@@ -12,6 +12,7 @@ import {
   OneTimeCodes,
   SendFloor,
   setNodeValue,
+  stillHeld,
 } from '../../flow/index.js';
 import { IdentityRepository, IdentityService } from '../../identity/index.js';
 import { Database } from '../../persistence/index.js';
@@ -154,7 +155,15 @@ export class CodeLogin {
     const identity = redeemed?.identityId
       ? await this.identities.get(redeemed.identityId).catch(() => null)
       : null;
-    if (!identity || (mfa && identity.id !== ctx.session?.identityId)) {
+    const codeIdentifiers = (identity?.credentials ?? [])
+      .filter((credential) => credential.type === 'code')
+      .flatMap((credential) => credential.identifiers ?? [])
+      .map(({ identifier, createdAt }) => ({ value: identifier, createdAt }));
+    if (
+      !identity ||
+      (mfa && identity.id !== ctx.session?.identityId) ||
+      !stillHeld(redeemed!, codeIdentifiers)
+    ) {
       addUiMessage(flow.ui, CodeText.loginCodeInvalid());
       return { kind: 'invalid' };
     }
