@@ -98,6 +98,14 @@ describe('OneTimeCodes', () => {
     expect(await codes.redeem('registration_code', FLOW, c!)).toBeNull();
   });
 
+  it("lives until its flow expires, not the method's lifespan, when issued for the flow's lifespan", async () => {
+    const { store, codes, advance } = setup();
+    const code = await codes.issue('recovery_code', FLOW, target, inAnHour(), 'flow');
+    expect(store.rows[0]!.expiresAt).toEqual(inAnHour());
+    advance(59 * 60_000);
+    expect(await codes.redeem('recovery_code', FLOW, code)).not.toBeNull();
+  });
+
   it('expired codes do not work', async () => {
     const { codes, advance } = setup();
     const code = await codes.issue('verification_code', FLOW, target, inAnHour());

@@ -53,15 +53,18 @@ export class OneTimeCodes {
 
   /**
    * A new code (6 digits) or link token (32 random bytes, base64url) for the flow, working until
-   * `secretExpiresAt`. Earlier unused codes of the same flow and kind stop working.
+   * `secretExpiresAt`, or until the flow expires when `lifespan` is 'flow' (an admin's code or
+   * link lives as long as the `expires_in` it was created with). Earlier unused codes of the same
+   * flow and kind stop working.
    */
   async issue(
     kind: OneTimeCodeKind,
     flowId: string,
     target: CodeTarget,
     flowExpiresAt: Date,
+    lifespan: 'method' | 'flow' = 'method',
   ): Promise<string> {
-    const [code] = await this.issueEach(kind, flowId, [target], flowExpiresAt);
+    const [code] = await this.issueEach(kind, flowId, [target], flowExpiresAt, lifespan);
     return code!;
   }
 
@@ -74,10 +77,14 @@ export class OneTimeCodes {
     flowId: string,
     targets: readonly CodeTarget[],
     flowExpiresAt: Date,
+    lifespan: 'method' | 'flow' = 'method',
   ): Promise<string[]> {
     const now = this.clock.now();
     const link = kind.endsWith('_link');
-    const expiresAt = secretExpiresAt(this.config, link ? 'link' : 'code', now, flowExpiresAt);
+    const expiresAt =
+      lifespan === 'flow'
+        ? flowExpiresAt
+        : secretExpiresAt(this.config, link ? 'link' : 'code', now, flowExpiresAt);
     const codes: string[] = [];
     while (codes.length < targets.length) {
       const code = link ? randomBytes(32).toString('base64url') : sixDigitCode();

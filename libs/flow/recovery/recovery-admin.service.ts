@@ -93,6 +93,7 @@ export class RecoveryAdminService {
         flow.id,
         { address: null, via: null, identityId: identity.id },
         flow.expiresAt,
+        'flow',
       );
     });
     return {
@@ -132,6 +133,7 @@ export class RecoveryAdminService {
         flow.id,
         { address: null, via: null, identityId: identity.id },
         flow.expiresAt,
+        'flow',
       );
     });
     const link = new URL(this.config.url('public', 'self-service/recovery'));
