@@ -243,13 +243,6 @@ export abstract class CodeFlowService<
     const method = this.method;
     const address = await this.findAddress(value);
     const allowed = await this.limits.maySend(value, ip);
-    // Unknown addresses get a code row as well, which no one ever receives: the same work either way.
-    const secret = await this.codes.issue(
-      `${this.kind}_${method}`,
-      flow.id,
-      { address: value, via: 'email', identityId: address?.identityId ?? null },
-      flow.expiresAt,
-    );
     flow.state = 'sent_email';
     if (method === 'code') {
       codeSentNodes(flow.ui, this.text.codeLabel(), value);
@@ -258,7 +251,15 @@ export abstract class CodeFlowService<
       linkSentNodes(flow.ui, value);
       addUiMessage(flow.ui, this.text.linkSent());
     }
+    // Refused by the send limit: nothing is issued, so the code last sent keeps working.
     if (!allowed) return;
+    // Unknown addresses get a code row as well, which no one ever receives: the same work either way.
+    const secret = await this.codes.issue(
+      `${this.kind}_${method}`,
+      flow.id,
+      { address: value, via: 'email', identityId: address?.identityId ?? null },
+      flow.expiresAt,
+    );
     const template = `${this.kind}${method === 'code' ? '_code' : ''}` as const;
     if (address) {
       const identity = await this.identities.get(address.identityId);

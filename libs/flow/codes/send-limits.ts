@@ -5,9 +5,13 @@ import { AttemptLimiter, GuessLimiter, type LimitRule, TooManyAttemptsError } fr
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
-/** Messages to one address per 15 minutes; more are answered as if sent, and not sent. */
+/**
+ * Messages to one address requested from one client (IP) per 15 minutes; more are answered as if
+ * sent, and not sent. Per client, so that a stranger asking for the owner's address spends only
+ * their own allowance, never the owner's: the owner, from anywhere else, still gets a code.
+ */
 export const SENDS_PER_ADDRESS: LimitRule = {
-  name: 'code_send:per_address',
+  name: 'code_send:per_address_and_ip',
   limit: 5,
   windowMs: FIFTEEN_MINUTES,
 };
@@ -35,8 +39,8 @@ export interface CodeTry {
 }
 
 /**
- * Limits on sending codes and links and on submitting them. Sending: per address, answered like
- * a success so nobody learns whether an address exists; per IP, a 429. Submitting: at most
+ * Limits on sending codes and links and on submitting them. Sending: per address and client,
+ * answered like a success so nobody learns whether an address exists; per IP, a 429. Submitting: at most
  * `selfservice.methods.code.config.max_submissions` (5) codes per flow (the flow's codes are then
  * spent), and the brute-force budgets every guessed secret shares (only failures spend).
  */
@@ -52,14 +56,15 @@ export class CodeLimits {
     return this.config.get<boolean>('security.brute_force.enabled') !== false;
   }
 
-  /** False when this address has had enough messages for now; throws 429 for a busy IP. */
+  /** False when this client asked for enough messages to this address for now; 429 for a busy IP. */
   async maySend(address: string, ip: string | null): Promise<boolean> {
     if (!this.enabled) return true;
     if (ip) {
       const byIp = await this.limiter.consume([{ key: ip, rule: SENDS_PER_IP }]);
       if (!byIp.allowed) throw tooManyRequests(byIp.retryAfterSeconds);
     }
-    return (await this.limiter.consume([{ key: address, rule: SENDS_PER_ADDRESS }])).allowed;
+    const key = JSON.stringify([address, ip ?? '']);
+    return (await this.limiter.consume([{ key, rule: SENDS_PER_ADDRESS }])).allowed;
   }
 
   /**

@@ -112,15 +112,17 @@ export class CodeLogin {
   ): Promise<void> {
     await this.db.transaction(async () => {
       const allowed = await this.limits.maySend(address, ctx.device.ipAddress);
+      flow.state = 'sent_email';
+      addUiMessage(flow.ui, CodeText.loginCodeSent());
+      // Refused by the send limit: nothing issued, so the code last sent keeps working.
+      if (!allowed) return;
       const code = await this.codes.issue(
         'login_code',
         flow.id,
         { address, via: 'email', identityId },
         flow.expiresAt,
       );
-      flow.state = 'sent_email';
-      addUiMessage(flow.ui, CodeText.loginCodeSent());
-      if (!allowed || !identityId) return;
+      if (!identityId) return;
       const identity = await this.identities.get(identityId);
       await this.mailer.send({
         template: 'login_code_valid',
