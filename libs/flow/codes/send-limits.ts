@@ -36,6 +36,11 @@ export interface CodeTry {
   /** Whose code is guessed: the address it went to when the flow knows it, else the flow. */
   identifier: string;
   ip: string | null;
+  /**
+   * True when `ip` is an address the identifier's owner signed in from before: let past the
+   * identifier-wide ceiling, as for passwords, so strangers' wrong codes cannot lock them out.
+   */
+  knownAddress?: () => Promise<boolean>;
 }
 
 /**
@@ -78,7 +83,12 @@ export class CodeLimits {
     spend: () => Promise<void>,
   ): Promise<T | null> {
     let redeemed: T | null = null;
-    const guess = { method: attempt.scope, identifier: attempt.identifier, ip: attempt.ip };
+    const guess = {
+      method: attempt.scope,
+      identifier: attempt.identifier,
+      ip: attempt.ip,
+      knownAddress: attempt.knownAddress,
+    };
     try {
       await this.guesses.check(guess, async () => {
         if (!(await this.mayTryCode(attempt))) throw new FlowSubmissionsSpent();

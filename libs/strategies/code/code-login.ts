@@ -17,6 +17,7 @@ import {
 import { IdentityRepository, IdentityService } from '../../identity/index.js';
 import { Database } from '../../persistence/index.js';
 import { normalizeIdentifier } from '../../schema/index.js';
+import { SessionService } from '../../session/index.js';
 import { CodeText, Text } from '../../text/index.js';
 import { toCodeStep } from './code-nodes.js';
 
@@ -40,6 +41,7 @@ export class CodeLogin {
     private readonly config: ConfigService,
     private readonly db: Database,
     private readonly floor: SendFloor,
+    private readonly sessions: SessionService,
   ) {}
 
   async login(flow: LoginFlowEntity, body: Record<string, unknown>, ctx: FlowContext): Promise<LoginResult> {
@@ -143,13 +145,16 @@ export class CodeLogin {
   ): Promise<LoginResult> {
     const lifespan = flow.expiresAt.getTime() - flow.issuedAt.getTime();
     const sentTo = flow.internalContext?.['code_identifier'];
+    const ip = ctx.device.ipAddress;
     const redeemed = await this.limits.tryCode(
       {
         scope: 'login_code',
         flowId: flow.id,
         lifespanMs: lifespan,
         identifier: typeof sentTo === 'string' ? sentTo : flow.id,
-        ip: ctx.device.ipAddress,
+        ip,
+        knownAddress:
+          ip && typeof sentTo === 'string' ? () => this.signedInFrom(sentTo, mfa, ctx, ip) : undefined,
       },
       () => this.codes.redeem('login_code', flow.id, code),
       () => this.codes.invalidate('login_code', flow.id),
@@ -170,6 +175,14 @@ export class CodeLogin {
       return { kind: 'invalid' };
     }
     return { kind: 'identified', identity, method: 'code', aal: mfa ? 'aal2' : 'aal1' };
+  }
+
+  /** Whether the owner of the address a code went to has signed in from `ip` before. */
+  private async signedInFrom(address: string, mfa: boolean, ctx: FlowContext, ip: string): Promise<boolean> {
+    const identityId = mfa
+      ? (ctx.session?.identityId ?? null)
+      : ((await this.repository.findCredentialByIdentifier('code', address))?.identityId ?? null);
+    return this.sessions.signedInFrom(identityId, ip);
   }
 
   get passwordless(): boolean {
