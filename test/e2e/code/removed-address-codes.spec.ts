@@ -45,6 +45,13 @@ async function recoveryCodeFor(email: string): Promise<{ flowId: string; code: s
   return { flowId: flow.id, code };
 }
 
+function submitRecoveryCode(flowId: string, code: string) {
+  return server.frontend.updateRecoveryFlow({
+    flow: flowId,
+    updateRecoveryFlowBody: { method: 'code', code },
+  });
+}
+
 describe('a settings email change moves identifiers and addresses', () => {
   it('old email no longer signs in, new address unverified, whoami updated at once', async () => {
     const old = uniqueEmail('sane-old');
@@ -71,10 +78,7 @@ describe('codes and links sent to an address the identity no longer has', () => 
 
     await changeEmailInSettings(user.token, uniqueEmail('rc-new'));
 
-    const done = await server.frontend.updateRecoveryFlow({
-      flow: flowId,
-      updateRecoveryFlowBody: { method: 'code', code },
-    });
+    const done = await submitRecoveryCode(flowId, code);
     const data = done.data as RecoveryFlow;
     // Kratos: the code was deleted with its recovery address -> 200, state sent_email, 4060006.
     expect(data.state, JSON.stringify(data)).not.toBe('passed_challenge');
@@ -90,10 +94,7 @@ describe('codes and links sent to an address the identity no longer has', () => 
       jsonPatch: [{ op: 'add', path: '/metadata_public', value: { plan: 'pro' } }],
     });
     expect(patched.status).toBe(200);
-    const done = await server.frontend.updateRecoveryFlow({
-      flow: flowId,
-      updateRecoveryFlowBody: { method: 'code', code },
-    });
+    const done = await submitRecoveryCode(flowId, code);
     expect((done.data as RecoveryFlow).state, JSON.stringify(done.data)).toBe('passed_challenge');
   });
 
@@ -108,10 +109,7 @@ describe('codes and links sent to an address the identity no longer has', () => 
     });
     expect(patched.status).toBe(200);
 
-    const done = await server.frontend.updateRecoveryFlow({
-      flow: flowId,
-      updateRecoveryFlowBody: { method: 'code', code },
-    });
+    const done = await submitRecoveryCode(flowId, code);
     const data = done.data as RecoveryFlow;
     expect(data.state, JSON.stringify(data)).not.toBe('passed_challenge');
     expect(uiMessageIds(data)).toEqual([4060006]);

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwordSession, authenticator, startMfaServer, textNode } from './mfa-support.js';
 import { settingsFlowOf } from '../settings/settings-support.js';
-import { registerWithApi, sleep, type FlowServer } from '../../support/self-service.js';
+import { connectTo, someoneWaits } from '../../support/postgres-locks.js';
+import { registerWithApi, type FlowServer } from '../../support/self-service.js';
 
 // Linking an authenticator app with revoke_active_sessions after it: the settings transaction
 // revokes the identity's other sessions. A sign-in elsewhere with the same hook revokes every
@@ -23,23 +24,13 @@ describe.runIf(process.env['TEST_DATABASE_POSTGRES'])('enrolling a second factor
     server = await startMfaServer({
       SELFSERVICE_FLOWS_SETTINGS_AFTER_TOTP_HOOKS: JSON.stringify([{ hook: 'revoke_active_sessions' }]),
     });
-    database = new pg.Client({ connectionString: server.tessera.dsn });
-    await database.connect();
+    database = await connectTo(server.tessera.dsn);
   });
 
   afterAll(async () => {
     await database?.end();
     await server?.stop();
   });
-
-  /** Backends of this database waiting for a row lock, other than our own. */
-  async function lockWaits(): Promise<number> {
-    const { rows } = await database.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-    );
-    return rows[0]!.n;
-  }
 
   it('never holds its own session while it waits for the others it revokes', async () => {
     const older = await registerWithApi(server.frontend);
@@ -59,11 +50,7 @@ describe.runIf(process.env['TEST_DATABASE_POSTGRES'])('enrolling a second factor
           updateSettingsFlowBody: { method: 'totp', totp_code: authenticator(secret).now() },
         })
         .then((response) => (answered = response));
-      let waits = 0;
-      for (let n = 0; n < 200 && waits === 0 && !answered; n++) {
-        await sleep(25);
-        waits = await lockWaits();
-      }
+      const waits = await someoneWaits(database, () => !!answered);
       // The settings transaction is revoking the older session, whose row we hold.
       expect(answered).toBeUndefined();
       expect(waits).toBe(1);

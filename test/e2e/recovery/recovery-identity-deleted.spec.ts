@@ -1,7 +1,8 @@
 import type { RecoveryFlow } from '@ory/kratos-client';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep, uiMessageIds, uniqueEmail } from '../../support/self-service.js';
+import { connectTo, someoneWaits } from '../../support/postgres-locks.js';
+import { uiMessageIds, uniqueEmail } from '../../support/self-service.js';
 import { registeredUser, startMailServer, type MailServer } from './mail-flows.js';
 
 // An identity deleted while its recovery code is redeemed. The recovery transaction holds the
@@ -19,22 +20,13 @@ describe.runIf(process.env['TEST_DATABASE_POSTGRES'])('recovery of an identity b
 
   beforeAll(async () => {
     server = await startMailServer();
-    database = new pg.Client({ connectionString: server.tessera.dsn });
-    await database.connect();
+    database = await connectTo(server.tessera.dsn);
   });
 
   afterAll(async () => {
     await database?.end();
     await server?.stop();
   });
-
-  async function lockWaits(): Promise<number> {
-    const { rows } = await database.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-    );
-    return rows[0]!.n;
-  }
 
   it('waits for the delete, then refuses the code as spent on nobody', async () => {
     const user = await registeredUser(server, uniqueEmail('deleted-while-recovering'));
@@ -54,11 +46,7 @@ describe.runIf(process.env['TEST_DATABASE_POSTGRES'])('recovery of an identity b
           updateRecoveryFlowBody: { method: 'code', code: created.data.recovery_code },
         })
         .finally(() => (answered = true));
-      let waits = 0;
-      for (let n = 0; n < 200 && waits === 0 && !answered; n++) {
-        await sleep(25);
-        waits = await lockWaits();
-      }
+      const waits = await someoneWaits(database, () => answered);
       expect(answered).toBe(false);
       expect(waits).toBe(1);
       await database.query('COMMIT');
