@@ -168,7 +168,8 @@ export class IdentityRepository {
     await this.guardConflicts(() =>
       this.db.transaction(async () => {
         if (!(await this.hold(identity.id, 'NO KEY UPDATE'))) throw new IdentityNotFoundError();
-        await this.removeOrphans(identity);
+        const stored = await this.removeOrphans(identity);
+        versionChangedConfigs(identity.credentials ?? [], stored);
         await this.db.repository(IdentityEntity).save(identity);
       }),
     );
@@ -235,7 +236,8 @@ export class IdentityRepository {
     });
   }
 
-  private async removeOrphans(identity: IdentityEntity): Promise<void> {
+  /** Deletes the rows the aggregate no longer has; answers its credentials as they were stored. */
+  private async removeOrphans(identity: IdentityEntity): Promise<CredentialEntity[]> {
     const keep = (rows: { id: string }[] | undefined) => new Set((rows ?? []).map((row) => row.id));
     const credentials = keep(identity.credentials);
     const identifiers = keep(identity.credentials?.flatMap((c) => c.identifiers ?? []));
@@ -263,5 +265,21 @@ export class IdentityRepository {
       const stale = gone(rows, kept);
       if (stale.length) await this.db.repository<{ id: string }>(entity).delete({ id: In(stale) });
     }
+    return existing;
+  }
+}
+
+/**
+ * A credential whose config differs from the stored one gets the next version, whatever version
+ * its writer read, so a compare-and-set prepared from an earlier read (a TOTP step, a security
+ * key's counter) fails instead of writing that earlier config back over this change.
+ */
+function versionChangedConfigs(credentials: CredentialEntity[], stored: CredentialEntity[]): void {
+  const before = new Map(stored.map((credential) => [credential.id, credential]));
+  for (const credential of credentials) {
+    const was = before.get(credential.id);
+    if (!was) continue;
+    const same = JSON.stringify(was.config) === JSON.stringify(credential.config);
+    credential.version = same ? was.version : was.version + 1;
   }
 }

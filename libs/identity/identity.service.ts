@@ -311,6 +311,25 @@ export class IdentityService {
     return identity;
   }
 
+  /**
+   * Compare-and-set on the `type` credential's config as read with `identity`: written only if
+   * nobody changed that credential since (a key removed, another counter saved). On success the
+   * entity holds what was written; false when another request won, and nothing was written.
+   */
+  async setCredentialConfigIfUnchanged(
+    identity: IdentityEntity,
+    type: string,
+    config: Record<string, unknown>,
+  ): Promise<boolean> {
+    const credential = identity.credentials?.find((c) => c.type === type);
+    if (!credential) return false;
+    const now = this.clock.now();
+    if (!(await this.repository.updateCredentialConfig(credential, config, now))) return false;
+    Object.assign(credential, { config, version: credential.version + 1, updatedAt: now });
+    this.changed(identity.id);
+    return true;
+  }
+
   /** Upgrades a stored password hash after a successful login with an older algorithm or weaker cost. */
   async replacePasswordHash(id: string, hashed: string): Promise<void> {
     const identity = await this.get(id);

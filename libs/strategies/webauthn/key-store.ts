@@ -11,6 +11,9 @@ import {
 
 type KeyType = 'webauthn' | 'passkey';
 
+/** Tries of a key's compare-and-set before a busy credential is left for the next sign-in. */
+const MAX_KEY_WRITES = 3;
+
 /** Reads and writes the keys of an identity's `webauthn` or `passkey` credential. */
 @Injectable()
 export class KeyStore {
@@ -33,15 +36,29 @@ export class KeyStore {
     });
   }
 
-  private update(
+  /**
+   * Changes one key, compared-and-set against the credential as `identity` was read: a key list
+   * changed meanwhile is read again, never written back over. Null when the key is gone by then
+   * (removed in settings while this sign-in ran: the sign-in must not succeed with it).
+   */
+  private async update(
     identity: IdentityEntity,
     type: KeyType,
     key: StoredKey,
     change: (k: StoredKey) => StoredKey,
-  ): Promise<IdentityEntity> {
-    const config = this.configOf(identity, type);
-    const credentials = config.credentials.map((k) => (k.id === key.id ? change(k) : k));
-    return this.save(identity, type, { ...config, credentials });
+  ): Promise<IdentityEntity | null> {
+    let current: IdentityEntity = identity;
+    for (let attempt = 0; attempt < MAX_KEY_WRITES; attempt++) {
+      const stored = current.credentials?.find((c) => c.type === type);
+      const keys = this.configOf(current, type).credentials;
+      if (!stored || !keys.some((k) => k.id === key.id)) return null;
+      const credentials = keys.map((k) => (k.id === key.id ? change(k) : k));
+      const config = { ...stored.config, credentials };
+      if (await this.identities.setCredentialConfigIfUnchanged(current, type, config)) return current;
+      current = await this.identities.get(identity.id);
+    }
+    // Others keep writing this credential: if the key is still there, its counter waits for next time.
+    return this.configOf(current, type).credentials.some((k) => k.id === key.id) ? current : null;
   }
 
   /**
@@ -68,7 +85,8 @@ export class KeyStore {
     return this.recordUse(identity, type, outcome.key, outcome.signCount);
   }
 
-  private recordUse(identity: IdentityEntity, type: KeyType, key: StoredKey, signCount: number) {
+  /** Saves a key's signature counter after a passed assertion; null when the key is gone. */
+  recordUse(identity: IdentityEntity, type: KeyType, key: StoredKey, signCount: number) {
     return this.update(identity, type, key, (k) => ({
       ...k,
       authenticator: { ...k.authenticator, sign_count: signCount },

@@ -168,6 +168,30 @@ describe.each(TEST_DATABASES)('IdentityRepository on $dialect', (database) => {
     expect(failures).toEqual([]);
   });
 
+  it('refuses a compare-and-set read before an update that changed the credential config', async () => {
+    const identity = identityWith('cas@example.org');
+    await repository.insert(identity);
+    const early = (await repository.findById(identity.id))!.credentials![0]!;
+    // Another request rewrites the credential's config through the aggregate (a key removed, a
+    // TOTP enrolled again); one that changes nothing else keeps the version.
+    const changed = (await repository.findById(identity.id))!;
+    changed.credentials![0]!.config = { hashed_password: '$argon2id$v=19$m=8,t=1,p=1$c2FsdA$b3RoZXI' };
+    await repository.update(changed);
+    const unchanged = (await repository.findById(identity.id))!;
+    unchanged.traits = { email: 'cas@example.org', note: 'same credentials' };
+    await repository.update(unchanged);
+
+    expect(await repository.updateCredentialConfig(early, { hashed_password: 'stale' }, new Date())).toBe(
+      false,
+    );
+    const now = (await repository.findById(identity.id))!.credentials![0]!;
+    expect(now.config).toEqual({ hashed_password: '$argon2id$v=19$m=8,t=1,p=1$c2FsdA$b3RoZXI' });
+    expect(now.version).toBe(early.version + 1);
+    expect(await repository.updateCredentialConfig(now, { ...now.config, rehashed: true }, new Date())).toBe(
+      true,
+    );
+  });
+
   it('deletes an identity with everything that hangs off it', async () => {
     const identity = identityWith('gone@example.org');
     await repository.insert(identity);
