@@ -255,10 +255,20 @@ export class Database {
   }
 }
 
-/** True when a write failed on a UNIQUE constraint, on either dialect. */
-export function isUniqueViolation(error: unknown): boolean {
+function driverCode(error: unknown): string | undefined {
   const driverError =
     (error as { driverError?: { code?: string } })?.driverError ?? (error as { code?: string });
-  const code = driverError?.code;
+  return driverError?.code;
+}
+
+/** True when a write failed on a UNIQUE constraint, on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = driverCode(error);
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** True when a write failed on a FOREIGN KEY constraint (the row it references is gone). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = driverCode(error);
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }

@@ -1,4 +1,11 @@
-export { Database, isUniqueViolation, type Row, type Statement, type StatementWrapper } from './database.js';
+export {
+  Database,
+  isForeignKeyViolation,
+  isUniqueViolation,
+  type Row,
+  type Statement,
+  type StatementWrapper,
+} from './database.js';
 export { dataSourceOptionsFromDsn, dialectOf, type Dialect } from './dsn.js';
 export { pingDatabase } from './health.js';
 export { notMigratedReason, pendingMigrations } from './migration-status.js';

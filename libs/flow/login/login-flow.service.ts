@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ApiError } from '../../errors/index.js';
 import { ConfigService } from '../../config/index.js';
 import { IdentityService } from '../../identity/index.js';
-import { Clock, Database } from '../../persistence/index.js';
+import { Clock, Database, isForeignKeyViolation } from '../../persistence/index.js';
 import {
   type DeviceInfo,
   IdentityDisabledError,
@@ -237,7 +237,16 @@ export class LoginFlowService {
       await this.complete(flow);
       return { kind: 'signed_in', flow, session, token: input.token };
     }
-    const { session, token } = await this.issue(flow, input, identity, auth);
+    let issued: Awaited<ReturnType<SessionService['issue']>>;
+    try {
+      issued = await this.issue(flow, input, identity, auth);
+    } catch (error) {
+      if (!isForeignKeyViolation(error)) throw error;
+      // Deleted while it signed in (an admin's delete committed first): as if it never existed.
+      addUiMessage(flow.ui, Text.invalidCredentials());
+      return this.rejected(flow);
+    }
+    const { session, token } = issued;
     const secondFactorRequired =
       session.aal !== 'aal2' &&
       this.config.get<string>('session.whoami.required_aal') !== 'aal1' &&
