@@ -18,6 +18,7 @@ import {
 import { ApiExceptionFilter } from '../../libs/errors/index.js';
 import { ShutdownState } from '../../libs/health/index.js';
 import { AppLogger } from '../../libs/logging/index.js';
+import { SessionTransport, WHOAMI_PATH, WhoamiAnswers, whoamiRoute } from '../../libs/session/index.js';
 import { HttpMetrics } from '../../libs/metrics/index.js';
 import { Database } from '../../libs/persistence/index.js';
 import { answerUnparsableRequests } from './client-error.js';
@@ -111,6 +112,15 @@ export async function startServer(
   app.use(ADMIN_DOCUMENT_PATHS, adminKeyMiddleware(adminKeys));
   // No enableShutdownHooks(): `tessera serve` owns SIGTERM/SIGINT and closes the app in order.
   serveOpenApi(app, () => buildOpenApiDocument(app));
+  // Ahead of Nest's routes, which it hands everything but the common answer to.
+  expressApp.get(
+    WHOAMI_PATH,
+    whoamiRoute({
+      answers: app.get(WhoamiAnswers),
+      transport: app.get(SessionTransport),
+      isPublic: (req) => portOf(req) === 'public',
+    }),
+  );
   await app.init();
   prefilterRoutes(expressApp);
 

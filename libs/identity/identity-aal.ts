@@ -5,7 +5,10 @@ import { type IdentityEntity } from './identity.entity.js';
  * True when a credential can serve as a second factor (aal2). A `code` credential does when code
  * MFA is on (`selfservice.methods.code.mfa_enabled`) and it has an address to send to.
  */
-export function isSecondFactor(credential: CredentialEntity, codeMfa = false): boolean {
+export function isSecondFactor(
+  credential: Pick<CredentialEntity, 'type' | 'config'>,
+  codeMfa = false,
+): boolean {
   switch (credential.type) {
     case 'code': {
       const addresses = credential.config['addresses'];

@@ -25,7 +25,7 @@ export class IdentityPresenter {
     });
   }
 
-  private schemaUrl(schemaId: string): string {
+  schemaUrl(schemaId: string): string {
     let url = this.schemaUrls.get(schemaId);
     if (url === undefined) {
       url = identitySchemaUrl(this.config.listen('public').baseUrl, schemaId);

@@ -251,7 +251,7 @@ export class IdentityService {
   }
 
   /** The same from an identity's credentials of the second-factor types (or more). */
-  availableAalOfCredentials(credentials: CredentialEntity[]): 'aal1' | 'aal2' {
+  availableAalOfCredentials(credentials: Pick<CredentialEntity, 'type' | 'config'>[]): 'aal1' | 'aal2' {
     return credentials.some((c) => isSecondFactor(c, this.codeMfa)) ? 'aal2' : 'aal1';
   }
 

@@ -80,6 +80,24 @@ function readerOf(source: DataSource, column: ColumnMetadata): ColumnReader {
   }
 }
 
+/**
+ * A date column's value as `Date.toISOString` writes it, null for null: TypeORM's SQLite text is
+ * rewritten in place (what its own reader accepts is a valid date, so the text is the date's ISO
+ * form with a `T` and a `Z`); anything else is read as the entity would be and then formatted.
+ */
+export function isoDateReader(source: DataSource, column: ColumnMetadata): (value: unknown) => string | null {
+  const [read] = columnReaders(source, [column]) as [ColumnReader];
+  const iso = (value: unknown) => {
+    const date = read(value) as Date | null | undefined;
+    return date ? date.toISOString() : null;
+  };
+  if (source.options.type !== 'better-sqlite3' || column.type !== Date || column.transformer) return iso;
+  return (value) =>
+    typeof value === 'string' && !Number.isNaN(sqliteDateTime(value))
+      ? `${value.slice(0, 10)}T${value.slice(11)}Z`
+      : iso(value);
+}
+
 const cache = new WeakMap<DataSource, WeakMap<readonly ColumnMetadata[], ColumnReader[]>>();
 
 /** The readers of a list of columns, in its order; made once per list and data source. */

@@ -30,3 +30,4 @@ export {
   quote,
 } from './prepared-select.js';
 export { PreparedWrite } from './prepared-write.js';
+export { columnReaders, isoDateReader } from './column-readers.js';

@@ -12,6 +12,8 @@ export { AAL_PROPERTY, Session } from './session.response.dto.js';
 export { ApiCookieHeader, ApiSessionHeaders, ApiSessionTokenHeader } from './session.openapi.js';
 export { aalOf, SessionService, type Authentication, type DeviceInfo } from './session.service.js';
 export { appendSetCookie, SessionTransport } from './session-transport.js';
+export { WhoamiAnswers } from './whoami-answers.js';
+export { WHOAMI_PATH, whoamiRoute } from './whoami-route.js';
 export { hashToken } from './session-tokens.js';
 
 export {

@@ -19,6 +19,7 @@ import {
 } from './session-invalidation.js';
 import { SessionTransport } from './session-transport.js';
 import { SessionTokenExchanges } from './session-token-exchanges.js';
+import { WhoamiAnswers } from './whoami-answers.js';
 
 /** Replicas sharing `redis.url` tell each other of revocations; alone, nothing needs telling. */
 async function invalidationBus(
@@ -42,6 +43,7 @@ async function invalidationBus(
     SessionTransport,
     CookieSettings,
     SessionTokenExchanges,
+    WhoamiAnswers,
     {
       provide: SessionTokenizer,
       inject: [ConfigService, Jsonnet, Clock],
@@ -54,6 +56,13 @@ async function invalidationBus(
       useFactory: invalidationBus,
     },
   ],
-  exports: [SessionService, SessionPresenter, SessionTransport, CookieSettings, SessionTokenExchanges],
+  exports: [
+    SessionService,
+    SessionPresenter,
+    SessionTransport,
+    CookieSettings,
+    SessionTokenExchanges,
+    WhoamiAnswers,
+  ],
 })
 export class SessionModule {}

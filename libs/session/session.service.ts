@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { ConfigService } from '../config/index.js';
-import { type IdentityEntity, IdentityService } from '../identity/index.js';
+import { type CredentialEntity, type IdentityEntity, IdentityService } from '../identity/index.js';
 import { AppLogger } from '../logging/index.js';
 import { Clock, Database, newId, type Statement } from '../persistence/index.js';
 import { type Aal, type AuthenticationMethod, SessionDeviceEntity, SessionEntity } from './session.entity.js';
@@ -44,6 +44,7 @@ export function aalOf(methods: AuthenticationMethod[]): Aal {
 @Injectable()
 export class SessionService implements OnModuleDestroy {
   private readonly cache: SessionCache;
+  private readonly cacheTtlMs: number;
   private readonly availableAal: AvailableAalCache;
   /** Bumped by every invalidation: a database read that spans one is not cached. */
   private generation = 0;
@@ -58,6 +59,7 @@ export class SessionService implements OnModuleDestroy {
     @Optional() private readonly logger?: AppLogger,
   ) {
     const ttl = config.duration('session.whoami.cache_ttl', '1s');
+    this.cacheTtlMs = ttl;
     this.cache = new SessionCache(ttl);
     this.availableAal = new AvailableAalCache(ttl);
     identities.onChanged((identityId) => this.forgetIdentity(identityId));
@@ -107,17 +109,34 @@ export class SessionService implements OnModuleDestroy {
    * sessions and `aal1` configs answer without touching the database, and so does a session read
    * by its token, whose second-factor credentials came in the same statement.
    */
-  async satisfiesWhoamiAal(session: SessionEntity): Promise<boolean> {
-    if (session.aal === 'aal2') return true;
+  satisfiesWhoamiAal(session: SessionEntity): Promise<boolean> {
+    return this.aalSatisfiesWhoami(
+      session.aal,
+      session.identityId,
+      this.sessions.secondFactorsReadWith(session),
+    );
+  }
+
+  /** The same for a session's AAL, given its identity's second-factor credentials if they were read. */
+  async aalSatisfiesWhoami(
+    aal: Aal,
+    identityId: string,
+    factors: Pick<CredentialEntity, 'type' | 'config'>[] | undefined,
+  ): Promise<boolean> {
+    if (aal === 'aal2') return true;
     if ((this.config.get<string>('session.whoami.required_aal') ?? 'highest_available') === 'aal1')
       return true;
-    const factors = this.sessions.secondFactorsReadWith(session);
     const available = factors
       ? this.identities.availableAalOfCredentials(factors)
-      : await this.availableAal.get(session.identityId, this.clock.now().getTime(), () =>
-          this.identities.availableAal(session.identityId),
+      : await this.availableAal.get(identityId, this.clock.now().getTime(), () =>
+          this.identities.availableAal(identityId),
         );
     return available !== 'aal2';
+  }
+
+  /** Whether whoami's sessions are kept in this process between requests (see findActive). */
+  get cachesSessions(): boolean {
+    return this.cacheTtlMs > 0 && this.bus.reliable;
   }
 
   get lifespanMs(): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnReaders } from '../../../libs/persistence/column-readers.js';
+import { columnReaders, isoDateReader } from '../../../libs/persistence/column-readers.js';
 import { freshDatabaseEach, TEST_DATABASES } from '../../support/databases.js';
 
 /** Values of every shape a column can hold on either database, well-formed or not. */
@@ -78,6 +78,28 @@ describe.each(TEST_DATABASES)('columnReaders on $dialect', (database) => {
       });
     }
     expect(compared).toBeGreaterThan(100 * VALUES.length);
+  });
+
+  it("writes every date column's values as toISOString writes the date the driver reads", () => {
+    const source = fresh.dataSource;
+    let compared = 0;
+    for (const metadata of source.entityMetadatas) {
+      for (const column of metadata.columns.filter((c) => c.type === Date)) {
+        const iso = isoDateReader(source, column);
+        for (const value of VALUES) {
+          const expected = outcome(() => {
+            const date = source.driver.prepareHydratedValue(value, column) as Date | null | undefined;
+            return date ? date.toISOString() : null;
+          });
+          expect(
+            outcome(() => iso(value)),
+            `${metadata.tableName}.${column.databaseName} ← ${String(value)}`,
+          ).toEqual(expected);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(20 * VALUES.length);
   });
 
   it('makes the readers of a list once', () => {
