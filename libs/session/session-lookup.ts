@@ -18,7 +18,7 @@ import {
 import { SessionDeviceEntity, SessionEntity } from './session.entity.js';
 
 /** Credential types that can make an identity's available AAL aal2 (read with the session). */
-export const SECOND_FACTOR_TYPES = ['totp', 'lookup_secret', 'webauthn', 'code'] as const;
+const SECOND_FACTOR_TYPES = ['totp', 'lookup_secret', 'webauthn', 'code'] as const;
 
 /** One table read as positional JSON arrays inside the session's row. */
 interface Nested {

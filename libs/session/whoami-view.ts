@@ -15,7 +15,6 @@ import {
   quote,
 } from '../persistence/index.js';
 import { type Aal, SessionDeviceEntity, SessionEntity } from './session.entity.js';
-import { SECOND_FACTOR_TYPES } from './session-lookup.js';
 
 /** What whoami needs of a session to decide, and its answer already written as JSON. */
 export interface WhoamiRow {
@@ -100,6 +99,9 @@ const RECOVERY = ['id', 'value', 'via', 'createdAt', 'updatedAt'] as const;
 const DEVICE = ['id', 'ipAddress', 'userAgent', 'location', 'createdAt'] as const;
 const FACTOR = ['type', 'config'] as const;
 
+/** Credential types that never make a session's identity aal2; their configs are the largest. */
+const FIRST_FACTOR_TYPES = ['password', 'oidc', 'saml', 'passkey'] as const;
+
 const q = JSON.stringify;
 /** A stored simple-json column as JSON text: written by JSON.stringify, it is already its answer. */
 const rawJson = (value: unknown): string =>
@@ -143,7 +145,9 @@ export class WhoamiView {
       'x.identity_id = i.id',
       'x.identity_id = i.id',
       'x.session_id = s.id',
-      `x.identity_id = i.id AND x.type IN (${SECOND_FACTOR_TYPES.map((t) => `'${t}'`).join(', ')})`,
+      // One range of the (identity_id, type) index instead of a lookup per second-factor type;
+      // isSecondFactor passes over any other type. The first factors' configs are not read.
+      `x.identity_id = i.id AND x.type NOT IN (${FIRST_FACTOR_TYPES.map((t) => `'${t}'`).join(', ')})`,
     ];
     // Unordered: the rows are sorted here, as the presenters sort them.
     const nested = this.nested.map((p, n) => {
