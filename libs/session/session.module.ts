@@ -33,17 +33,22 @@ async function invalidationBus(
   );
 }
 
+/** What the rest of the application (flows, strategies, the whoami route) uses of sessions. */
+const EXPORTED = [
+  SessionService,
+  SessionPresenter,
+  SessionTransport,
+  CookieSettings,
+  SessionTokenExchanges,
+  WhoamiAnswers,
+];
+
 @Module({
   imports: [IdentityModule, JsonnetModule],
   controllers: [SessionPublicController, SessionAdminController],
   providers: [
     SessionRepository,
-    SessionService,
-    SessionPresenter,
-    SessionTransport,
-    CookieSettings,
-    SessionTokenExchanges,
-    WhoamiAnswers,
+    ...EXPORTED,
     {
       provide: SessionTokenizer,
       inject: [ConfigService, Jsonnet, Clock],
@@ -56,13 +61,6 @@ async function invalidationBus(
       useFactory: invalidationBus,
     },
   ],
-  exports: [
-    SessionService,
-    SessionPresenter,
-    SessionTransport,
-    CookieSettings,
-    SessionTokenExchanges,
-    WhoamiAnswers,
-  ],
+  exports: EXPORTED,
 })
 export class SessionModule {}
