@@ -16,10 +16,10 @@ interface WhoamiRouteDeps {
  * whoami's common answer without Nest's per-route pipeline (guards, filter, interceptors,
  * parameter decorators), which cost more than the lookup itself: a GET on the public port,
  * without `tokenize_as`, whose session is active and satisfies `session.whoami.required_aal`
- * gets its session here (WhoamiAnswers). Anything else
- * (no or an unknown session, an insufficient AAL, a tokenizer, an error) goes on to
- * SessionPublicController, which stays the one place that answers errors and documents the route.
- * Install it ahead of Nest's routes, after the middleware every request goes through.
+ * gets its session here (WhoamiAnswers). Anything else (no or an unknown session, an
+ * insufficient AAL, a tokenizer, an error) goes on to SessionPublicController, which stays the
+ * one place that answers errors and documents the route. Install it ahead of Nest's routes,
+ * after the middleware every request goes through.
  */
 export function whoamiRoute({ answers, transport, isPublic }: WhoamiRouteDeps): RequestHandler {
   const answer = async (req: Request, res: Response, next: NextFunction) => {

@@ -99,6 +99,17 @@ const RECOVERY = ['id', 'value', 'via', 'createdAt', 'updatedAt'] as const;
 const DEVICE = ['id', 'ipAddress', 'userAgent', 'location', 'createdAt'] as const;
 const FACTOR = ['type', 'config'] as const;
 
+/** Each property's position in its list: `S.expiresAt` is where the session's expiry was selected. */
+function positions<const P extends readonly string[]>(properties: P): Record<P[number], number> {
+  return Object.fromEntries(properties.map((p, n) => [p, n])) as Record<P[number], number>;
+}
+const S = positions(SESSION);
+const I = positions(IDENTITY);
+const V = positions(VERIFIABLE);
+const R = positions(RECOVERY);
+const D = positions(DEVICE);
+const F = positions(FACTOR);
+
 /** Credential types that never make a session's identity aal2; their configs are the largest. */
 const FIRST_FACTOR_TYPES = ['password', 'oidc', 'saml', 'passkey'] as const;
 
@@ -117,7 +128,8 @@ const byCreation = (a: { created: string; id: string }, b: { created: string; id
  * addresses, the session's devices and the identity's second-factor credentials, nested as JSON
  * arrays), written straight into the answer's JSON text. Stored JSON (traits, metadata, the
  * authentication methods) goes into the answer as stored, without a parse and a stringify. The
- * JSON equals SessionPresenter's, field order included (whoami-view.spec compares them).
+ * JSON equals SessionPresenter's, field order included (test/e2e/flows/whoami-answers.spec.ts
+ * compares the two byte for byte).
  */
 export class WhoamiView {
   private readonly session: Part;
@@ -172,79 +184,100 @@ export class WhoamiView {
     const i = this.identity;
     const at = SESSION.length;
     const nestedAt = at + IDENTITY.length;
-    const identityId = s.at(row, 0, 0) as string;
-    const expiresAt = s.at(row, 0, 5) as Date;
-    const state = i.at(row, at, 1) as string;
-    const usable = s.at(row, 0, 2) === true && expiresAt > now && state === 'active';
+    const identityId = s.at(row, 0, S.identityId) as string;
+    const expiresAt = s.at(row, 0, S.expiresAt) as Date;
+    const state = i.at(row, at, I.state) as string;
+    const usable = s.at(row, 0, S.active) === true && expiresAt > now && state === 'active';
     const [verifiable, recovery, devices, factors] = this.nested;
 
-    const stateChangedAt = i.iso(row, at, 2);
-    const externalId = i.at(row, at, 8) as string | null;
-    const organizationId = i.at(row, at, 7) as string | null;
-    const schemaId = i.at(row, at, 0) as string;
-    const addresses = this.addresses(jsonRows(row[nestedAt]), verifiable, true);
-    const recoveries = this.addresses(jsonRows(row[nestedAt + 1]), recovery, false);
+    const stateChangedAt = i.iso(row, at, I.stateChangedAt);
+    const externalId = i.at(row, at, I.externalId) as string | null;
+    const organizationId = i.at(row, at, I.organizationId) as string | null;
+    const schemaId = i.at(row, at, I.schemaId) as string;
+    const addresses = this.verifiable(jsonRows(row[nestedAt]), verifiable);
+    const recoveries = this.recovery(jsonRows(row[nestedAt + 1]), recovery);
     const identity =
       `{"id":${q(identityId)},"schema_id":${q(schemaId)},"schema_url":${q(this.schemaUrl(schemaId))}` +
       `,"state":${q(state)}` +
       (stateChangedAt ? `,"state_changed_at":"${stateChangedAt}"` : '') +
-      `,"traits":${rawJson(row[at + 3])}` +
+      `,"traits":${rawJson(row[at + I.traits])}` +
       (addresses ? `,"verifiable_addresses":${addresses}` : '') +
       (recoveries ? `,"recovery_addresses":${recoveries}` : '') +
-      `,"metadata_public":${rawJson(row[at + 4])}` +
-      `,"created_at":"${i.iso(row, at, 5)}","updated_at":"${i.iso(row, at, 6)}"` +
+      `,"metadata_public":${rawJson(row[at + I.metadataPublic])}` +
+      `,"created_at":"${i.iso(row, at, I.createdAt)}","updated_at":"${i.iso(row, at, I.updatedAt)}"` +
       `,"organization_id":${organizationId ? q(organizationId) : 'null'}` +
       (externalId ? `,"external_id":${q(externalId)}` : '') +
       '}';
     const json =
-      `{"id":${q(s.at(row, 0, 1))},"active":${usable}` +
-      `,"expires_at":"${s.iso(row, 0, 5)}","authenticated_at":"${s.iso(row, 0, 6)}"` +
-      `,"authenticator_assurance_level":${q(s.at(row, 0, 3))}` +
-      `,"authentication_methods":${rawJson(row[4])},"issued_at":"${s.iso(row, 0, 7)}"` +
+      `{"id":${q(s.at(row, 0, S.id))},"active":${usable}` +
+      `,"expires_at":"${s.iso(row, 0, S.expiresAt)}","authenticated_at":"${s.iso(row, 0, S.authenticatedAt)}"` +
+      `,"authenticator_assurance_level":${q(s.at(row, 0, S.aal))}` +
+      `,"authentication_methods":${rawJson(row[S.authenticationMethods])}` +
+      `,"issued_at":"${s.iso(row, 0, S.issuedAt)}"` +
       `,"identity":${identity},"devices":${this.devices(jsonRows(row[nestedAt + 2]), devices)}}`;
     return {
       identityId,
-      aal: s.at(row, 0, 3) as Aal,
+      aal: s.at(row, 0, S.aal) as Aal,
       usable,
       factors: jsonRows(row[nestedAt + 3]).map((r) => ({
-        type: factors.at(r, 0, 0) as CredentialEntity['type'],
-        config: factors.at(r, 0, 1) as CredentialEntity['config'],
+        type: factors.at(r, 0, F.type) as CredentialEntity['type'],
+        config: factors.at(r, 0, F.config) as CredentialEntity['config'],
       })),
       json,
     };
   }
 
-  /** An address list as its JSON array, or '' for none (the identity then leaves it out). */
-  private addresses(rows: unknown[][], p: Part, verifiable: boolean): string {
-    if (rows.length === 0) return '';
-    const sorted = rows
-      .map((r) => ({ r, id: p.at(r, 0, 0) as string, created: p.iso(r, 0, verifiable ? 6 : 3)! }))
-      .sort(byCreation);
-    const items = sorted.map(({ r, id, created }) => {
-      const head = `{"id":${q(id)},"value":${q(p.at(r, 0, 1))}`;
-      if (!verifiable) {
-        return `${head},"via":${q(p.at(r, 0, 2))},"created_at":"${created}","updated_at":"${p.iso(r, 0, 4)}"}`;
-      }
-      const verifiedAt = p.iso(r, 0, 5);
+  /** The verifiable addresses as their JSON array, or '' for none (the identity then leaves it out). */
+  private verifiable(rows: unknown[][], p: Part): string {
+    return list(rows, p, V.id, V.createdAt, (r, id, created) => {
+      const verifiedAt = p.iso(r, 0, V.verifiedAt);
       return (
-        `${head},"verified":${p.at(r, 0, 2) ? 'true' : 'false'},"via":${q(p.at(r, 0, 3))}` +
-        `,"status":${q(p.at(r, 0, 4))}` +
+        `{"id":${q(id)},"value":${q(p.at(r, 0, V.value))},"verified":${p.at(r, 0, V.verified) ? 'true' : 'false'}` +
+        `,"via":${q(p.at(r, 0, V.via))},"status":${q(p.at(r, 0, V.status))}` +
         (verifiedAt ? `,"verified_at":"${verifiedAt}"` : '') +
-        `,"created_at":"${created}","updated_at":"${p.iso(r, 0, 7)}"}`
+        `,"created_at":"${created}","updated_at":"${p.iso(r, 0, V.updatedAt)}"}`
       );
     });
-    return `[${items.join(',')}]`;
+  }
+
+  /** The recovery addresses as their JSON array, or '' for none. */
+  private recovery(rows: unknown[][], p: Part): string {
+    return list(
+      rows,
+      p,
+      R.id,
+      R.createdAt,
+      (r, id, created) =>
+        `{"id":${q(id)},"value":${q(p.at(r, 0, R.value))},"via":${q(p.at(r, 0, R.via))}` +
+        `,"created_at":"${created}","updated_at":"${p.iso(r, 0, R.updatedAt)}"}`,
+    );
   }
 
   private devices(rows: unknown[][], p: Part): string {
-    const sorted = rows
-      .map((r) => ({ r, id: p.at(r, 0, 0) as string, created: p.iso(r, 0, 4)! }))
-      .sort(byCreation);
-    const items = sorted.map(
-      ({ r, id }) =>
-        `{"id":${q(id)},"ip_address":${q(p.at(r, 0, 1) ?? '')},"user_agent":${q(p.at(r, 0, 2) ?? '')}` +
-        `,"location":${q(p.at(r, 0, 3))}}`,
+    const items = list(
+      rows,
+      p,
+      D.id,
+      D.createdAt,
+      (r, id) =>
+        `{"id":${q(id)},"ip_address":${q(p.at(r, 0, D.ipAddress) ?? '')}` +
+        `,"user_agent":${q(p.at(r, 0, D.userAgent) ?? '')},"location":${q(p.at(r, 0, D.location))}}`,
     );
-    return `[${items.join(',')}]`;
+    return items || '[]';
   }
+}
+
+/** Rows as a JSON array in the presenters' order (creation, then id); '' for no rows. */
+function list(
+  rows: unknown[][],
+  p: Part,
+  idAt: number,
+  createdAt: number,
+  write: (row: unknown[], id: string, created: string) => string,
+): string {
+  if (rows.length === 0) return '';
+  const sorted = rows
+    .map((r) => ({ r, id: p.at(r, 0, idAt) as string, created: p.iso(r, 0, createdAt)! }))
+    .sort(byCreation);
+  return `[${sorted.map(({ r, id, created }) => write(r, id, created)).join(',')}]`;
 }
